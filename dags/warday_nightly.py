@@ -1,0 +1,78 @@
+"""Nightly refresh: land dispatches, process them into war entries, link stories."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, dag, get_current_context, task
+
+WAR_ENTRIES = Asset("warday_war_entries")
+
+
+def _run_key() -> str:
+    """The pipeline_runs key of this DAG run."""
+    return f"airflow:{get_current_context()['run_id']}"
+
+
+@dag(
+    dag_id="warday_nightly",
+    schedule="30 2 * * *",
+    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
+    tags=["warday"],
+    doc_md=__doc__,
+)
+def warday_nightly() -> None:
+    @task
+    def migrate() -> list[str]:
+        from warday import steps
+
+        return steps.apply_migrations()
+
+    @task
+    def begin() -> str:
+        from warday import steps
+
+        ctx = get_current_context()
+        steps.begin(_run_key(), "airflow", ctx.get("logical_date"))
+        return _run_key()
+
+    @task
+    def land_local(run_key: str) -> dict[str, int]:
+        from warday import config, steps
+
+        return steps.land(run_key, config.seed_paths())
+
+    @task(outlets=[WAR_ENTRIES])
+    def process(run_key: str) -> dict[str, int]:
+        from warday import steps
+
+        ctx = get_current_context()
+        when = ctx.get("data_interval_end") or ctx.get("logical_date")
+        return steps.process(run_key, when.date() if when else None)
+
+    @task
+    def link_stories(run_key: str) -> dict[str, int]:
+        from warday import steps
+
+        return steps.link(run_key)
+
+    @task
+    def finish(run_key: str) -> None:
+        from warday import steps
+
+        steps.finish(run_key)
+
+    run_key = begin()
+    migrate() >> run_key
+    landed = land_local(run_key)
+    processed = process(run_key)
+    landed >> processed
+    linked = link_stories(run_key)
+    processed >> linked >> finish(run_key)
+
+
+warday_nightly()

@@ -1,0 +1,209 @@
+-- Named queries used by store/repo.py. Each starts with "-- name: <name>".
+
+-- name: insert_raw
+INSERT INTO raw_documents (source_id, content_hash, doc_key, requested_url, final_url, media_type,
+                           headers, meta, body, fetched_at, previous_raw_id)
+VALUES (%(source_id)s, %(content_hash)s, %(doc_key)s, %(requested_url)s, %(final_url)s,
+        %(media_type)s, %(headers)s, %(meta)s, %(body)s, %(fetched_at)s,
+        (SELECT max(raw_id) FROM raw_documents WHERE doc_key = %(doc_key)s))
+ON CONFLICT (content_hash) DO UPDATE
+    SET meta = EXCLUDED.meta, status = 'pending'
+    WHERE raw_documents.meta IS DISTINCT FROM EXCLUDED.meta
+RETURNING raw_id, (xmax = 0) AS inserted;
+
+-- name: pending_raw
+SELECT raw_id, doc_key, requested_url, final_url, media_type, meta, body, fetched_at
+FROM raw_documents
+WHERE status = 'pending'
+   OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s)
+ORDER BY raw_id;
+
+-- name: mark_raw
+UPDATE raw_documents
+SET status = %(status)s, processed_by = %(version)s, processed_at = now()
+WHERE raw_id = %(raw_id)s;
+
+-- name: supersede_older
+UPDATE raw_documents SET status = 'superseded'
+WHERE doc_key = %(doc_key)s AND raw_id < %(raw_id)s AND status IN ('failed', 'pending');
+
+-- name: upsert_document
+INSERT INTO documents (doc_key, raw_id, url, outlet, title, author, published_at, clean_text,
+                       language, war_day_reported, war_day, war_date, date_source, date_flags,
+                       extractor_version)
+VALUES (%(doc_key)s, %(raw_id)s, %(url)s, %(outlet)s, %(title)s, %(author)s, %(published_at)s,
+        %(clean_text)s, %(language)s, %(war_day_reported)s, %(war_day)s, %(war_date)s,
+        %(date_source)s, %(date_flags)s, %(extractor_version)s)
+ON CONFLICT (doc_key) DO UPDATE
+    SET raw_id = EXCLUDED.raw_id, url = EXCLUDED.url, outlet = EXCLUDED.outlet,
+        title = EXCLUDED.title, author = EXCLUDED.author, published_at = EXCLUDED.published_at,
+        clean_text = EXCLUDED.clean_text, language = EXCLUDED.language,
+        war_day_reported = EXCLUDED.war_day_reported, war_day = EXCLUDED.war_day,
+        war_date = EXCLUDED.war_date, date_source = EXCLUDED.date_source,
+        date_flags = EXCLUDED.date_flags, extractor_version = EXCLUDED.extractor_version,
+        updated_at = now()
+RETURNING document_id;
+
+-- name: entry_hashes
+SELECT entry_key, entry_id, content_hash, is_live, tagger_version
+FROM entries WHERE document_id = %(document_id)s;
+
+-- name: upsert_entry
+INSERT INTO entries (entry_key, document_id, ordinal, section, headline, text, war_day, war_date,
+                     date_source, content_hash, tagger_version)
+VALUES (%(entry_key)s, %(document_id)s, %(ordinal)s, %(section)s, %(headline)s, %(text)s,
+        %(war_day)s, %(war_date)s, %(date_source)s, %(content_hash)s, %(tagger_version)s)
+ON CONFLICT (entry_key) DO UPDATE
+    SET document_id = EXCLUDED.document_id, ordinal = EXCLUDED.ordinal,
+        section = EXCLUDED.section, headline = EXCLUDED.headline, text = EXCLUDED.text,
+        war_day = EXCLUDED.war_day, war_date = EXCLUDED.war_date,
+        date_source = EXCLUDED.date_source, content_hash = EXCLUDED.content_hash,
+        tagger_version = EXCLUDED.tagger_version, is_live = true, updated_at = now()
+RETURNING entry_id;
+
+-- name: retract_entries
+UPDATE entries SET is_live = false, updated_at = now()
+WHERE document_id = %(document_id)s AND is_live AND NOT (entry_key = ANY(%(keep)s))
+RETURNING entry_id, content_hash;
+
+-- name: record_change
+INSERT INTO entry_changes (entry_id, op, content_hash)
+VALUES (%(entry_id)s, %(op)s, %(content_hash)s);
+
+-- name: clear_tags
+WITH e AS (DELETE FROM events WHERE entry_id = %(entry_id)s),
+     f AS (DELETE FROM figures WHERE entry_id = %(entry_id)s),
+     a AS (DELETE FROM actor_mentions WHERE entry_id = %(entry_id)s)
+DELETE FROM place_mentions WHERE entry_id = %(entry_id)s;
+
+-- name: insert_event
+INSERT INTO events (entry_id, event_type, mode, acled_sub_event_type, assertion, actors,
+                    recipients, places, sentence, char_start, char_end, tagger_version)
+VALUES (%(entry_id)s, %(event_type)s, %(mode)s, %(acled_sub_event_type)s, %(assertion)s,
+        %(actors)s, %(recipients)s, %(places)s, %(sentence)s, %(start)s, %(end)s,
+        %(tagger_version)s);
+
+-- name: insert_figure
+INSERT INTO figures (entry_id, kind, value, low, high, qualifier, unit, subject, sentence,
+                     char_start, char_end, tagger_version)
+VALUES (%(entry_id)s, %(kind)s, %(value)s, %(low)s, %(high)s, %(qualifier)s, %(unit)s,
+        %(subject)s, %(sentence)s, %(start)s, %(end)s, %(tagger_version)s);
+
+-- name: insert_actor_mention
+INSERT INTO actor_mentions (entry_id, name, kind, side, surface, sentence, char_start, char_end,
+                            tagger_version)
+VALUES (%(entry_id)s, %(name)s, %(kind)s, %(side)s, %(surface)s, %(sentence)s, %(start)s,
+        %(end)s, %(tagger_version)s);
+
+-- name: insert_place_mention
+INSERT INTO place_mentions (entry_id, name, admin1, country, lat, lon, surface, sentence,
+                            char_start, char_end, tagger_version)
+VALUES (%(entry_id)s, %(name)s, %(admin1)s, %(country)s, %(lat)s, %(lon)s, %(surface)s,
+        %(sentence)s, %(start)s, %(end)s, %(tagger_version)s);
+
+-- name: dead_letter
+INSERT INTO dead_letters (stage, locator, raw_id, source_name, error_class, message,
+                          pipeline_version)
+VALUES (%(stage)s, %(locator)s, %(raw_id)s, %(source_name)s, %(error_class)s, %(message)s,
+        %(pipeline_version)s)
+ON CONFLICT (stage, locator) DO UPDATE
+    SET attempts = dead_letters.attempts + 1, last_seen = now(), resolved_at = NULL,
+        error_class = EXCLUDED.error_class, message = EXCLUDED.message,
+        raw_id = EXCLUDED.raw_id, pipeline_version = EXCLUDED.pipeline_version;
+
+-- name: resolve_dead_letters
+UPDATE dead_letters SET resolved_at = now()
+WHERE resolved_at IS NULL AND locator = ANY(%(locators)s);
+
+-- name: start_run
+INSERT INTO pipeline_runs (run_key, trigger, logical_date)
+VALUES (%(run_key)s, %(trigger)s, %(logical_date)s)
+ON CONFLICT (run_key) DO UPDATE SET status = 'running', finished_at = NULL
+RETURNING run_id;
+
+-- name: add_run_counts
+UPDATE pipeline_runs SET counts = counts || %(counts)s WHERE run_key = %(run_key)s;
+
+-- name: finish_run
+UPDATE pipeline_runs SET status = %(status)s, finished_at = now() WHERE run_key = %(run_key)s;
+
+-- name: unlinked_entries
+SELECT e.entry_id, e.headline, e.text, e.war_date, d.outlet,
+       coalesce(array_agg(DISTINCT m.name) FILTER (WHERE m.name IS NOT NULL), '{}') AS names
+FROM entries e
+JOIN documents d USING (document_id)
+LEFT JOIN (SELECT entry_id, name FROM actor_mentions
+           UNION ALL SELECT entry_id, name FROM place_mentions) m USING (entry_id)
+WHERE e.is_live AND e.story_id IS NULL
+GROUP BY e.entry_id, d.outlet
+ORDER BY e.entry_id;
+
+-- name: story_candidates
+SELECT e.entry_id, e.story_id, e.headline, e.text, e.war_date, d.outlet,
+       coalesce(array_agg(DISTINCT m.name) FILTER (WHERE m.name IS NOT NULL), '{}') AS names
+FROM entries e
+JOIN documents d USING (document_id)
+LEFT JOIN (SELECT entry_id, name FROM actor_mentions
+           UNION ALL SELECT entry_id, name FROM place_mentions) m USING (entry_id)
+WHERE e.is_live AND e.story_id IS NOT NULL
+  AND e.war_date BETWEEN %(low)s AND %(high)s
+GROUP BY e.entry_id, d.outlet;
+
+-- name: new_story
+INSERT INTO stories (label, war_date) VALUES (%(label)s, %(war_date)s) RETURNING story_id;
+
+-- name: set_story
+UPDATE entries SET story_id = %(story_id)s WHERE entry_id = %(entry_id)s;
+
+-- name: export_entries
+SELECT c.seq, e.entry_id, e.war_day, e.war_date, e.date_source, d.published_at, d.outlet, d.url,
+       e.headline, e.text, e.story_id
+FROM (SELECT DISTINCT ON (entry_id) entry_id, seq, op FROM entry_changes
+      ORDER BY entry_id, seq DESC) c
+JOIN entries e USING (entry_id)
+JOIN documents d USING (document_id)
+WHERE c.seq > %(since)s AND c.op = 'upsert' AND e.is_live
+ORDER BY c.seq;
+
+-- name: export_events
+SELECT entry_id, event_type AS type, mode, acled_sub_event_type, assertion, actors, recipients,
+       places, sentence, char_start AS start, char_end AS "end"
+FROM events WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start, event_id;
+
+-- name: export_actors
+SELECT entry_id, name, kind, side, surface, char_start AS start, char_end AS "end"
+FROM actor_mentions WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start;
+
+-- name: export_places
+SELECT entry_id, name, admin1, country, lat, lon, surface, char_start AS start, char_end AS "end"
+FROM place_mentions WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start;
+
+-- name: export_figures
+SELECT entry_id, kind, value, low, high, qualifier, unit, subject, sentence,
+       char_start AS start, char_end AS "end"
+FROM figures WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start;
+
+-- name: summary_counts
+SELECT (SELECT count(*) FROM raw_documents) AS raw_documents,
+       (SELECT count(*) FROM documents) AS documents,
+       (SELECT count(*) FROM entries WHERE is_live) AS entries,
+       (SELECT count(*) FROM events) AS events,
+       (SELECT count(*) FROM figures) AS figures,
+       (SELECT count(*) FROM stories) AS stories,
+       (SELECT count(*) FROM dead_letters WHERE resolved_at IS NULL) AS dead_letters;
+
+-- name: entries_per_day
+SELECT war_day, war_date, count(*) AS entries, array_agg(DISTINCT date_source) AS date_sources
+FROM entries WHERE is_live GROUP BY war_day, war_date ORDER BY war_date NULLS LAST;
+
+-- name: events_by_type
+SELECT event_type, count(*) AS events FROM events ev JOIN entries e USING (entry_id)
+WHERE e.is_live GROUP BY event_type ORDER BY count(*) DESC, event_type;
+
+-- name: open_dead_letters
+SELECT stage, locator, error_class, message, attempts, last_seen
+FROM dead_letters WHERE resolved_at IS NULL ORDER BY last_seen DESC LIMIT %(limit)s;
+
+-- name: recent_runs
+SELECT run_key, trigger, status, started_at, finished_at, counts
+FROM pipeline_runs ORDER BY run_id DESC LIMIT %(limit)s;

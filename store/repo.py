@@ -1,0 +1,192 @@
+"""Reads and writes of the pipeline's rows; every write is keyed and idempotent."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from store.queries import q
+
+if TYPE_CHECKING:
+    from transform.tagging import Tags
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def insert_raw(
+    conn: psycopg.Connection,
+    *,
+    doc_key: str,
+    body: bytes,
+    media_type: str,
+    meta: dict[str, Any],
+    fetched_at: datetime,
+    requested_url: str | None = None,
+    final_url: str | None = None,
+    headers: dict[str, str] | None = None,
+    source_id: int | None = None,
+) -> bool:
+    """Land bytes once; True when a new raw row was written (or its metadata changed)."""
+    row = conn.execute(
+        q("insert_raw"),
+        {
+            "source_id": source_id,
+            "content_hash": sha256(body),
+            "doc_key": doc_key,
+            "requested_url": requested_url,
+            "final_url": final_url,
+            "media_type": media_type,
+            "headers": Jsonb(headers or {}),
+            "meta": Jsonb(meta),
+            "body": body,
+            "fetched_at": fetched_at,
+        },
+    ).fetchone()
+    return row is not None
+
+
+def pending_raw(conn: psycopg.Connection, version: str) -> list[dict[str, Any]]:
+    """Raw documents waiting to be processed (or failed under another version)."""
+    return conn.execute(q("pending_raw"), {"version": version}).fetchall()
+
+
+def mark_raw(conn: psycopg.Connection, raw_id: int, status: str, version: str) -> None:
+    """Record the outcome of processing a raw document."""
+    conn.execute(q("mark_raw"), {"raw_id": raw_id, "status": status, "version": version})
+
+
+def supersede_older(conn: psycopg.Connection, raw_id: int, doc_key: str) -> None:
+    """Older failed or pending versions of a document are moot once a newer one went through."""
+    conn.execute(q("supersede_older"), {"raw_id": raw_id, "doc_key": doc_key})
+
+
+def upsert_document(conn: psycopg.Connection, row: dict[str, Any]) -> int:
+    """Insert or refresh a document by its key; returns its id."""
+    found = conn.execute(q("upsert_document"), row).fetchone()
+    assert found is not None
+    return int(found["document_id"])
+
+
+def existing_entries(conn: psycopg.Connection, document_id: int) -> dict[str, dict[str, Any]]:
+    """The document's entries by key, with content hash and liveness."""
+    rows = conn.execute(q("entry_hashes"), {"document_id": document_id}).fetchall()
+    return {r["entry_key"]: r for r in rows}
+
+
+def upsert_entry(conn: psycopg.Connection, row: dict[str, Any]) -> int:
+    """Insert or update an entry by its stable key; returns its id."""
+    found = conn.execute(q("upsert_entry"), row).fetchone()
+    assert found is not None
+    return int(found["entry_id"])
+
+
+def retract_missing(conn: psycopg.Connection, document_id: int, keep: Sequence[str]) -> int:
+    """Mark entries the document no longer has as not live; log retractions."""
+    gone = conn.execute(q("retract_entries"), {"document_id": document_id, "keep": list(keep)})
+    rows = gone.fetchall()
+    for row in rows:
+        record_change(conn, row["entry_id"], "retract", row["content_hash"])
+    return len(rows)
+
+
+def record_change(conn: psycopg.Connection, entry_id: int, op: str, content_hash: str) -> None:
+    """Append to the change feed and wake listeners."""
+    conn.execute(q("record_change"), {"entry_id": entry_id, "op": op, "content_hash": content_hash})
+    conn.execute("SELECT pg_notify('warday_entry_changes', %s)", (str(entry_id),))
+
+
+def replace_tags(conn: psycopg.Connection, entry_id: int, tags: Tags, version: str) -> None:
+    """Swap an entry's tags for new ones (caller holds the transaction)."""
+    conn.execute(q("clear_tags"), {"entry_id": entry_id})
+    stamp = {"entry_id": entry_id, "tagger_version": version}
+    with conn.cursor() as cur:
+        _many(
+            cur,
+            "insert_event",
+            (
+                {
+                    **asdict(t),
+                    **stamp,
+                    "actors": list(t.actors),
+                    "recipients": list(t.recipients),
+                    "places": list(t.places),
+                }
+                for t in tags.events
+            ),
+        )
+        _many(cur, "insert_figure", ({**asdict(t), **stamp} for t in tags.figures))
+        _many(cur, "insert_actor_mention", ({**asdict(t), **stamp} for t in tags.actors))
+        _many(cur, "insert_place_mention", ({**asdict(t), **stamp} for t in tags.places))
+
+
+def _many(cur: psycopg.Cursor, name: str, rows: Iterable[dict[str, Any]]) -> None:
+    """executemany of a named query, skipping empty batches."""
+    batch = list(rows)
+    if batch:
+        cur.executemany(q(name), batch)
+
+
+def dead_letter(
+    conn: psycopg.Connection,
+    *,
+    stage: str,
+    locator: str,
+    error: BaseException,
+    version: str,
+    raw_id: int | None = None,
+    source_name: str | None = None,
+) -> None:
+    """Record (or count again) a failure with its reason."""
+    conn.execute(
+        q("dead_letter"),
+        {
+            "stage": stage,
+            "locator": locator,
+            "raw_id": raw_id,
+            "source_name": source_name,
+            "error_class": type(error).__name__,
+            "message": str(error)[:2000] or repr(error),
+            "pipeline_version": version,
+        },
+    )
+
+
+def resolve_dead_letters(conn: psycopg.Connection, locators: Sequence[str]) -> None:
+    """Close dead letters whose input has now gone through."""
+    conn.execute(q("resolve_dead_letters"), {"locators": list(locators)})
+
+
+def start_run(
+    conn: psycopg.Connection, run_key: str, trigger: str, logical: datetime | None
+) -> None:
+    """Open (or re-open) the pipeline_runs row of a run."""
+    conn.execute(q("start_run"), {"run_key": run_key, "trigger": trigger, "logical_date": logical})
+
+
+def add_run_counts(conn: psycopg.Connection, run_key: str, counts: dict[str, Any]) -> None:
+    """Merge a stage's counts into the run's row."""
+    conn.execute(q("add_run_counts"), {"run_key": run_key, "counts": Jsonb(counts)})
+
+
+def finish_run(conn: psycopg.Connection, run_key: str, status: str) -> None:
+    """Close a run with its final status."""
+    conn.execute(q("finish_run"), {"run_key": run_key, "status": status})
+
+
+def fetch_all(conn: psycopg.Connection, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Rows of a named read query."""
+    return conn.execute(q(name), params).fetchall()
+
+
+def set_story(conn: psycopg.Connection, entry_id: int, story_id: int) -> None:
+    """Attach an entry to a story."""
+    conn.execute(q("set_story"), {"story_id": story_id, "entry_id": entry_id})

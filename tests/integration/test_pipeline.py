@@ -1,0 +1,183 @@
+"""The pipeline against a real PostgreSQL: seeds in, entries out, idempotent, dead letters."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from store.db import connect
+from tests.conftest import FIXTURES, SEEDS
+from warday import pipeline, report
+
+DATA_TABLES = (
+    "raw_documents",
+    "documents",
+    "entries",
+    "events",
+    "figures",
+    "actor_mentions",
+    "place_mentions",
+    "stories",
+    "dead_letters",
+    "entry_changes",
+)
+
+
+def run_once(paths: list[Path], overrides: dict | None = None) -> dict[str, dict[str, int]]:
+    with connect() as conn:
+        landed = pipeline.land_paths(conn, paths, overrides)
+        processed = pipeline.process_pending(conn, date(2025, 6, 1))
+        linked = pipeline.link_stories(conn)
+    return {"land": landed, "process": processed, "link": linked}
+
+
+def table_counts(conn: psycopg.Connection) -> dict[str, int]:
+    return {
+        t: conn.execute(f"SELECT count(*) AS n FROM {t}").fetchone()["n"]  # noqa: S608
+        for t in DATA_TABLES
+    }
+
+
+def entries_by_outlet(conn: psycopg.Connection) -> dict[str, list[tuple]]:
+    rows = conn.execute(
+        "SELECT d.outlet, e.war_day, e.date_source, e.headline FROM entries e "
+        "JOIN documents d USING (document_id) WHERE e.is_live ORDER BY e.entry_id"
+    ).fetchall()
+    grouped: dict[str, list[tuple]] = {}
+    for r in rows:
+        grouped.setdefault(r["outlet"], []).append((r["war_day"], r["date_source"], r["headline"]))
+    return grouped
+
+
+def test_seeds_become_dated_entries(db_url: str) -> None:
+    counts = run_once([SEEDS])
+    assert counts["process"]["raw_failed"] == 0
+    with connect() as conn:
+        got = entries_by_outlet(conn)
+    digest = got["Frontline Digest"]
+    assert {d for d, *_ in digest} == {1160, 1001}
+    assert sum(1 for d, *_ in digest if d == 1160) >= 6  # lead + sub-stories
+    assert all(src == "day_number" for _, src, _ in digest)
+    assert got["Eastern Ledger"] == [(1160, "metadata", got["Eastern Ledger"][0][2])]
+    assert [(d, s) for d, s, _ in got["Pacific Wire"]] == [(1160, "metadata")]
+    assert len(got["Kyiv Wire"]) == 4 and len(got["Europe Desk"]) == 3
+    day_1161 = [e for e in got["Kyiv Wire"] if "1,161" in e[2]]
+    assert day_1161 and day_1161[0][:2] == (1161, "day_number")
+
+
+def test_second_run_writes_nothing(db_url: str) -> None:
+    run_once([SEEDS])
+    with connect() as conn:
+        before = table_counts(conn)
+    again = run_once([SEEDS])
+    assert again["land"]["unchanged"] == again["land"]["files"]
+    assert again["process"] == {}
+    with connect() as conn:
+        assert table_counts(conn) == before
+
+
+def test_bad_input_is_dead_lettered_and_batch_continues(db_url: str) -> None:
+    counts = run_once([FIXTURES / "broken", SEEDS / "digest-day-1160.txt"])
+    assert counts["process"]["raw_failed"] == 2 and counts["land"]["failed"] == 0
+    with connect() as conn:
+        letters = {
+            r["locator"].rsplit("/", 1)[-1]: r
+            for r in conn.execute("SELECT * FROM dead_letters WHERE resolved_at IS NULL")
+        }
+        assert letters["truncated-feed.xml"]["error_class"] == "FeedError"
+        assert "entities" in letters["laughs-feed.xml"]["message"]
+        assert letters["latin1-digest.txt"]["error_class"] == "ParseError"
+        days = {r["war_day"] for r in conn.execute("SELECT war_day FROM entries")}
+    assert days == {1160, 1161}  # the good fixture and the seed digest
+
+
+def test_fixed_file_is_picked_up(db_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "digest.txt"
+    bad.write_bytes((FIXTURES / "broken" / "latin1-digest.txt").read_bytes())
+    run_once([tmp_path])
+    shutil.copy(FIXTURES / "broken" / "good-digest.txt", bad)
+    counts = run_once([tmp_path])
+    assert counts["process"]["raw_processed"] == 1
+    with connect() as conn:
+        assert (
+            conn.execute(
+                "SELECT count(*) AS n FROM dead_letters WHERE resolved_at IS NULL"
+            ).fetchone()["n"]
+            == 0
+        )
+        assert conn.execute("SELECT count(*) AS n FROM entries").fetchone()["n"] == 3
+
+
+def test_bad_sidecar_is_dead_lettered(db_url: str, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Day 5: x\n\nbody text")
+    (tmp_path / "a.meta.json").write_text("{not json")
+    counts = run_once([tmp_path])
+    assert counts["land"]["failed"] == 1
+    with connect() as conn:
+        (row,) = conn.execute("SELECT stage, error_class, message FROM dead_letters").fetchall()
+    assert row["stage"] == "land" and row["error_class"] == "SidecarError"
+
+
+def test_revised_digest_updates_entries(db_url: str, tmp_path: Path) -> None:
+    digest = tmp_path / "d.txt"
+    text = (FIXTURES / "broken" / "good-digest.txt").read_text()
+    digest.write_text(text)
+    run_once([digest], {"url": "https://example.org/d"})
+    revised = text.replace("52 Russian attacks", "61 Russian attacks").split("\n\nTalks on")[0]
+    digest.write_text(revised + "\n")
+    counts = run_once([digest], {"url": "https://example.org/d"})
+    assert counts["process"]["entries_written"] == 1
+    assert counts["process"]["entries_retracted"] == 1
+    with connect() as conn:
+        ops = [r["op"] for r in conn.execute("SELECT op FROM entry_changes ORDER BY seq")]
+        live = conn.execute("SELECT count(*) AS n FROM entries WHERE is_live").fetchone()["n"]
+        raws = conn.execute("SELECT previous_raw_id FROM raw_documents ORDER BY raw_id").fetchall()
+    assert ops == ["upsert"] * 3 + ["upsert", "retract"]
+    assert live == 2
+    assert raws[1]["previous_raw_id"] is not None
+
+
+def test_export_evidence_offsets(db_url: str) -> None:
+    run_once([SEEDS])
+    with connect() as conn:
+        records = list(report.export_entries(conn))
+    assert records and [r["seq"] for r in records] == sorted(r["seq"] for r in records)
+    checked = 0
+    for record in records:
+        text = record["text"]
+        for ev in record["events"]:
+            assert text[ev["start"] : ev["end"]] == ev["sentence"]
+            checked += 1
+        for tag in record["actors"] + record["places"]:
+            assert text[tag["start"] : tag["end"]] == tag["surface"]
+            checked += 1
+        for fig in record["figures"]:
+            assert text[fig["start"] : fig["end"]] in fig["sentence"]
+            checked += 1
+    assert checked > 50
+
+
+def test_wire_story_links_to_digest_sub_story(db_url: str) -> None:
+    run_once([SEEDS])
+    with connect() as conn:
+        rows = conn.execute(
+            "SELECT d.outlet, e.story_id FROM entries e JOIN documents d USING (document_id) "
+            "WHERE e.headline ILIKE %s OR d.outlet IN ('Pacific Wire', 'Eastern Ledger')",
+            ("%North Korea confirms%",),
+        ).fetchall()
+    assert {r["outlet"] for r in rows} == {"Frontline Digest", "Pacific Wire", "Eastern Ledger"}
+    assert len({r["story_id"] for r in rows}) == 1
+
+
+@pytest.mark.parametrize("since", [0])
+def test_export_since_cursor(db_url: str, since: int) -> None:
+    run_once([SEEDS])
+    with connect() as conn:
+        records = list(report.export_entries(conn, since))
+        last = records[len(records) // 2]["seq"]
+        later = list(report.export_entries(conn, last))
+    assert later and all(r["seq"] > last for r in later)

@@ -1,0 +1,64 @@
+from decimal import Decimal
+
+import pytest
+
+from transform.events import find_events, load_rules
+from transform.figures import find_figures
+
+
+def _fig(sentence: str) -> list[tuple]:
+    return [
+        (f.kind, f.low, f.high, f.qualifier, f.subject, sentence[f.start : f.end])
+        for f in find_figures(sentence)
+    ]
+
+
+def test_casualties_with_qualifier_and_subject() -> None:
+    got = _fig("At least 3 people were killed and 12 wounded in the attack.")
+    assert got[0][:5] == ("killed", Decimal(3), Decimal(3), "at_least", "people")
+    assert got[1][:3] == ("wounded", Decimal(12), Decimal(12))
+
+
+def test_troop_losses_and_drones() -> None:
+    (loss,) = _fig("Russia lost about 1,200 troops killed or wounded in the past day.")
+    assert loss[0] == "killed_or_wounded" and loss[1] == 1200 and loss[3] == "about"
+    drones = _fig("Russia launched 100 drones overnight, 57 of which were shot down.")
+    assert [(k, lo) for k, lo, *_ in drones] == [("drones", 100), ("drones_shot_down", 57)]
+
+
+def test_money_ranges_and_words() -> None:
+    assert _fig("The Pentagon announced a $275 million package.")[0][:2] == (
+        "money",
+        Decimal(275_000_000),
+    )
+    rng = _fig("Between 10 and 15 civilians were injured.")[0]
+    assert rng[:3] == ("wounded", Decimal(10), Decimal(15)) and rng[4] == "civilians"
+    assert _fig("a dozen drones hit the city")[0][:2] == ("drones", Decimal(12))
+
+
+@pytest.mark.parametrize(
+    "sentence", ["On 26 April 2025 talks began.", "The 47th Brigade held.", "In 2024 troops"]
+)
+def test_dates_and_ordinals_are_not_figures(sentence: str) -> None:
+    assert _fig(sentence) == []
+
+
+def test_evidence_offsets_shift() -> None:
+    (fig,) = find_figures("3 soldiers were captured.", offset=100)
+    assert (fig.start, fig.kind) == (100, "captured")
+
+
+def test_event_types_and_assertion() -> None:
+    def ev(s: str) -> list[tuple]:
+        return [(h.event_type, h.mode, h.assertion) for h in find_events(s)]
+
+    assert ("ASSAULT", "drone", "asserted") in ev(
+        "Russia launched 100 drones at Kharkiv overnight."
+    )
+    assert ev("Ukraine denied that Kursk had been retaken.")[0][2] == "denied"
+    assert ev("The US could impose new sanctions on Moscow.") == [("SANCTION", None, "hedged")]
+    assert ("RETREAT", "ceasefire", "asserted") in ev("Putin ordered a three-day ceasefire.")
+
+
+def test_rules_validate() -> None:
+    assert len(load_rules()) > 20

@@ -1,0 +1,132 @@
+"""War-day arithmetic and resolving the date an entry is about.
+
+Day 1 is 2022-02-24. A digest's own day number wins; otherwise the document's
+metadata date, then a dateline in the text, then the run's logical date. The
+choice is recorded as ``date_source`` so a stated date can be told from a fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+WAR_START = date(2022, 2, 24)
+KYIV = ZoneInfo("Europe/Kyiv")
+# Digests appear 0-2 days after the day they number; a larger gap is worth a flag.
+MAX_PUBLICATION_LAG_DAYS = 2
+
+# "Day 1,160", "day 238", "DAY 1 160", "Day 1.160", "from Day 5"; not "days", not "Day 1,160th".
+_DAY = re.compile(
+    r"\bday\s+(?P<num>\d{1,2}(?:[,.\u00a0 \u202f]\d{3})+|\d{1,5})(?![\d,.]?\d)(?!\w)",
+    re.IGNORECASE,
+)
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_DATELINE = re.compile(
+    r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>20\d\d)\b"
+    r"|\b(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]{2,8})\s+(?P<year2>20\d\d)\b"
+)
+
+
+@dataclass(frozen=True)
+class WarDating:
+    war_day: int | None
+    war_date: date | None
+    war_day_reported: int | None
+    date_source: str  # day_number | metadata | dateline | logical_date | none
+    flags: tuple[str, ...] = ()
+
+
+def war_date_of(day: int) -> date:
+    """The calendar date of war day ``day``."""
+    if day < 1:
+        raise ValueError(f"war days start at 1, got {day}")
+    return WAR_START + timedelta(days=day - 1)
+
+
+def war_day_of(when: date) -> int | None:
+    """The war day number of a date, None before the invasion."""
+    n = (when - WAR_START).days + 1
+    return n if n >= 1 else None
+
+
+def find_day_number(text: str) -> int | None:
+    """The first plausible "Day N" in text, with thousands separators of any kind."""
+    for match in _DAY.finditer(text):
+        day = int(re.sub(r"\D", "", match["num"]))
+        if 1 <= day <= 20000:
+            return day
+    return None
+
+
+def kyiv_date(moment: datetime) -> date:
+    """The Kyiv calendar day of an aware timestamp (01:30 Kyiv time is that Kyiv day)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: a time zone is required")
+    return moment.astimezone(KYIV).date()
+
+
+def find_dateline_date(text: str) -> date | None:
+    """A date written near the start of the text ("April 28, 2025", "28 April 2025")."""
+    match = _DATELINE.search(text[:400])
+    if not match:
+        return None
+    month = _MONTHS.get((match["month"] or match["month2"]).lower())
+    if month is None:
+        return None
+    try:
+        return date(int(match["year"] or match["year2"]), month, int(match["day"] or match["day2"]))
+    except ValueError:
+        return None
+
+
+def resolve(
+    headline_text: str,
+    published_at: datetime | None,
+    body_text: str = "",
+    logical_date: date | None = None,
+) -> WarDating:
+    """Resolve war day and date from a day number, metadata, dateline or run date."""
+    reported = find_day_number(headline_text)
+    if reported is not None:
+        return _from_day_number(reported, published_at)
+    for source, when in (
+        ("metadata", kyiv_date(published_at) if published_at else None),
+        ("dateline", find_dateline_date(body_text)),
+        ("logical_date", logical_date),
+    ):
+        if when is not None:
+            return WarDating(war_day_of(when), when, None, source)
+    return WarDating(None, None, None, "none", ("undated",))
+
+
+def _from_day_number(day: int, published_at: datetime | None) -> WarDating:
+    """Dating from a stated day number, flagging a publication far from it."""
+    when = war_date_of(day)
+    flags: tuple[str, ...] = ()
+    if published_at is not None:
+        lag = (kyiv_date(published_at) - when).days
+        if lag > MAX_PUBLICATION_LAG_DAYS or lag < 0:
+            flags = (f"published_{lag:+d}_days_from_war_date",)
+    return WarDating(day, when, day, "day_number", flags)

@@ -1,0 +1,176 @@
+"""From landed raw bytes to document drafts: dispatch on media type, apply metadata."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from ingest.feeds import FeedItem, looks_like_feed, parse_feed
+from transform.extract import EXTRACTOR_VERSION, extract_html, parse_iso
+from transform.text import normalise
+
+
+class ParseError(ValueError):
+    """The raw document cannot be turned into documents."""
+
+
+@dataclass(frozen=True)
+class RawDoc:
+    raw_id: int
+    doc_key: str
+    media_type: str
+    body: bytes
+    meta: dict[str, Any]
+    url: str | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class DocDraft:
+    doc_key: str
+    url: str | None
+    outlet: str | None
+    title: str
+    author: str | None
+    published_at: datetime | None
+    text: str
+    language: str | None = None
+    flags: tuple[str, ...] = ()
+    extractor_version: str = "warday-text.1"
+
+
+def documents_from_raw(raw: RawDoc) -> list[DocDraft]:
+    """Documents carried by one raw document (a feed carries several)."""
+    if looks_like_feed(raw.body[:4096]) or raw.media_type.endswith(("rss+xml", "atom+xml")):
+        drafts = _from_feed(raw)
+    elif raw.media_type == "text/html" or raw.body.lstrip()[:15].lower().startswith(
+        b"<!doctype html"
+    ):
+        drafts = [_from_html(raw)]
+    elif raw.media_type in ("application/json", "application/x-ndjson"):
+        drafts = _from_json(raw)
+    elif raw.media_type == "text/plain":
+        drafts = [_from_text(raw)]
+    else:
+        raise ParseError(f"unsupported media type {raw.media_type}")
+    if not drafts:
+        raise ParseError("no documents in input")
+    return [_apply_meta(d, raw.meta) for d in drafts]
+
+
+def _decode(body: bytes) -> str:
+    """UTF-8 text (BOM tolerated); anything else is an error, not mojibake."""
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text: {exc}") from exc
+
+
+def _from_text(raw: RawDoc) -> DocDraft:
+    """A plain-text dispatch: first line is the title when short."""
+    text = normalise(_decode(raw.body))
+    if not text:
+        raise ParseError("empty text file")
+    first, _, rest = text.partition("\n")
+    if len(first) <= 200 and rest.strip():
+        title, body = first.strip(), rest.strip()
+    else:
+        title, body = "", text
+    return DocDraft(raw.doc_key, raw.url, None, title, None, None, body)
+
+
+def _from_html(raw: RawDoc) -> DocDraft:
+    """An article page through the extractor."""
+    page = extract_html(raw.body, url=raw.url)
+    return DocDraft(
+        raw.doc_key,
+        page.url or raw.url,
+        page.sitename,
+        page.title or "",
+        page.author,
+        page.published,
+        page.text,
+        page.language,
+        (),
+        EXTRACTOR_VERSION,
+    )
+
+
+def _from_feed(raw: RawDoc) -> list[DocDraft]:
+    """One document per feed item, keyed by the item."""
+    feed = parse_feed(raw.body, base_url=raw.url)
+    return [_from_item(item, feed.title) for item in feed.items if item.text or item.title]
+
+
+def _from_item(item: FeedItem, feed_title: str | None) -> DocDraft:
+    """A feed item as a document; its own key, URL and date."""
+    return DocDraft(
+        f"item:{item.url or item.key}",
+        item.url,
+        feed_title,
+        item.title,
+        item.author,
+        item.published,
+        normalise(item.text or item.title),
+        None,
+        item.flags,
+        "warday-feed.1",
+    )
+
+
+def _from_json(raw: RawDoc) -> list[DocDraft]:
+    """One JSON object, or JSON lines, each with title/text/url/published."""
+    text = _decode(raw.body).strip()
+    try:
+        objects = (
+            [json.loads(text)]
+            if text.startswith("{") and "\n{" not in text
+            else [json.loads(line) for line in text.splitlines() if line.strip()]
+        )
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"invalid JSON: {exc}") from exc
+    return [_from_object(raw, i, obj) for i, obj in enumerate(objects)]
+
+
+def _from_object(raw: RawDoc, index: int, obj: Any) -> DocDraft:
+    """One JSON record as a document."""
+    if not isinstance(obj, dict) or not str(obj.get("text") or "").strip():
+        raise ParseError(f"record {index}: needs an object with a non-empty 'text'")
+    published = _published(obj.get("published"), f"record {index}")
+    key = obj.get("url") or f"{raw.doc_key}#{index}"
+    return DocDraft(
+        f"item:{key}",
+        obj.get("url"),
+        obj.get("outlet"),
+        str(obj.get("title") or ""),
+        obj.get("author"),
+        published,
+        normalise(str(obj["text"])),
+    )
+
+
+def _published(value: Any, where: str) -> datetime | None:
+    """An aware publication time, or an error naming where the bad value was."""
+    if value in (None, ""):
+        return None
+    moment = parse_iso(str(value))
+    if moment is None:
+        raise ParseError(f"{where}: 'published' must be ISO 8601 with a time zone, got {value!r}")
+    return moment
+
+
+def _apply_meta(draft: DocDraft, meta: dict[str, Any]) -> DocDraft:
+    """Sidecar / CLI metadata: fills outlet always, overrides title/url/date of single docs."""
+    changes: dict[str, Any] = {}
+    if meta.get("outlet"):
+        changes["outlet"] = meta["outlet"]
+    if not draft.doc_key.startswith("item:"):
+        if meta.get("title"):
+            changes["title"] = normalise(meta["title"])
+        if meta.get("url"):
+            changes["url"] = meta["url"]
+        if meta.get("published"):
+            changes["published_at"] = _published(meta["published"], "metadata")
+    return replace(draft, **changes)

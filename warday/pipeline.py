@@ -1,0 +1,255 @@
+"""Pipeline steps shared by the Airflow DAGs and the CLI; each step is one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from ingest.local import discover, read_local
+from store import repo
+from transform.cluster import LINK_THRESHOLD, Fingerprint, fingerprint, similarity
+from transform.extract import EXTRACTOR_VERSION
+from transform.segment import SEGMENTER_VERSION, segment
+from transform.tagging import TAGGER_VERSION, tag
+from transform.wardate import resolve
+from warday.parse import DocDraft, RawDoc, documents_from_raw
+
+log = logging.getLogger(__name__)
+PIPELINE_VERSION = f"{EXTRACTOR_VERSION}/{SEGMENTER_VERSION}/{TAGGER_VERSION}"
+# A batch where more than this share of documents fail (and at least a few) fails its task.
+MAX_FAILURE_RATIO = 0.5
+MIN_FAILURES_TO_FAIL = 3
+
+
+class BatchFailed(RuntimeError):
+    """Too many documents of a batch failed; their dead letters are committed."""
+
+
+def land_paths(
+    conn: psycopg.Connection,
+    paths: Sequence[Path],
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, int]:
+    """Land local files (recursively) as raw documents; bad ones become dead letters."""
+    files, skipped = discover([Path(p) for p in paths])
+    counts = Counter(skipped=len(skipped))
+    with conn.transaction():
+        for path in files:
+            counts[_land_file(conn, path.resolve(), overrides)] += 1
+    return {"files": len(files), **counts}
+
+
+def _land_file(conn: psycopg.Connection, path: Path, overrides: dict[str, Any] | None) -> str:
+    """Land one file inside a savepoint; returns the outcome's name."""
+    locator = path.as_uri()
+    try:
+        with conn.transaction():
+            local = read_local(path, overrides)
+            written = repo.insert_raw(
+                conn,
+                doc_key=local.meta.get("url") or locator,
+                body=local.body,
+                media_type=local.media_type,
+                meta=local.meta,
+                fetched_at=datetime.now(UTC),
+                requested_url=locator,
+                final_url=locator,
+            )
+        repo.resolve_dead_letters(conn, [locator])
+        return "landed" if written else "unchanged"
+    except (OSError, ValueError) as exc:
+        log.warning("landing %s failed: %s", locator, exc)
+        repo.dead_letter(conn, stage="land", locator=locator, error=exc, version=PIPELINE_VERSION)
+        return "failed"
+
+
+def process_pending(conn: psycopg.Connection, logical_date: date | None = None) -> dict[str, int]:
+    """Turn pending raw documents into documents, entries and tags."""
+    counts: Counter[str] = Counter()
+    with conn.transaction():
+        for row in repo.pending_raw(conn, PIPELINE_VERSION):
+            counts.update(_process_raw(conn, _raw_doc(row), logical_date))
+    _check_failures(counts)
+    return dict(counts)
+
+
+def _raw_doc(row: dict[str, Any]) -> RawDoc:
+    """A raw_documents row as a typed record."""
+    return RawDoc(
+        row["raw_id"],
+        row["doc_key"],
+        row["media_type"],
+        bytes(row["body"]),
+        row["meta"],
+        row["final_url"]
+        if str(row["final_url"] or "").startswith("http")
+        else row["meta"].get("url"),
+        row["fetched_at"],
+    )
+
+
+def _process_raw(conn: psycopg.Connection, raw: RawDoc, logical_date: date | None) -> Counter[str]:
+    """Process one raw document in a savepoint; a failure becomes a dead letter."""
+    locator = raw.doc_key  # a fixed version of the same document resolves the letter
+    try:
+        with conn.transaction():
+            counts: Counter[str] = Counter()
+            for draft in documents_from_raw(raw):
+                counts.update(write_document(conn, raw.raw_id, draft, logical_date))
+            repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
+            repo.supersede_older(conn, raw.raw_id, raw.doc_key)
+        repo.resolve_dead_letters(conn, [locator])
+        return counts + Counter(raw_processed=1)
+    except Exception as exc:  # one bad document must never stop the batch
+        log.warning("processing %s failed: %s: %s", locator, type(exc).__name__, exc)
+        repo.dead_letter(
+            conn,
+            stage="process",
+            locator=locator,
+            error=exc,
+            version=PIPELINE_VERSION,
+            raw_id=raw.raw_id,
+        )
+        repo.mark_raw(conn, raw.raw_id, "failed", PIPELINE_VERSION)
+        return Counter(raw_failed=1)
+
+
+def write_document(
+    conn: psycopg.Connection,
+    raw_id: int,
+    draft: DocDraft,
+    logical_date: date | None,
+) -> Counter[str]:
+    """Upsert a document, its entries and their tags; unchanged entries are left alone."""
+    first_line = draft.text.split("\n", 1)[0]
+    dating = resolve(f"{draft.title}\n{first_line}", draft.published_at, draft.text, logical_date)
+    document_id = repo.upsert_document(
+        conn,
+        {
+            "doc_key": draft.doc_key,
+            "raw_id": raw_id,
+            "url": draft.url,
+            "outlet": draft.outlet,
+            "title": draft.title,
+            "author": draft.author,
+            "published_at": draft.published_at,
+            "clean_text": draft.text,
+            "language": draft.language,
+            "war_day_reported": dating.war_day_reported,
+            "war_day": dating.war_day,
+            "war_date": dating.war_date,
+            "date_source": dating.date_source,
+            "date_flags": list(draft.flags + dating.flags),
+            "extractor_version": draft.extractor_version,
+        },
+    )
+    segments = segment(draft.title, draft.text, digest=dating.date_source == "day_number")
+    existing = repo.existing_entries(conn, document_id)
+    counts: Counter[str] = Counter(documents=1)
+    keys = []
+    for seg in segments:
+        key = entry_key(draft.doc_key, seg.ordinal)
+        keys.append(key)
+        row = {
+            "entry_key": key,
+            "document_id": document_id,
+            "ordinal": seg.ordinal,
+            "section": seg.section,
+            "headline": seg.headline,
+            "text": seg.text,
+            "war_day": dating.war_day,
+            "war_date": dating.war_date,
+            "date_source": dating.date_source,
+            "tagger_version": TAGGER_VERSION,
+        }
+        row["content_hash"] = _entry_hash(row)
+        counts[_write_entry(conn, row, existing.get(key))] += 1
+    counts["entries_retracted"] += repo.retract_missing(conn, document_id, keys)
+    return counts
+
+
+def _write_entry(conn: psycopg.Connection, row: dict[str, Any], before: dict | None) -> str:
+    """Write one entry and its tags unless it is unchanged; returns the outcome."""
+    if (
+        before
+        and before["content_hash"] == row["content_hash"]
+        and before["is_live"]
+        and before["tagger_version"] == TAGGER_VERSION
+    ):
+        return "entries_unchanged"
+    entry_id = repo.upsert_entry(conn, row)
+    repo.replace_tags(conn, entry_id, tag(row["text"]), TAGGER_VERSION)
+    repo.record_change(conn, entry_id, "upsert", row["content_hash"])
+    return "entries_written"
+
+
+def entry_key(doc_key: str, ordinal: int) -> str:
+    """Stable key of a document's n-th sub-story."""
+    return hashlib.sha256(f"{doc_key}#{ordinal}".encode()).hexdigest()[:32]
+
+
+def _entry_hash(row: dict[str, Any]) -> str:
+    """Hash of everything a consumer sees of an entry."""
+    fields = ("section", "headline", "text", "war_day", "war_date", "date_source")
+    return repo.sha256("\x1f".join(str(row[f]) for f in fields).encode())
+
+
+def _check_failures(counts: Counter[str]) -> None:
+    """Fail the step when too much of the batch failed."""
+    failed, total = counts["raw_failed"], counts["raw_failed"] + counts["raw_processed"]
+    if failed >= MIN_FAILURES_TO_FAIL and failed > MAX_FAILURE_RATIO * total:
+        raise BatchFailed(f"{failed} of {total} documents failed; see dead_letters")
+
+
+def link_stories(conn: psycopg.Connection) -> dict[str, int]:
+    """Give every live entry a story, joining an existing one when it tells the same happening."""
+    counts: Counter[str] = Counter()
+    with conn.transaction():
+        unlinked = repo.fetch_all(conn, "unlinked_entries")
+        dates = [r["war_date"] for r in unlinked if r["war_date"]]
+        pool = _candidates(conn, dates)
+        for row in unlinked:
+            counts[_link_one(conn, row, pool)] += 1
+    return dict(counts)
+
+
+def _candidates(conn: psycopg.Connection, dates: list[date]) -> list[tuple[dict, Fingerprint]]:
+    """Already-linked entries near the dates being linked, with fingerprints."""
+    if not dates:
+        return []
+    window = timedelta(days=2)
+    rows = repo.fetch_all(
+        conn, "story_candidates", low=min(dates) - window, high=max(dates) + window
+    )
+    return [(r, _fingerprint(r)) for r in rows]
+
+
+def _fingerprint(row: dict[str, Any]) -> Fingerprint:
+    """Fingerprint of an entry row."""
+    return fingerprint(row["headline"], row["text"], list(row["names"]), row["war_date"])
+
+
+def _link_one(
+    conn: psycopg.Connection, row: dict[str, Any], pool: list[tuple[dict, Fingerprint]]
+) -> str:
+    """Join the most similar story above the threshold, or start a new one."""
+    mine = _fingerprint(row)
+    scored = [(similarity(mine, fp), other) for other, fp in pool]
+    best = max(scored, key=lambda s: s[0], default=(0.0, None))
+    if best[1] is not None and best[0] >= LINK_THRESHOLD:
+        story_id, outcome = best[1]["story_id"], "entries_linked"
+    else:
+        story_id = repo.fetch_all(
+            conn, "new_story", label=row["headline"][:200], war_date=row["war_date"]
+        )[0]["story_id"]
+        outcome = "stories_created"
+    repo.set_story(conn, row["entry_id"], story_id)
+    pool.append(({**row, "story_id": story_id}, mine))
+    return outcome

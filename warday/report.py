@@ -1,0 +1,109 @@
+"""Read-side views for people and consumers: summary, status, export."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+
+from store import repo
+
+_EXPORT_BATCH = 500
+
+
+def summary(conn: psycopg.Connection) -> dict[str, Any]:
+    """Counts, entries per war day, events by type, open dead letters."""
+    return {
+        "totals": repo.fetch_all(conn, "summary_counts")[0],
+        "entries_per_day": repo.fetch_all(conn, "entries_per_day"),
+        "events_by_type": repo.fetch_all(conn, "events_by_type"),
+        "dead_letters": repo.fetch_all(conn, "open_dead_letters", limit=20),
+    }
+
+
+def format_summary(data: dict[str, Any]) -> str:
+    """The summary as a short plain-text report."""
+    totals = data["totals"]
+    lines = [
+        "warday summary",
+        "  " + ", ".join(f"{k}={v}" for k, v in totals.items()),
+        "",
+        "entries per war day:",
+    ]
+    for row in data["entries_per_day"]:
+        day = f"day {row['war_day']:,}" if row["war_day"] else "undated"
+        lines.append(
+            f"  {day:<11} {row['war_date'] or '-'!s:<11} {row['entries']:>4} entries"
+            f"  ({', '.join(row['date_sources'])})"
+        )
+    lines += ["", "events by type:"]
+    lines += [f"  {r['event_type']:<10} {r['events']:>4}" for r in data["events_by_type"]]
+    lines += ["", f"dead letters (open): {totals['dead_letters']}"]
+    lines += [
+        f"  [{r['stage']}] {r['locator']}: {r['error_class']}: {r['message'][:160]}"
+        for r in data["dead_letters"]
+    ]
+    return "\n".join(lines)
+
+
+def status(conn: psycopg.Connection, limit: int = 10) -> str:
+    """Recent runs with per-stage counts, then open dead letters with reasons."""
+    lines = ["recent runs:"]
+    for run in repo.fetch_all(conn, "recent_runs", limit=limit):
+        took = run["finished_at"] - run["started_at"] if run["finished_at"] else "running"
+        lines.append(
+            f"  {run['started_at']:%Y-%m-%d %H:%M:%S} {run['status']:<8} {run['run_key']}"
+            f" ({run['trigger']}, {took})"
+        )
+        for stage, counts in run["counts"].items():
+            lines.append(
+                f"      {stage:<8} " + " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+            )
+    dead = repo.fetch_all(conn, "open_dead_letters", limit=50)
+    lines += ["", f"open dead letters: {len(dead)}"]
+    lines += [
+        f"  [{d['stage']}] {d['locator']}\n      {d['error_class']}: {d['message'][:300]}"
+        f" (attempts {d['attempts']})"
+        for d in dead
+    ]
+    return "\n".join(lines)
+
+
+def export_entries(conn: psycopg.Connection, since: int = 0) -> Iterator[dict[str, Any]]:
+    """Live entries changed after seq ``since``, in seq order, with their tags."""
+    rows = repo.fetch_all(conn, "export_entries", since=since)
+    for start in range(0, len(rows), _EXPORT_BATCH):
+        batch = rows[start : start + _EXPORT_BATCH]
+        tags = _tags_for(conn, [r["entry_id"] for r in batch])
+        for row in batch:
+            yield {**row, **{kind: tags[kind].get(row["entry_id"], []) for kind in tags}}
+
+
+def _tags_for(conn: psycopg.Connection, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
+    """Events, actors, places and figures of a batch of entries, grouped by entry."""
+    grouped: dict[str, dict[int, list[dict]]] = {}
+    for kind in ("events", "actors", "places", "figures"):
+        by_entry: dict[int, list[dict]] = defaultdict(list)
+        for row in repo.fetch_all(conn, f"export_{kind}", ids=ids):
+            by_entry[row.pop("entry_id")].append(row)
+        grouped[kind] = by_entry
+    return grouped
+
+
+def to_json(record: dict[str, Any]) -> str:
+    """One JSON line; dates as ISO 8601, decimals as numbers."""
+    return json.dumps(record, default=_json_default, ensure_ascii=False)
+
+
+def _json_default(value: Any) -> Any:
+    """JSON for the types rows carry."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
