@@ -1,4 +1,5 @@
-"""Nightly refresh: land dispatches, process them into war entries, link stories."""
+"""Nightly refresh: fetch every enabled source (one mapped task each), process what is new
+into day-numbered war entries, link stories across outlets."""
 
 from __future__ import annotations
 
@@ -41,10 +42,17 @@ def warday_nightly() -> None:
         return _run_key()
 
     @task
-    def land_local(run_key: str) -> dict[str, int]:
-        from warday import config, steps
+    def list_sources() -> list[dict]:
+        from warday import steps
 
-        return steps.land(run_key, config.seed_paths())
+        return steps.source_list()
+
+    @task(map_index_template="{{ source_name }}")
+    def fetch_source(run_key: str, source: dict) -> dict[str, int]:
+        from warday import steps
+
+        get_current_context()["source_name"] = source["name"]  # type: ignore[typeddict-unknown-key]
+        return steps.fetch_source(run_key, source)
 
     @task(outlets=[WAR_ENTRIES])
     def process(run_key: str) -> dict[str, int]:
@@ -68,9 +76,9 @@ def warday_nightly() -> None:
 
     run_key = begin()
     migrate() >> run_key
-    landed = land_local(run_key)
+    fetched = fetch_source.partial(run_key=run_key).expand(source=list_sources())
     processed = process(run_key)
-    landed >> processed
+    fetched >> processed
     linked = link_stories(run_key)
     processed >> linked >> finish(run_key)
 

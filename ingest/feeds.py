@@ -104,7 +104,7 @@ def _entry_date(entry: feedparser.FeedParserDict) -> tuple[datetime | None, tupl
     for field in ("published", "updated"):
         moment = _parse_date(entry.get(field) or "", entry.get(f"{field}_parsed"))
         if moment is not None:
-            flags = () if moment.tzinfo else ("date_zone_assumed_utc",)
+            flags: tuple[str, ...] = () if moment.tzinfo else ("date_zone_assumed_utc",)
             if field == "updated":
                 flags += ("date_from_updated",)
             return moment.replace(tzinfo=moment.tzinfo or UTC), flags

@@ -207,3 +207,26 @@ FROM dead_letters WHERE resolved_at IS NULL ORDER BY last_seen DESC LIMIT %(limi
 -- name: recent_runs
 SELECT run_key, trigger, status, started_at, finished_at, counts
 FROM pipeline_runs ORDER BY run_id DESC LIMIT %(limit)s;
+
+-- name: upsert_source
+INSERT INTO sources (name, kind, locator, outlet)
+VALUES (%(name)s, %(kind)s, %(locator)s, %(outlet)s)
+ON CONFLICT (name) DO UPDATE
+    SET kind = EXCLUDED.kind, locator = EXCLUDED.locator, outlet = EXCLUDED.outlet
+    WHERE (sources.kind, sources.locator, sources.outlet)
+          IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.locator, EXCLUDED.outlet);
+
+-- name: source_state
+SELECT source_id, etag, last_modified FROM sources WHERE name = %(name)s;
+
+-- name: record_fetch
+UPDATE sources
+SET last_fetch_at = now(), last_status = %(status)s, last_error = %(error)s,
+    etag = coalesce(%(etag)s, etag), last_modified = coalesce(%(last_modified)s, last_modified)
+WHERE name = %(name)s;
+
+-- name: raw_exists
+SELECT EXISTS (SELECT FROM raw_documents WHERE doc_key = %(doc_key)s) AS found;
+
+-- name: source_status
+SELECT name, kind, locator, last_fetch_at, last_status, last_error FROM sources ORDER BY name;

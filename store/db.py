@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 
+Conn = psycopg.Connection[DictRow]
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / ".warday" / "pgdata"
 
@@ -28,13 +29,13 @@ def database_url() -> str:
     return url
 
 
-def connect(url: str | None = None, *, autocommit: bool = False) -> psycopg.Connection:
+def connect(url: str | None = None, *, autocommit: bool = False) -> Conn:
     """Open a connection that returns rows as dicts."""
     return psycopg.connect(url or database_url(), row_factory=dict_row, autocommit=autocommit)
 
 
 @contextmanager
-def transaction(url: str | None = None) -> Iterator[psycopg.Connection]:
+def transaction(url: str | None = None) -> Iterator[Conn]:
     """A connection whose work commits on success and rolls back on error."""
     with connect(url) as conn:
         yield conn
@@ -45,4 +46,4 @@ def redact(url: str) -> str:
     info = psycopg.conninfo.conninfo_to_dict(url)
     if info.get("password"):
         info["password"] = "***"
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in info.items() if v is not None})
+    return psycopg.conninfo.make_conninfo("", **{k: v for k, v in info.items() if v is not None})

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -56,7 +57,7 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-def migrate(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[str]:
+def migrate(conn: psycopg.Connection[Any], directory: Path = MIGRATIONS_DIR) -> list[str]:
     """Apply pending migrations under an advisory lock; return the names applied."""
     migrations = discover(directory)
     applied: list[str] = []
@@ -77,7 +78,7 @@ def migrate(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[
     return applied
 
 
-def _rows(conn: psycopg.Connection, query: str) -> list[dict]:
+def _rows(conn: psycopg.Connection[Any], query: str) -> list[dict]:
     """Rows of a query as dicts, whatever the connection's row factory."""
     cur = conn.execute(query)
     names = [c.name for c in cur.description or []]

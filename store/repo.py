@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import psycopg
+from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
+from store.db import Conn
 from store.queries import q
 
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ def sha256(data: bytes) -> str:
 
 
 def insert_raw(
-    conn: psycopg.Connection,
+    conn: Conn,
     *,
     doc_key: str,
     body: bytes,
@@ -54,42 +56,42 @@ def insert_raw(
     return row is not None
 
 
-def pending_raw(conn: psycopg.Connection, version: str) -> list[dict[str, Any]]:
+def pending_raw(conn: Conn, version: str) -> list[dict[str, Any]]:
     """Raw documents waiting to be processed (or failed under another version)."""
     return conn.execute(q("pending_raw"), {"version": version}).fetchall()
 
 
-def mark_raw(conn: psycopg.Connection, raw_id: int, status: str, version: str) -> None:
+def mark_raw(conn: Conn, raw_id: int, status: str, version: str) -> None:
     """Record the outcome of processing a raw document."""
     conn.execute(q("mark_raw"), {"raw_id": raw_id, "status": status, "version": version})
 
 
-def supersede_older(conn: psycopg.Connection, raw_id: int, doc_key: str) -> None:
+def supersede_older(conn: Conn, raw_id: int, doc_key: str) -> None:
     """Older failed or pending versions of a document are moot once a newer one went through."""
     conn.execute(q("supersede_older"), {"raw_id": raw_id, "doc_key": doc_key})
 
 
-def upsert_document(conn: psycopg.Connection, row: dict[str, Any]) -> int:
+def upsert_document(conn: Conn, row: dict[str, Any]) -> int:
     """Insert or refresh a document by its key; returns its id."""
     found = conn.execute(q("upsert_document"), row).fetchone()
     assert found is not None
     return int(found["document_id"])
 
 
-def existing_entries(conn: psycopg.Connection, document_id: int) -> dict[str, dict[str, Any]]:
+def existing_entries(conn: Conn, document_id: int) -> dict[str, dict[str, Any]]:
     """The document's entries by key, with content hash and liveness."""
     rows = conn.execute(q("entry_hashes"), {"document_id": document_id}).fetchall()
     return {r["entry_key"]: r for r in rows}
 
 
-def upsert_entry(conn: psycopg.Connection, row: dict[str, Any]) -> int:
+def upsert_entry(conn: Conn, row: dict[str, Any]) -> int:
     """Insert or update an entry by its stable key; returns its id."""
     found = conn.execute(q("upsert_entry"), row).fetchone()
     assert found is not None
     return int(found["entry_id"])
 
 
-def retract_missing(conn: psycopg.Connection, document_id: int, keep: Sequence[str]) -> int:
+def retract_missing(conn: Conn, document_id: int, keep: Sequence[str]) -> int:
     """Mark entries the document no longer has as not live; log retractions."""
     gone = conn.execute(q("retract_entries"), {"document_id": document_id, "keep": list(keep)})
     rows = gone.fetchall()
@@ -98,13 +100,13 @@ def retract_missing(conn: psycopg.Connection, document_id: int, keep: Sequence[s
     return len(rows)
 
 
-def record_change(conn: psycopg.Connection, entry_id: int, op: str, content_hash: str) -> None:
+def record_change(conn: Conn, entry_id: int, op: str, content_hash: str) -> None:
     """Append to the change feed and wake listeners."""
     conn.execute(q("record_change"), {"entry_id": entry_id, "op": op, "content_hash": content_hash})
     conn.execute("SELECT pg_notify('warday_entry_changes', %s)", (str(entry_id),))
 
 
-def replace_tags(conn: psycopg.Connection, entry_id: int, tags: Tags, version: str) -> None:
+def replace_tags(conn: Conn, entry_id: int, tags: Tags, version: str) -> None:
     """Swap an entry's tags for new ones (caller holds the transaction)."""
     conn.execute(q("clear_tags"), {"entry_id": entry_id})
     stamp = {"entry_id": entry_id, "tagger_version": version}
@@ -128,7 +130,7 @@ def replace_tags(conn: psycopg.Connection, entry_id: int, tags: Tags, version: s
         _many(cur, "insert_place_mention", ({**asdict(t), **stamp} for t in tags.places))
 
 
-def _many(cur: psycopg.Cursor, name: str, rows: Iterable[dict[str, Any]]) -> None:
+def _many(cur: psycopg.Cursor[DictRow], name: str, rows: Iterable[dict[str, Any]]) -> None:
     """executemany of a named query, skipping empty batches."""
     batch = list(rows)
     if batch:
@@ -136,7 +138,7 @@ def _many(cur: psycopg.Cursor, name: str, rows: Iterable[dict[str, Any]]) -> Non
 
 
 def dead_letter(
-    conn: psycopg.Connection,
+    conn: Conn,
     *,
     stage: str,
     locator: str,
@@ -160,33 +162,71 @@ def dead_letter(
     )
 
 
-def resolve_dead_letters(conn: psycopg.Connection, locators: Sequence[str]) -> None:
+def resolve_dead_letters(conn: Conn, locators: Sequence[str]) -> None:
     """Close dead letters whose input has now gone through."""
     conn.execute(q("resolve_dead_letters"), {"locators": list(locators)})
 
 
-def start_run(
-    conn: psycopg.Connection, run_key: str, trigger: str, logical: datetime | None
-) -> None:
+def start_run(conn: Conn, run_key: str, trigger: str, logical: datetime | None) -> None:
     """Open (or re-open) the pipeline_runs row of a run."""
     conn.execute(q("start_run"), {"run_key": run_key, "trigger": trigger, "logical_date": logical})
 
 
-def add_run_counts(conn: psycopg.Connection, run_key: str, counts: dict[str, Any]) -> None:
+def add_run_counts(conn: Conn, run_key: str, counts: dict[str, Any]) -> None:
     """Merge a stage's counts into the run's row."""
     conn.execute(q("add_run_counts"), {"run_key": run_key, "counts": Jsonb(counts)})
 
 
-def finish_run(conn: psycopg.Connection, run_key: str, status: str) -> None:
+def finish_run(conn: Conn, run_key: str, status: str) -> None:
     """Close a run with its final status."""
     conn.execute(q("finish_run"), {"run_key": run_key, "status": status})
 
 
-def fetch_all(conn: psycopg.Connection, name: str, **params: Any) -> list[dict[str, Any]]:
+def fetch_all(conn: Conn, name: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of a named read query."""
     return conn.execute(q(name), params).fetchall()
 
 
-def set_story(conn: psycopg.Connection, entry_id: int, story_id: int) -> None:
+def set_story(conn: Conn, entry_id: int, story_id: int) -> None:
     """Attach an entry to a story."""
     conn.execute(q("set_story"), {"story_id": story_id, "entry_id": entry_id})
+
+
+def upsert_source(
+    conn: Conn, name: str, kind: str, locator: str, outlet: str | None
+) -> dict[str, Any]:
+    """Register a source (or refresh its definition); returns its id and validators."""
+    conn.execute(
+        q("upsert_source"), {"name": name, "kind": kind, "locator": locator, "outlet": outlet}
+    )
+    row = conn.execute(q("source_state"), {"name": name}).fetchone()
+    assert row is not None
+    return row
+
+
+def record_fetch(
+    conn: Conn,
+    name: str,
+    status: str,
+    *,
+    error: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """Remember a source's last fetch outcome and its conditional-GET validators."""
+    conn.execute(
+        q("record_fetch"),
+        {
+            "name": name,
+            "status": status,
+            "error": error,
+            "etag": etag,
+            "last_modified": last_modified,
+        },
+    )
+
+
+def raw_exists(conn: Conn, doc_key: str) -> bool:
+    """Whether any version of a document was landed already."""
+    row = conn.execute(q("raw_exists"), {"doc_key": doc_key}).fetchone()
+    return bool(row and row["found"])

@@ -49,8 +49,22 @@ PLACES_PATH = DATA_DIR / "places.yaml"
 
 ACTOR_KINDS = ("person", "state", "organisation", "armed_force", "unit", "group")
 PLACE_KINDS = (
-    "country", "oblast", "region", "city", "town", "village", "territory", "facility", "sea",
+    "country",
+    "oblast",
+    "region",
+    "city",
+    "town",
+    "village",
+    "territory",
+    "facility",
+    "sea",
 )
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Split a space-separated word list."""
+    return tuple(text.split())
+
 
 CAPITAL_STATES: Mapping[str, str] = {
     "Washington": "United States",
@@ -70,7 +84,7 @@ CAPITAL_STATES: Mapping[str, str] = {
     "Budapest": "Hungary",
 }
 
-_STATEMENT_VERBS = (
+_STATEMENT_VERBS = _words(
     "said says announced announces approved approves warned warns urged urges imposed "
     "imposes wants wanted will would denied denies rejected rejects accused accuses "
     "claimed claims demanded demands insisted insists agreed agrees signed signs refused "
@@ -79,27 +93,29 @@ _STATEMENT_VERBS = (
     "cleared clears signalled signaled signals called calls pressed presses weighs "
     "weighed promised promises pledged pledges offered offers proposed proposes "
     "condemned condemns welcomed welcomes stated states argued argues believes "
-    "considers considered must cannot can could should"
-).split()
-_FILLER_WORDS = (
+    "considers considered endorsed endorses eased eases lifted lifts backed backs "
+    "supports supported opposes opposed seeks sought seeking hopes hoped told sent "
+    "supplied supplies dismissed dismisses must cannot can could should"
+)
+_FILLER_WORDS = _words(
     "has have had is was does did not never also already again still then now later "
     "earlier on this last week today yesterday tonight just long in turn Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday"
-).split()
+)
 _PLACE_NOUNS = frozenset(
-    (
+    _words(
         "mayor mayors residents resident inhabitants population people city streets street "
         "metro subway centre center district districts suburb suburbs outskirts skyline "
         "sky skies air airport airports square region oblast neighbourhood neighborhood "
         "neighbourhoods neighborhoods buildings apartment railway station bridge river "
         "embankment zoo hospital hospitals schools power water heating cathedral "
         "monastery university"
-    ).split()
+    )
 )
-_PLACE_PREPOSITIONS = (
+_PLACE_PREPOSITIONS = _words(
     "in to from at near into outside around toward towards over across via of visited "
     "visiting above"
-).split()
+)
 _MASTHEAD_WORDS = ("Post", "Times", "Independent", "Herald", "Journal", "Tribune")
 _US_GEORGIA_CUES = re.compile(
     r"Atlanta|Savannah|U\.?S\.? state|state of Georgia|Georgia,\s+(?:USA|U\.S\.|United States)"
@@ -107,8 +123,11 @@ _US_GEORGIA_CUES = re.compile(
 _US_GEORGIA_WINDOW = 100
 
 _FOLLOWED_BY_VERB = re.compile(
-    r"(?:\s+(?:" + "|".join(_FILLER_WORDS) + r"|[a-z]+ly)){0,3}\s+(?:"
-    + "|".join(_STATEMENT_VERBS) + r")(?!\w)"
+    r"(?:\s+(?:"
+    + "|".join(_FILLER_WORDS)
+    + r"|[a-z]+ly)){0,3}\s+(?:"
+    + "|".join(_STATEMENT_VERBS)
+    + r")(?!\w)"
 )
 _POSSESSIVE = re.compile(r"'s(?!\w)(?:\s+([\w-]+))?(?:\s+([\w-]+))?")
 _AFTER_PREPOSITION = re.compile(
@@ -270,11 +289,20 @@ class _Fields:
 
 
 _ACTOR_SPEC = {
-    "name": True, "kind": True, "side": True, "role": False, "aliases": False,
+    "name": True,
+    "kind": True,
+    "side": True,
+    "role": False,
+    "aliases": False,
     "surname_needs_full_mention": False,
 }
 _PLACE_SPEC = {
-    "name": True, "kind": True, "admin1": False, "country": True, "lat": True, "lon": True,
+    "name": True,
+    "kind": True,
+    "admin1": False,
+    "country": True,
+    "lat": True,
+    "lon": True,
     "aliases": False,
 }
 
@@ -336,26 +364,35 @@ def _load_file(
     return records
 
 
+def _stamp(path: Path) -> tuple[Path, int, int]:
+    """Cache key for a file: resolved path, modification time and size."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise GazetteerError(f"{path.name}: cannot read file: {exc}") from exc
+    return path.resolve(), stat.st_mtime_ns, stat.st_size
+
+
 @cache
-def _load_actors_cached(path: Path) -> tuple[Actor, ...]:
+def _load_actors_cached(stamp: tuple[Path, int, int]) -> tuple[Actor, ...]:
     """Cached worker for load_actors."""
-    return _load_file(path, "actors", _ACTOR_SPEC, _parse_actor)
+    return _load_file(stamp[0], "actors", _ACTOR_SPEC, _parse_actor)
 
 
 @cache
-def _load_places_cached(path: Path) -> tuple[Place, ...]:
+def _load_places_cached(stamp: tuple[Path, int, int]) -> tuple[Place, ...]:
     """Cached worker for load_places."""
-    return _load_file(path, "places", _PLACE_SPEC, _parse_place)
+    return _load_file(stamp[0], "places", _PLACE_SPEC, _parse_place)
 
 
 def load_actors(path: Path | None = None) -> tuple[Actor, ...]:
-    """Load and validate actors (default: the shipped actors.yaml); cached per path."""
-    return _load_actors_cached(Path(path or ACTORS_PATH).resolve())
+    """Load and validate actors (default: the shipped actors.yaml); cached per file version."""
+    return _load_actors_cached(_stamp(Path(path or ACTORS_PATH)))
 
 
 def load_places(path: Path | None = None) -> tuple[Place, ...]:
-    """Load and validate places (default: the shipped places.yaml); cached per path."""
-    return _load_places_cached(Path(path or PLACES_PATH).resolve())
+    """Load and validate places (default: the shipped places.yaml); cached per file version."""
+    return _load_places_cached(_stamp(Path(path or PLACES_PATH)))
 
 
 # --------------------------------------------------------------------------- indexing

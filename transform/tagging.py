@@ -124,7 +124,8 @@ def _roles(
     text: str, trigger: int, actors: list[Mention]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Actors before the trigger act; after it they are recipients, unless after "by"."""
-    doers, targets = [], []
+    doers: list[str] = []
+    targets: list[str] = []
     for mention in actors:
         passive_agent = _PASSIVE_BY.search(text[max(0, mention.start - 6) : mention.start])
         (doers if mention.start < trigger or passive_agent else targets).append(mention.name)

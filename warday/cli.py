@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -42,7 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(func=cmd_ingest)
 
-    run = sub.add_parser("run", help="the nightly steps outside Airflow, over the seed paths")
+    run = sub.add_parser("run", help="the nightly steps outside Airflow, over the sources registry")
+    run.add_argument(
+        "--sources", type=Path, help="registry file (default: WARDAY_SOURCES or the shipped one)"
+    )
+    run.add_argument("--live", action="store_true", help="also fetch enabled feeds and pages")
     run.add_argument("--logical-date", type=date.fromisoformat)
     run.set_defaults(func=cmd_run)
 
@@ -76,16 +81,24 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     overrides = {"outlet": args.outlet, "published": args.published, "url": args.url}
-    return _local_run(args.paths, overrides, args.logical_date, "cli-ingest")
+
+    def land(run_key: str) -> None:
+        print("land:   ", _fmt(steps.land(run_key, args.paths, overrides)))
+
+    return _local_run(land, args.logical_date, "cli-ingest")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _local_run(config.seed_paths(), None, args.logical_date, "cli-run")
+    sources = steps.source_list(args.sources, live=args.live)
+
+    def land(run_key: str) -> None:
+        for source in sources:
+            print(f"source {source['name']}:", _fmt(steps.fetch_source(run_key, source)))
+
+    return _local_run(land, args.logical_date, "cli-run")
 
 
-def _local_run(
-    paths: list[Path], overrides: dict | None, logical: date | None, trigger: str
-) -> int:
+def _local_run(land: Callable[[str], None], logical: date | None, trigger: str) -> int:
     """Migrate, land, process and link in this process, printing each step's counts."""
     steps.apply_migrations()
     run_key = f"{trigger}:{uuid.uuid4()}"
@@ -93,7 +106,7 @@ def _local_run(
     steps.begin(run_key, trigger, datetime.combine(logical, datetime.min.time(), UTC))
     status = "failed"
     try:
-        print("land:   ", _fmt(steps.land(run_key, paths, overrides)))
+        land(run_key)
         print("process:", _fmt(steps.process(run_key, logical)))
         print("link:   ", _fmt(steps.link(run_key)))
         status = "success"

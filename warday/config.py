@@ -9,14 +9,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = Path(os.environ.get("WARDAY_STATE_DIR", REPO_ROOT / ".warday"))
 
 
-def seed_paths() -> list[Path]:
-    """What the nightly run loads from disk: WARDAY_SEEDS (os.pathsep-separated) or seeds/."""
-    value = os.environ.get("WARDAY_SEEDS")
-    if value:
-        return [Path(p) for p in value.split(os.pathsep) if p]
-    return [REPO_ROOT / "seeds"]
-
-
 def airflow_env() -> dict[str, str]:
     """Environment for running this repo's DAGs with a project-local Airflow home."""
     home = Path(os.environ.get("AIRFLOW_HOME", STATE_DIR / "airflow"))

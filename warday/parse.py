@@ -9,11 +9,16 @@ from typing import Any
 
 from ingest.feeds import FeedItem, looks_like_feed, parse_feed
 from transform.extract import EXTRACTOR_VERSION, extract_html, parse_iso
+from transform.pagetype import classify
 from transform.text import normalise
 
 
 class ParseError(ValueError):
     """The raw document cannot be turned into documents."""
+
+
+class PageRejected(ParseError):
+    """A cookie wall, paywall or empty page where an article was expected."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ def documents_from_raw(raw: RawDoc) -> list[DocDraft]:
     """Documents carried by one raw document (a feed carries several)."""
     if looks_like_feed(raw.body[:4096]) or raw.media_type.endswith(("rss+xml", "atom+xml")):
         drafts = _from_feed(raw)
+        if raw.meta.get("discovery_only"):
+            return []  # its items' pages are fetched and become the documents
     elif raw.media_type == "text/html" or raw.body.lstrip()[:15].lower().startswith(
         b"<!doctype html"
     ):
@@ -82,8 +89,11 @@ def _from_text(raw: RawDoc) -> DocDraft:
 
 
 def _from_html(raw: RawDoc) -> DocDraft:
-    """An article page through the extractor."""
+    """An article page through the extractor; walls and empty shells are refused."""
     page = extract_html(raw.body, url=raw.url)
+    kind = classify(raw.body[:500_000].decode("utf-8", "replace"), page.text)
+    if kind != "article":
+        raise PageRejected(f"{kind}: the page holds no article ({len(page.text)} chars of text)")
     return DocDraft(
         raw.doc_key,
         page.url or raw.url,
@@ -164,6 +174,10 @@ def _published(value: Any, where: str) -> datetime | None:
 def _apply_meta(draft: DocDraft, meta: dict[str, Any]) -> DocDraft:
     """Sidecar / CLI metadata: fills outlet always, overrides title/url/date of single docs."""
     changes: dict[str, Any] = {}
+    if not draft.title and meta.get("feed_title"):
+        changes["title"] = normalise(meta["feed_title"])
+    if draft.published_at is None and meta.get("feed_published"):
+        changes["published_at"] = _published(meta["feed_published"], "feed item")
     if meta.get("outlet"):
         changes["outlet"] = meta["outlet"]
     if not draft.doc_key.startswith("item:"):

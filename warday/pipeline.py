@@ -10,10 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from ingest.local import discover, read_local
 from store import repo
+from store.db import Conn
 from transform.cluster import LINK_THRESHOLD, Fingerprint, fingerprint, similarity
 from transform.extract import EXTRACTOR_VERSION
 from transform.segment import SEGMENTER_VERSION, segment
@@ -33,20 +32,23 @@ class BatchFailed(RuntimeError):
 
 
 def land_paths(
-    conn: psycopg.Connection,
+    conn: Conn,
     paths: Sequence[Path],
     overrides: dict[str, Any] | None = None,
+    source_id: int | None = None,
 ) -> dict[str, int]:
     """Land local files (recursively) as raw documents; bad ones become dead letters."""
     files, skipped = discover([Path(p) for p in paths])
     counts = Counter(skipped=len(skipped))
     with conn.transaction():
         for path in files:
-            counts[_land_file(conn, path.resolve(), overrides)] += 1
+            counts[_land_file(conn, path.resolve(), overrides, source_id)] += 1
     return {"files": len(files), **counts}
 
 
-def _land_file(conn: psycopg.Connection, path: Path, overrides: dict[str, Any] | None) -> str:
+def _land_file(
+    conn: Conn, path: Path, overrides: dict[str, Any] | None, source_id: int | None
+) -> str:
     """Land one file inside a savepoint; returns the outcome's name."""
     locator = path.as_uri()
     try:
@@ -61,6 +63,7 @@ def _land_file(conn: psycopg.Connection, path: Path, overrides: dict[str, Any] |
                 fetched_at=datetime.now(UTC),
                 requested_url=locator,
                 final_url=locator,
+                source_id=source_id,
             )
         repo.resolve_dead_letters(conn, [locator])
         return "landed" if written else "unchanged"
@@ -70,7 +73,7 @@ def _land_file(conn: psycopg.Connection, path: Path, overrides: dict[str, Any] |
         return "failed"
 
 
-def process_pending(conn: psycopg.Connection, logical_date: date | None = None) -> dict[str, int]:
+def process_pending(conn: Conn, logical_date: date | None = None) -> dict[str, int]:
     """Turn pending raw documents into documents, entries and tags."""
     counts: Counter[str] = Counter()
     with conn.transaction():
@@ -95,7 +98,7 @@ def _raw_doc(row: dict[str, Any]) -> RawDoc:
     )
 
 
-def _process_raw(conn: psycopg.Connection, raw: RawDoc, logical_date: date | None) -> Counter[str]:
+def _process_raw(conn: Conn, raw: RawDoc, logical_date: date | None) -> Counter[str]:
     """Process one raw document in a savepoint; a failure becomes a dead letter."""
     locator = raw.doc_key  # a fixed version of the same document resolves the letter
     try:
@@ -122,7 +125,7 @@ def _process_raw(conn: psycopg.Connection, raw: RawDoc, logical_date: date | Non
 
 
 def write_document(
-    conn: psycopg.Connection,
+    conn: Conn,
     raw_id: int,
     draft: DocDraft,
     logical_date: date | None,
@@ -175,7 +178,7 @@ def write_document(
     return counts
 
 
-def _write_entry(conn: psycopg.Connection, row: dict[str, Any], before: dict | None) -> str:
+def _write_entry(conn: Conn, row: dict[str, Any], before: dict | None) -> str:
     """Write one entry and its tags unless it is unchanged; returns the outcome."""
     if (
         before
@@ -208,7 +211,7 @@ def _check_failures(counts: Counter[str]) -> None:
         raise BatchFailed(f"{failed} of {total} documents failed; see dead_letters")
 
 
-def link_stories(conn: psycopg.Connection) -> dict[str, int]:
+def link_stories(conn: Conn) -> dict[str, int]:
     """Give every live entry a story, joining an existing one when it tells the same happening."""
     counts: Counter[str] = Counter()
     with conn.transaction():
@@ -220,7 +223,7 @@ def link_stories(conn: psycopg.Connection) -> dict[str, int]:
     return dict(counts)
 
 
-def _candidates(conn: psycopg.Connection, dates: list[date]) -> list[tuple[dict, Fingerprint]]:
+def _candidates(conn: Conn, dates: list[date]) -> list[tuple[dict, Fingerprint]]:
     """Already-linked entries near the dates being linked, with fingerprints."""
     if not dates:
         return []
@@ -236,9 +239,7 @@ def _fingerprint(row: dict[str, Any]) -> Fingerprint:
     return fingerprint(row["headline"], row["text"], list(row["names"]), row["war_date"])
 
 
-def _link_one(
-    conn: psycopg.Connection, row: dict[str, Any], pool: list[tuple[dict, Fingerprint]]
-) -> str:
+def _link_one(conn: Conn, row: dict[str, Any], pool: list[tuple[dict, Fingerprint]]) -> str:
     """Join the most similar story above the threshold, or start a new one."""
     mine = _fingerprint(row)
     scored = [(similarity(mine, fp), other) for other, fp in pool]

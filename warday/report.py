@@ -9,14 +9,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import psycopg
-
 from store import repo
+from store.db import Conn
 
 _EXPORT_BATCH = 500
 
 
-def summary(conn: psycopg.Connection) -> dict[str, Any]:
+def summary(conn: Conn) -> dict[str, Any]:
     """Counts, entries per war day, events by type, open dead letters."""
     return {
         "totals": repo.fetch_all(conn, "summary_counts")[0],
@@ -51,7 +50,7 @@ def format_summary(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def status(conn: psycopg.Connection, limit: int = 10) -> str:
+def status(conn: Conn, limit: int = 10) -> str:
     """Recent runs with per-stage counts, then open dead letters with reasons."""
     lines = ["recent runs:"]
     for run in repo.fetch_all(conn, "recent_runs", limit=limit):
@@ -74,7 +73,7 @@ def status(conn: psycopg.Connection, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-def export_entries(conn: psycopg.Connection, since: int = 0) -> Iterator[dict[str, Any]]:
+def export_entries(conn: Conn, since: int = 0) -> Iterator[dict[str, Any]]:
     """Live entries changed after seq ``since``, in seq order, with their tags."""
     rows = repo.fetch_all(conn, "export_entries", since=since)
     for start in range(0, len(rows), _EXPORT_BATCH):
@@ -84,7 +83,7 @@ def export_entries(conn: psycopg.Connection, since: int = 0) -> Iterator[dict[st
             yield {**row, **{kind: tags[kind].get(row["entry_id"], []) for kind in tags}}
 
 
-def _tags_for(conn: psycopg.Connection, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
+def _tags_for(conn: Conn, ids: list[int]) -> dict[str, dict[int, list[dict]]]:
     """Events, actors, places and figures of a batch of entries, grouped by entry."""
     grouped: dict[str, dict[int, list[dict]]] = {}
     for kind in ("events", "actors", "places", "figures"):

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
 from store import repo
 from store.db import connect
 from store.migrate import migrate
 from warday import pipeline
+from warday.fetching import run_source
+
+
+def registry_path() -> Path:
+    """The sources registry in use: WARDAY_SOURCES, else the shipped default."""
+    return Path(os.environ.get("WARDAY_SOURCES", DEFAULT_REGISTRY))
+
+
+def source_list(path: Path | None = None, *, live: bool = True) -> list[dict[str, Any]]:
+    """Enabled sources as plain dicts (fit for XCom); network kinds only when live."""
+    sources = enabled(load_registry(path or registry_path()))
+    return [asdict(s) for s in sources if live or s.kind == "directory"]
+
+
+def fetch_source(run_key: str, source: dict[str, Any]) -> dict[str, int]:
+    """Land what is new at one source and record the counts on the run."""
+    with connect() as conn:
+        counts = run_source(conn, Source(**source))
+        repo.add_run_counts(conn, run_key, {f"source:{source['name']}": counts})
+    return counts
 
 
 def apply_migrations() -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.local import discover
 from store.db import connect
 from tests.conftest import SEEDS
 from tests.integration.test_pipeline import table_counts
@@ -28,7 +29,8 @@ def test_dags_import_cleanly(dagbag) -> None:  # type: ignore[no-untyped-def]
     assert {t.task_id for t in dag.tasks} == {
         "migrate",
         "begin",
-        "land_local",
+        "list_sources",
+        "fetch_source",
         "process",
         "link_stories",
         "finish",
@@ -36,10 +38,12 @@ def test_dags_import_cleanly(dagbag) -> None:  # type: ignore[no-untyped-def]
     assert dag.max_active_runs == 1 and not dag.catchup
 
 
-def test_nightly_end_to_end_and_idempotent(
-    dagbag, db_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("WARDAY_SEEDS", str(SEEDS))
+def test_nightly_end_to_end_and_idempotent(  # type: ignore[no-untyped-def]
+    dagbag, db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(f"sources:\n  - name: seeds\n    kind: directory\n    path: {SEEDS}\n")
+    monkeypatch.setenv("WARDAY_SOURCES", str(registry))
     dag = dagbag.get_dag("warday_nightly")
     first = dag.test(logical_date=datetime(2025, 5, 1, 2, 30, tzinfo=UTC))
     assert first.state == "success"
@@ -47,7 +51,9 @@ def test_nightly_end_to_end_and_idempotent(
         after_first = table_counts(conn)
         runs = conn.execute("SELECT status, counts FROM pipeline_runs").fetchall()
     assert after_first["entries"] > 20 and after_first["events"] > 0
-    assert runs[0]["status"] == "success" and runs[0]["counts"]["process"]["raw_processed"] == 7
+    assert runs[0]["status"] == "success" and runs[0]["counts"]["process"]["raw_processed"] == len(
+        discover([SEEDS])[0]
+    )
     second = dag.test(logical_date=datetime(2025, 5, 2, 2, 30, tzinfo=UTC))
     assert second.state == "success"
     with connect() as conn:

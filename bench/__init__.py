@@ -1,0 +1,1 @@
+"""Measurements that are run by hand (and, on small subsets, guarded by tests)."""

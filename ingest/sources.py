@@ -1,0 +1,144 @@
+"""The sources registry: a YAML file listing feeds, pages and directories to ingest.
+
+sources:
+  - name: kyiv-independent          # unique, [a-z0-9-]
+    kind: feed                      # feed | page | directory
+    url: https://example.org/rss    # feed and page
+    path: seeds                     # directory (relative to the registry file)
+    outlet: Kyiv Independent
+    enabled: false                  # default true
+    fetch_pages: true               # feed: fetch each new article page (default true)
+    limits: {max_items: 50, max_bytes: 8388608, deadline_s: 30}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_REGISTRY = Path(__file__).parent / "sources.yaml"
+KINDS = ("feed", "page", "directory")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_KEYS = {"name", "kind", "url", "path", "outlet", "enabled", "fetch_pages", "limits"}
+_LIMIT_KEYS: dict[str, tuple[type, ...]] = {
+    "max_items": (int,),
+    "max_bytes": (int,),
+    "deadline_s": (int, float),
+}
+
+
+class RegistryError(ValueError):
+    """The registry file is invalid; the message names file, entry and field."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str
+    locator: str  # URL, or an absolute directory path
+    outlet: str | None = None
+    enabled: bool = True
+    fetch_pages: bool = True
+    limits: dict[str, Any] = field(default_factory=dict)
+
+
+def load_registry(path: Path = DEFAULT_REGISTRY) -> list[Source]:
+    """All sources of a registry file, validated."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RegistryError(f"{path}: cannot read registry: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise RegistryError(f"{path}: top level must be a mapping with a 'sources' list")
+    sources = [_source(path, i, item) for i, item in enumerate(data["sources"])]
+    _check_unique(path, sources)
+    return sources
+
+
+def enabled(sources: list[Source]) -> list[Source]:
+    """Only the sources switched on."""
+    return [s for s in sources if s.enabled]
+
+
+def _source(path: Path, index: int, item: Any) -> Source:
+    """One validated registry entry."""
+    where = f"{path.name}: entry {index}"
+    if not isinstance(item, dict):
+        raise RegistryError(f"{where}: must be a mapping")
+    where += f" ({item.get('name')!r})" if item.get("name") else ""
+    unknown = set(item) - _KEYS
+    if unknown:
+        raise RegistryError(f"{where}: unknown field(s) {sorted(unknown)}")
+    name, kind = item.get("name"), item.get("kind")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise RegistryError(f"{where}: field 'name': must match {_NAME.pattern}")
+    if kind not in KINDS:
+        raise RegistryError(f"{where}: field 'kind': must be one of {', '.join(KINDS)}")
+    return Source(
+        name=name,
+        kind=kind,
+        locator=_locator(path, where, item),
+        outlet=_optional_str(where, item, "outlet"),
+        enabled=_bool(where, item, "enabled"),
+        fetch_pages=_bool(where, item, "fetch_pages"),
+        limits=_limits(where, item.get("limits")),
+    )
+
+
+def _locator(path: Path, where: str, item: dict) -> str:
+    """The URL of a feed or page, or the absolute path of a directory."""
+    if item["kind"] == "directory":
+        if not isinstance(item.get("path"), str) or "url" in item:
+            raise RegistryError(f"{where}: field 'path': a directory source needs 'path' only")
+        return str((path.parent / item["path"]).resolve())
+    url = item.get("url")
+    if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+", url) or "path" in item:
+        raise RegistryError(f"{where}: field 'url': a {item['kind']} source needs an http(s) URL")
+    return url
+
+
+def _optional_str(where: str, item: dict, key: str) -> str | None:
+    """An optional string field."""
+    value = item.get(key)
+    if value is not None and not isinstance(value, str):
+        raise RegistryError(f"{where}: field '{key}': must be a string")
+    return value
+
+
+def _bool(where: str, item: dict, key: str) -> bool:
+    """An optional boolean field, default true."""
+    value = item.get(key, True)
+    if not isinstance(value, bool):
+        raise RegistryError(f"{where}: field '{key}': must be true or false")
+    return value
+
+
+def _limits(where: str, limits: Any) -> dict[str, Any]:
+    """Per-source limits, each a positive number."""
+    if limits is None:
+        return {}
+    if not isinstance(limits, dict):
+        raise RegistryError(f"{where}: field 'limits': must be a mapping")
+    for key, value in limits.items():
+        kind = _LIMIT_KEYS.get(key)
+        if kind is None:
+            raise RegistryError(f"{where}: field 'limits.{key}': unknown limit")
+        number = isinstance(value, kind) and isinstance(value, int | float)
+        if isinstance(value, bool) or not number or value <= 0:
+            raise RegistryError(f"{where}: field 'limits.{key}': must be a positive number")
+    return dict(limits)
+
+
+def _check_unique(path: Path, sources: list[Source]) -> None:
+    """Names identify sources in the database: no duplicates."""
+    seen: set[str] = set()
+    for i, source in enumerate(sources):
+        if source.name in seen:
+            raise RegistryError(
+                f"{path.name}: entry {i} ({source.name!r}): field 'name': duplicate"
+            )
+        seen.add(source.name)

@@ -1,0 +1,164 @@
+"""One source at a time: list a directory, or fetch a feed (and its new pages) or a page.
+
+Feeds and pages go through the one safe HTTP client with conditional GET, so an
+unchanged feed costs a 304 and writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ingest.feeds import FeedError, parse_feed
+from ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
+from ingest.sources import Source
+from ingest.urls import canonical_url
+from store import repo
+from store.db import Conn
+from warday.pipeline import PIPELINE_VERSION, land_paths
+
+log = logging.getLogger(__name__)
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+DEFAULT_MAX_ITEMS = 100
+
+
+def run_source(
+    conn: Conn,
+    source: Source,
+    make_fetcher: Callable[[FetchLimits], Fetcher] = Fetcher,
+) -> dict[str, int]:
+    """Land whatever is new at one source; failures become dead letters, never exceptions."""
+    state = repo.upsert_source(conn, source.name, source.kind, source.locator, source.outlet)
+    conn.commit()
+    if source.kind == "directory":
+        landed = land_paths(
+            conn, [Path(source.locator)], {"outlet": source.outlet}, state["source_id"]
+        )
+        repo.record_fetch(conn, source.name, "ok")
+        return landed
+    fetcher = make_fetcher(_limits(source))
+    counts: Counter[str] = Counter()
+    result = _fetch(conn, source, fetcher, source.locator, state, FEED_ACCEPT, counts)
+    if result is not None:
+        _land_fetched(conn, source, state["source_id"], result, counts)
+        if source.kind == "feed" and source.fetch_pages:
+            _fetch_new_pages(conn, source, state["source_id"], fetcher, result, counts)
+    conn.commit()
+    return dict(counts)
+
+
+def _limits(source: Source) -> FetchLimits:
+    """The client limits for a source, with its overrides applied."""
+    overrides = {k: v for k, v in source.limits.items() if k in ("max_bytes", "deadline_s")}
+    return replace(FetchLimits(), **overrides)
+
+
+def _fetch(
+    conn: Conn,
+    source: Source,
+    fetcher: Fetcher,
+    url: str,
+    state: dict[str, Any] | None,
+    accept: str,
+    counts: Counter[str],
+) -> FetchResult | None:
+    """Fetch a URL (conditionally when state has validators); record the outcome."""
+    etag = state.get("etag") if state else None
+    modified = state.get("last_modified") if state else None
+    try:
+        result: FetchResult = fetcher.fetch(url, etag=etag, last_modified=modified, accept=accept)
+    except FetchError as exc:
+        log.warning("fetch %s failed: %s", url, exc)
+        repo.dead_letter(
+            conn,
+            stage="fetch",
+            locator=url,
+            error=exc,
+            version=PIPELINE_VERSION,
+            source_name=source.name,
+        )
+        if state is not None:
+            repo.record_fetch(conn, source.name, exc.reason, error=str(exc))
+        counts["fetch_failed"] += 1
+        return None
+    counts["fetched"] += 1
+    if state is not None:
+        repo.record_fetch(
+            conn,
+            source.name,
+            "not_modified" if result.not_modified else "ok",
+            etag=result.etag,
+            last_modified=result.last_modified,
+        )
+    if result.not_modified:
+        counts["not_modified"] += 1
+        return None
+    repo.resolve_dead_letters(conn, [url])
+    return result
+
+
+def _land_fetched(
+    conn: Conn,
+    source: Source,
+    source_id: int,
+    result: FetchResult,
+    counts: Counter[str],
+    meta: dict[str, Any] | None = None,
+    doc_key: str | None = None,
+) -> None:
+    """Land a fetched body as a raw document."""
+    discovery = source.kind == "feed" and source.fetch_pages and doc_key is None
+    written = repo.insert_raw(
+        conn,
+        doc_key=doc_key or canonical_url(result.final_url),
+        body=result.body,
+        media_type=result.media_type or "application/octet-stream",
+        meta={
+            "outlet": source.outlet,
+            **(meta or {}),
+            **({"discovery_only": True} if discovery else {}),
+        },
+        fetched_at=result.fetched_at,
+        requested_url=result.requested_url,
+        final_url=result.final_url,
+        headers=_kept_headers(result.headers),
+        source_id=source_id,
+    )
+    counts["landed" if written else "unchanged"] += 1
+
+
+def _fetch_new_pages(
+    conn: Conn,
+    source: Source,
+    source_id: int,
+    fetcher: Fetcher,
+    feed: FetchResult,
+    counts: Counter[str],
+) -> None:
+    """Fetch the article behind each feed item not landed before."""
+    try:
+        items = parse_feed(feed.body, base_url=feed.final_url).items
+    except FeedError:
+        return  # the feed's own processing records the dead letter
+    for item in items[: int(source.limits.get("max_items", DEFAULT_MAX_ITEMS))]:
+        if not item.url or repo.raw_exists(conn, item.url):
+            continue
+        page = _fetch(conn, source, fetcher, item.url, None, PAGE_ACCEPT, counts)
+        if page is not None:
+            meta = {
+                "feed_title": item.title,
+                "feed_published": item.published.isoformat() if item.published else None,
+            }
+            _land_fetched(conn, source, source_id, page, counts, meta, doc_key=item.url)
+        conn.commit()
+
+
+def _kept_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Response headers worth keeping as provenance (never cookies)."""
+    keep = ("content-type", "etag", "last-modified", "date", "content-language", "server")
+    return {k: v for k, v in headers.items() if k in keep}
