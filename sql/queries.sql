@@ -128,7 +128,7 @@ UPDATE pipeline_runs SET counts = counts || %(counts)s WHERE run_key = %(run_key
 UPDATE pipeline_runs SET status = %(status)s, finished_at = now() WHERE run_key = %(run_key)s;
 
 -- name: unlinked_entries
-SELECT e.entry_id, e.headline, e.text, e.war_date, d.outlet,
+SELECT e.entry_id, e.document_id, e.section, e.headline, e.text, e.war_date, d.outlet,
        coalesce(array_agg(DISTINCT m.name) FILTER (WHERE m.name IS NOT NULL), '{}') AS names
 FROM entries e
 JOIN documents d USING (document_id)
@@ -139,7 +139,8 @@ GROUP BY e.entry_id, d.outlet
 ORDER BY e.entry_id;
 
 -- name: story_candidates
-SELECT e.entry_id, e.story_id, e.headline, e.text, e.war_date, d.outlet,
+SELECT e.entry_id, e.document_id, e.section, e.story_id, e.headline, e.text, e.war_date,
+       d.outlet,
        coalesce(array_agg(DISTINCT m.name) FILTER (WHERE m.name IS NOT NULL), '{}') AS names
 FROM entries e
 JOIN documents d USING (document_id)

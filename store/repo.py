@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -230,3 +230,10 @@ def raw_exists(conn: Conn, doc_key: str) -> bool:
     """Whether any version of a document was landed already."""
     row = conn.execute(q("raw_exists"), {"doc_key": doc_key}).fetchone()
     return bool(row and row["found"])
+
+
+def new_story(conn: Conn, label: str, war_date: date | None) -> int:
+    """Open a story; returns its id."""
+    row = conn.execute(q("new_story"), {"label": label, "war_date": war_date}).fetchone()
+    assert row is not None
+    return int(row["story_id"])

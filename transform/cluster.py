@@ -22,8 +22,9 @@ _STOP = frozenset(
     ]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
-# Two entries a few days apart sharing this much of the smaller fingerprint tell one story.
-LINK_THRESHOLD = 0.34
+# Two entries a few days apart scoring this much tell one story (set on the seeds: same
+# happening 0.69-0.85, related but distinct happenings 0.2-0.5).
+LINK_THRESHOLD = 0.6
 MAX_DAYS_APART = 2
 
 

@@ -101,7 +101,7 @@ def extract_html(data: bytes | str, url: str | None = None) -> Extracted:
     if tree is None:
         raise ExtractionError("not parseable as HTML")
     meta = _meta_tags(tree)
-    ld = _json_ld(tree)
+    ld = _json_ld(tree) if _wants_json_ld(meta) else {}
     doc = trafilatura.bare_extraction(tree, url=url, config=_CONFIG, **_OPTIONS)
     text = normalise(getattr(doc, "text", None) or "")
     if not text:
@@ -141,22 +141,31 @@ def _max_depth(tree: lxml_html.HtmlElement) -> int:
 def _meta_tags(tree: lxml_html.HtmlElement) -> dict[str, str]:
     """Meta name/property values, the canonical link, <title> and the page language."""
     found: dict[str, str] = {}
-    for node in tree.iterfind(".//meta"):
-        key = node.get("property") or node.get("name") or node.get("itemprop")
-        key = key or (node.get("http-equiv") or "").lower()
-        value = (node.get("content") or "").strip()
-        if key and value and key not in found:
-            found[key] = value
-    for link in tree.iterfind(".//link"):
-        rels = (link.get("rel") or "").lower().split()
-        if "canonical" in rels and link.get("href") and "canonical" not in found:
-            found["canonical"] = (link.get("href") or "").strip()
-    title = tree.find(".//title")
-    if title is not None and title.text_content().strip():
-        found["<title>"] = title.text_content().strip()
+    for node in tree.iter("meta", "link", "title"):
+        if node.tag == "meta":
+            key = node.get("property") or node.get("name") or node.get("itemprop")
+            key = key or (node.get("http-equiv") or "").lower()
+            value = (node.get("content") or "").strip()
+            if key and value and key not in found:
+                found[key] = value
+        elif node.tag == "link":
+            href = (node.get("href") or "").strip()
+            if href and "canonical" in (node.get("rel") or "").lower().split():
+                found.setdefault("canonical", href)
+        elif "<title>" not in found and (title := node.text_content().strip()):
+            found["<title>"] = title
     if tree.get("lang"):
         found["lang"] = tree.get("lang", "").strip()
     return found
+
+
+def _wants_json_ld(meta: dict[str, str]) -> bool:
+    """Whether the meta tags leave a field that JSON-LD may fill (it costs a JSON parse)."""
+    has_title = any(key in meta for key in _TITLE_META)
+    has_author = any(key in meta for key in (*_AUTHOR_META, "byl"))
+    has_site = any(key in meta for key in _SITE_META)
+    has_date = _published(meta) is not None
+    return not (has_title and has_author and has_site and has_date)
 
 
 def _json_ld(tree: lxml_html.HtmlElement) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -145,7 +146,10 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class GazetteerError(ValueError):
-    """Raised when a dictionary file or record set is invalid."""
+    """Invalid dictionary data.
+
+    Messages read ``<file>: entry <0-based index> ('<name>'): field '<field>': <problem>``.
+    """
 
 
 @dataclass(frozen=True)
@@ -493,8 +497,11 @@ def _is_metonym(folded: str, start: int, end: int) -> bool:
 
 
 def _overlaps(spans: Sequence[Mention], start: int, end: int) -> bool:
-    """True if start..end overlaps any existing mention."""
-    return any(m.start < end and start < m.end for m in spans)
+    """True if start..end overlaps a mention in spans (sorted, non-overlapping)."""
+    i = bisect_left(spans, start, key=lambda m: m.end)
+    while i < len(spans) and spans[i].end <= start:
+        i += 1
+    return i < len(spans) and spans[i].start < end
 
 
 class Gazetteer:
@@ -527,11 +534,12 @@ class Gazetteer:
             entity = self._resolve_actor(match, last_full)
             if entity is not None and not _is_us_georgia(folded, match.start(), match.end()):
                 found.append(_mention(text, match.start(), match.end(), entity))
+        extra = []
         for match in self._capital_re.finditer(folded):
             start, end = match.span()
             if _is_metonym(folded, start, end) and not _overlaps(found, start, end):
-                found.append(_mention(text, start, end, self._capitals[match.group()]))
-        return sorted(found, key=lambda m: m.start)
+                extra.append(_mention(text, start, end, self._capitals[match.group()]))
+        return sorted(found + extra, key=lambda m: m.start)
 
     def _resolve_actor(self, match: re.Match[str], last_full: dict[str, int]) -> Entity | None:
         """Pick the actor for a match, applying the full-mention rule for short forms."""

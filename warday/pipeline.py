@@ -240,16 +240,23 @@ def _fingerprint(row: dict[str, Any]) -> Fingerprint:
 
 
 def _link_one(conn: Conn, row: dict[str, Any], pool: list[tuple[dict, Fingerprint]]) -> str:
-    """Join the most similar story above the threshold, or start a new one."""
+    """Join the most similar story above the threshold, or start a new one.
+
+    Sub-stories of one document are different happenings by construction, and a digest's
+    lead summary spans them all, so neither is ever linked."""
     mine = _fingerprint(row)
-    scored = [(similarity(mine, fp), other) for other, fp in pool]
-    best = max(scored, key=lambda s: s[0], default=(0.0, None))
+    best: tuple[float, dict | None] = (0.0, None)
+    if row["section"] != "summary":
+        scored = [
+            (similarity(mine, fp), other)
+            for other, fp in pool
+            if other["document_id"] != row["document_id"] and other["section"] != "summary"
+        ]
+        best = max(scored, key=lambda s: s[0], default=best)
     if best[1] is not None and best[0] >= LINK_THRESHOLD:
         story_id, outcome = best[1]["story_id"], "entries_linked"
     else:
-        story_id = repo.fetch_all(
-            conn, "new_story", label=row["headline"][:200], war_date=row["war_date"]
-        )[0]["story_id"]
+        story_id = repo.new_story(conn, row["headline"][:200], row["war_date"])
         outcome = "stories_created"
     repo.set_story(conn, row["entry_id"], story_id)
     pool.append(({**row, "story_id": story_id}, mine))

@@ -193,3 +193,15 @@ def test_export_since_cursor(db_url: str, since: int) -> None:
         last = records[len(records) // 2]["seq"]
         later = list(report.export_entries(conn, last))
     assert later and all(r["seq"] > last for r in later)
+
+
+def test_distinct_happenings_stay_apart(db_url: str) -> None:
+    run_once([SEEDS])
+    with connect() as conn:
+        digest = conn.execute(
+            "SELECT e.story_id FROM entries e JOIN documents d USING (document_id) "
+            "WHERE d.title LIKE 'Day 1,160%%'").fetchall()
+        drones = conn.execute(
+            "SELECT story_id FROM entries WHERE headline ILIKE 'Drone%%'").fetchall()
+    assert len({r["story_id"] for r in digest}) == len(digest)  # sub-stories never merge
+    assert len(drones) == 2 and drones[0]["story_id"] != drones[1]["story_id"]
