@@ -14,6 +14,8 @@ The text comes from ``bare_extraction`` on the same tree with these options, mea
 * ``include_tables=False``: news tables are mostly scoreboards, fact boxes and layout; dropping
   them raised precision without costing recall;
 * ``include_comments=False``: reader comments are not the dispatch;
+* the first line is dropped when it only repeats the title (returned in ``title``), as the
+  plain-text path does; every other line is kept;
 * ``deduplicate=False``: trafilatura's dedup cache is process-global, so a page processed a
   third time (a reprocess, a retry) came back empty and the output depended on what the
   process had seen before. Extraction must be a pure function of the bytes.
@@ -107,15 +109,25 @@ def extract_html(data: bytes | str, url: str | None = None) -> Extracted:
     if not text:
         raise ExtractionError(_empty_reason(tree))
     page_url = _page_url(meta, url)
+    title = _title(tree, meta, ld)
     return Extracted(
-        text=text,
-        title=_title(tree, meta, ld),
+        text=_without_headline(text, title),
+        title=title,
         author=_author(meta, ld),
         published=_published(meta, ld),
         sitename=_sitename(meta, ld, page_url),
         url=page_url,
         language=_clean(meta.get("lang") or meta.get("content-language")),
     )
+
+
+def _without_headline(text: str, title: str | None) -> str:
+    """The text without a first line that only repeats the title (kept in `title`), as for
+    plain-text dispatches whose first line becomes the title."""
+    first, _, rest = text.partition("\n")
+    if title and rest.strip() and first.strip().casefold() == title.casefold():
+        return rest.strip()
+    return text
 
 
 def _empty_reason(tree: lxml_html.HtmlElement) -> str:

@@ -243,14 +243,17 @@ def _link_one(conn: Conn, row: dict[str, Any], pool: list[tuple[dict, Fingerprin
     """Join the most similar story above the threshold, or start a new one.
 
     Sub-stories of one document are different happenings by construction, and a digest's
-    lead summary spans them all, so neither is ever linked."""
+    lead summary spans them all, so neither is ever linked.
+    """
     mine = _fingerprint(row)
     best: tuple[float, dict | None] = (0.0, None)
     if row["section"] != "summary":
+        # A story never holds two sub-stories of one document.
+        taken = {o["story_id"] for o, _ in pool if o["document_id"] == row["document_id"]}
         scored = [
             (similarity(mine, fp), other)
             for other, fp in pool
-            if other["document_id"] != row["document_id"] and other["section"] != "summary"
+            if other["story_id"] not in taken and other["section"] != "summary"
         ]
         best = max(scored, key=lambda s: s[0], default=best)
     if best[1] is not None and best[0] >= LINK_THRESHOLD:
