@@ -38,6 +38,8 @@ _META_LINE = re.compile(
     r"|read more|additional reporting)\b",
     re.IGNORECASE,
 )
+# Headlines are written in the present tense; "said" or "told" marks a reported sentence.
+_REPORTED = re.compile(r"\b(?:said|told|added)\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^#+\s*|\*\*")
 _MAX_HEADING_WORDS = 14
 _MAX_COLON_HEADING_WORDS = 6
@@ -65,12 +67,13 @@ def is_heading(block: str) -> bool:
     """A short single line without closing punctuation reads as a heading.
 
     "Fighting:" (a few words and a colon) and ALL CAPS lines count; a line ending in a
-    full stop, holding two sentences, or opening like a byline ("By ...") does not.
+    full stop, holding two sentences, reporting speech ("... said") or opening like a
+    byline ("By ...") does not.
     """
     line = _MARKUP.sub("", block.strip()).strip()
     if "\n" in line or not line or _BULLET.match(line) or _TIMESTAMP.match(line):
         return False
-    if _META_LINE.match(line):
+    if _META_LINE.match(line) or _REPORTED.search(line):
         return False
     words = line.split()
     first = next((c for c in line if c.isalnum()), "")
@@ -117,7 +120,9 @@ def segment(title: str, body: str, *, digest: bool) -> list[Segment]:
         drafts = [d for d in _digest_drafts(title, blocks(body)) if d.parts]
         if len(drafts) > 1:
             return [
-                Segment(i, d.headline or _first_sentence(d.parts[0]), "\n\n".join(d.parts), d.section)
+                Segment(
+                    i, d.headline or _first_sentence(d.parts[0]), "\n\n".join(d.parts), d.section
+                )
                 for i, d in enumerate(drafts)
             ]
     return [Segment(0, title or _first_sentence(body), body.strip())]
@@ -153,8 +158,8 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
                 theme, nested = heading, True
             else:
                 current.parts.append(block)
-        elif items := _list_items(block):
-            inline, items = items[0], items[1:]
+        elif (listed := _list_items(block))[1]:
+            inline, items = listed
             section = inline if inline is not None else theme
             if inline is not None:
                 theme, nested = inline, False
@@ -173,7 +178,7 @@ def _kind(paragraphs: list[str], i: int, echoes: frozenset[str]) -> str | None:
     block = paragraphs[i]
     if _heading(paragraphs, i, echoes) is not None:
         return "heading"
-    if _list_items(block):
+    if _list_items(block)[1]:
         return "list"
     if _TIMESTAMP.match(block):
         return "stamp"
@@ -206,8 +211,8 @@ def _heading(paragraphs: list[str], i: int, echoes: frozenset[str]) -> str | Non
     return None
 
 
-def _list_items(block: str) -> list[str | None]:
-    """[inline theme or None, item, ...] of a list block, or [] when it is not one.
+def _list_items(block: str) -> tuple[str | None, list[str]]:
+    """(inline theme or None, items) of a list block; no items when it is not one.
 
     A first line that is a heading names the list's theme ("Fighting:" directly above
     the bullets); a line without a bullet continues the item before it.
@@ -217,14 +222,14 @@ def _list_items(block: str) -> list[str | None]:
     if len(lines) > 1 and is_heading(lines[0]) and _BULLET.match(lines[1]):
         inline, lines = _clean(lines[0]), lines[1:]
     if not lines or not _BULLET.match(lines[0]):
-        return []
+        return None, []
     items: list[str] = []
     for line in lines:
         if marker := _BULLET.match(line):
             items.append(line[marker.end() :].strip())
         else:
             items[-1] = f"{items[-1]} {line}"
-    return [inline, *items]
+    return inline, items
 
 
 def _live_draft(rest: str) -> _Draft:
@@ -261,10 +266,9 @@ def _echo_headings(paragraphs: list[str]) -> tuple[int, frozenset[str]]:
             first_echo = i if first_echo is None else first_echo
             continue
         seen.update(_key(s.text) for s in sentences(block))
-        for item in _list_items(block)[1:]:
-            if item:
-                seen.add(_key(item))
-                seen.add(_key(_first_sentence(item)))
+        for item in _list_items(block)[1]:
+            seen.add(_key(item))
+            seen.add(_key(_first_sentence(item)))
     if len(echoes) < _MIN_ECHOES or first_echo is None:
         return 0, frozenset()
     lead = paragraphs[:first_echo]

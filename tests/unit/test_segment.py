@@ -1,4 +1,4 @@
-from transform.segment import is_heading, segment
+from transform.segment import blocks, is_heading, segment
 
 DIGEST = """Lead sentence one. Lead sentence two.
 
@@ -61,3 +61,194 @@ def test_heading_rules() -> None:
     assert not is_heading("This ends with a full stop.")
     assert not is_heading("- a bullet")
     assert not is_heading("lower case start")
+
+
+def test_heading_rules_are_conservative() -> None:
+    assert is_heading("FIGHTING")
+    assert is_heading("Fighting:")
+    assert is_heading("Politics and diplomacy:")
+    assert is_heading('Zelensky calls the truce offer "manipulation"')
+    assert is_heading("**Weapons**")
+    assert is_heading("1,000 days of war")
+    assert not is_heading("Here is what we know about the attacks so far on Monday:")
+    assert not is_heading('He called the strike "a crime against humanity."')
+    assert not is_heading("Sybiha said Moscow could stop firing today if it wanted peace")
+    assert not is_heading("By the Europe desk")
+    assert not is_heading("Updated 21:40 Kyiv time")
+    assert not is_heading("14:05 GMT Sirens in Kyiv")
+    assert not is_heading("Two spans collapsed. Traffic stopped")
+
+
+def test_one_line_sentences_do_not_split_a_digest() -> None:
+    body = (
+        "Russian troops kept attacking near Pokrovsk.\n\n"
+        "Kyiv said the truce changed nothing\n\n"
+        "The Kremlin repeated that it was open to talks."
+    )
+    parts = segment("Day 1,161: x", body, digest=True)
+    assert len(parts) == 1 and parts[0].text == body
+
+
+def test_caps_and_colon_themes_over_bullets() -> None:
+    body = (
+        "Lead.\n\nFIGHTING\n\n- Shelling hit Kherson.\n\n"
+        "Sanctions:\n- The EU adopted a package.\n- Britain listed 100 targets."
+    )
+    parts = segment("Day 1,097: x", body, digest=True)
+    assert [(p.section, p.headline) for p in parts] == [
+        ("summary", "Day 1,097: x"),
+        ("FIGHTING", "Shelling hit Kherson."),
+        ("Sanctions", "The EU adopted a package."),
+        ("Sanctions", "Britain listed 100 targets."),
+    ]
+
+
+def test_wrapped_bullet_stays_one_item() -> None:
+    body = (
+        "Lead.\n\nFighting\n\n"
+        "\u2022 Russian forces shelled\n  Kherson overnight.\n\u2022 Drones hit Odesa."
+    )
+    parts = segment("Day 238: x", body, digest=True)
+    assert [p.text for p in parts[1:]] == [
+        "Russian forces shelled Kherson overnight.",
+        "Drones hit Odesa.",
+    ]
+
+
+def test_theme_over_headed_sub_stories() -> None:
+    body = (
+        "Lead.\n\nDIPLOMACY\n\nLeaders in Kyiv\n\nThey arrived by train.\n\n"
+        "Vote at the UN\n\nThe assembly voted.\n\nSANCTIONS\n\n- The EU adopted a package."
+    )
+    parts = segment("Day 1,097: x", body, digest=True)
+    assert [(p.section, p.headline) for p in parts[1:]] == [
+        ("DIPLOMACY", "Leaders in Kyiv"),
+        ("DIPLOMACY", "Vote at the UN"),
+        ("SANCTIONS", "The EU adopted a package."),
+    ]
+
+
+def test_heading_after_a_bullet_theme_opens_a_plain_sub_story() -> None:
+    body = "Lead.\n\nFighting\n\n- Shelling hit Kherson.\n\nTalks in Riyadh\n\nDelegations met."
+    parts = segment("Day 1,100: x", body, digest=True)
+    assert [(p.section, p.headline) for p in parts[1:]] == [
+        ("Fighting", "Shelling hit Kherson."),
+        (None, "Talks in Riyadh"),
+    ]
+
+
+def test_intro_line_with_colon_stays_in_the_summary() -> None:
+    body = "Lead.\n\nHere's the latest:\n\nFighting\n\n- Shelling hit Kherson."
+    parts = segment("Day 5: x", body, digest=True)
+    assert parts[0].text == "Lead.\n\nHere's the latest:"
+    assert [(p.section, p.headline) for p in parts[1:]] == [("Fighting", "Shelling hit Kherson.")]
+
+
+def test_headings_repeating_the_lead() -> None:
+    body = (
+        "The dam was destroyed early on Tuesday. Water flooded towns downstream.\n\n"
+        "The dam was destroyed early on Tuesday.\n\nIt held a huge reservoir.\n\n"
+        "Water flooded towns downstream.\n\nKherson was among the worst hit."
+    )
+    parts = segment("Day 468: x", body, digest=True)
+    assert [p.headline for p in parts] == [
+        "Day 468: x",
+        "The dam was destroyed early on Tuesday.",
+        "Water flooded towns downstream.",
+    ]
+    assert parts[1].text == "It held a huge reservoir."
+
+
+def test_bulleted_lead_repeated_by_headings_stays_the_summary() -> None:
+    lead = "Key developments:\n- Kyiv backed the ceasefire plan.\n- Washington resumed aid to Kyiv."
+    body = (
+        f"{lead}\n\nKyiv backed the ceasefire plan.\n\nTalks lasted hours.\n\n"
+        "Washington resumed aid to Kyiv.\n\nIt had paused aid."
+    )
+    parts = segment("Day 1,112: x", body, digest=True)
+    assert parts[0].text == lead
+    assert [p.headline for p in parts[1:]] == [
+        "Kyiv backed the ceasefire plan.",
+        "Washington resumed aid to Kyiv.",
+    ]
+
+
+def test_a_single_repeated_sentence_is_not_enough() -> None:
+    body = (
+        "Drones hit Kharkiv overnight again.\n\nDrones hit Kharkiv overnight again.\n\nMore text."
+    )
+    assert len(segment("Day 900: x", body, digest=True)) == 1
+
+
+def test_live_blog_stamp_forms() -> None:
+    body = (
+        "Intro.\n\n05.30 BST\n\nFire on the bridge\n\nVideo showed a fireball.\n\n"
+        "07.15 BST\nPart of the bridge collapsed\nTwo spans fell.\n\n"
+        "10.40 BST - Putin orders an inquiry. A commission was set up.\n\n"
+        "2.50 million people have left the region, officials estimate."
+    )
+    parts = segment("Day 227: live", body, digest=True)
+    assert [(p.section, p.headline, p.text) for p in parts[1:]] == [
+        ("live", "Fire on the bridge", "Video showed a fireball."),
+        ("live", "Part of the bridge collapsed", "Two spans fell."),
+        (
+            "live",
+            "Putin orders an inquiry.",
+            "Putin orders an inquiry. A commission was set up.\n\n"
+            "2.50 million people have left the region, officials estimate.",
+        ),
+    ]
+
+
+def test_numbered_items_and_numbered_headings() -> None:
+    items = segment("Day 366: x", "Lead.\n\n1. First thing. More.\n\n2) Second thing.", digest=True)
+    assert [p.headline for p in items[1:]] == ["First thing.", "Second thing."]
+    headed = segment(
+        "Day 366: x",
+        "Lead.\n\n1. Ceasefire talks\n\nThey stalled.\n\n2. Aid\n\nIt came.",
+        digest=True,
+    )
+    assert [(p.headline, p.text) for p in headed[1:]] == [
+        ("Ceasefire talks", "They stalled."),
+        ("Aid", "It came."),
+    ]
+
+
+def test_lead_phrase_bullets() -> None:
+    body = (
+        "Lead.\n\nStrikes\n\n"
+        "- **Kyiv:** A missile hit a hospital. Patients moved.\n- Dnipro: Homes hit."
+    )
+    parts = segment("Day 866: x", body, digest=True)
+    assert [(p.section, p.headline) for p in parts[1:]] == [
+        ("Strikes", "Kyiv: A missile hit a hospital."),
+        ("Strikes", "Dnipro: Homes hit."),
+    ]
+
+
+def test_one_paragraph_per_line_text() -> None:
+    body = (
+        "Day 1,136: x\nLead sentence.\nStrike on Kryvyi Rih\nA missile hit.\nMore detail.\n"
+        "Zelensky responds\nHe spoke.\n- A bullet that\nwraps onto the next line."
+    )
+    parts = segment("Day 1,136: x", body, digest=True)  # the repeated title line is dropped
+    assert [(p.headline, p.text) for p in parts] == [
+        ("Day 1,136: x", "Lead sentence."),
+        ("Strike on Kryvyi Rih", "A missile hit.\n\nMore detail."),
+        ("Zelensky responds", "He spoke."),
+        ("A bullet that wraps onto the next line.", "A bullet that wraps onto the next line."),
+    ]
+
+
+def test_blocks_split_on_blank_lines_or_lines() -> None:
+    assert blocks("a\nb\n\nc") == ["a\nb", "c"]
+    assert blocks("a\nb\nc") == ["a", "b", "c"]
+    assert blocks("one paragraph") == ["one paragraph"]
+
+
+def test_unchanged_sub_stories_keep_ordinal_and_headline_after_a_revision() -> None:
+    revised = DIGEST.replace("Three people died.", "Four people died.")
+    before = segment("Day 1,160: x", DIGEST, digest=True)
+    after = segment("Day 1,160: x", revised, digest=True)
+    assert [(p.ordinal, p.headline) for p in before] == [(p.ordinal, p.headline) for p in after]
+    assert [p.text == q.text for p, q in zip(before, after, strict=True)] == [True, False, True]

@@ -80,3 +80,26 @@ def test_dateline_forms() -> None:
     assert find_dateline_date("28 April 2025 - text") == date(2025, 4, 28)
     assert find_dateline_date("Sept. 3, 2024 text") == date(2024, 9, 3)
     assert find_dateline_date("Foo 31, 2024") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("DAY 1 097 IN BRIEF: European leaders gather in Kyiv", 1097),
+        ("Ukraine war, day 1.136: Missile strike on Kryvyi Rih", 1136),
+        ("Russia-Ukraine war: key events, day 238", 238),
+        ("Day 451: Wagner claims Bakhmut", 451),
+    ],
+)
+def test_digest_title_forms(text: str, day: int) -> None:
+    dating = resolve(text, None)
+    assert (dating.war_day, dating.date_source) == (day, "day_number")
+    assert dating.war_date == war_date_of(day)
+
+
+def test_fixture_days_match_their_event_dates() -> None:
+    assert war_date_of(5) == date(2022, 2, 28)
+    assert war_date_of(238) == date(2022, 10, 19)
+    assert war_date_of(486) == date(2023, 6, 24)
+    assert war_date_of(1097) == date(2025, 2, 24)
+    assert war_date_of(1455) == date(2026, 2, 17)

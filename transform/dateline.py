@@ -1,0 +1,135 @@
+"""Wire-style datelines and bylines at the start of plain article text.
+
+``split_dateline`` takes them off the front of a text and returns them separately::
+
+    >>> split_dateline("KYIV, Ukraine (AP) — Russian drones struck the city overnight.")
+    ('KYIV, Ukraine (AP)', None, 'Russian drones struck the city overnight.')
+    >>> split_dateline("By Jane Smith and John Doe, Reuters\\nSEOUL, April 28 (Reuters) - Text.")
+    ('SEOUL, April 28 (Reuters)', 'Jane Smith and John Doe, Reuters', 'Text.')
+
+It is deliberately conservative: it only looks at the very start, needs the shapes wire
+services use (an upper-case place, or a place with an agency or a date, then a dash or - with a
+date or agency - a colon, then a capitalised sentence), and leaves the text untouched otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
+)
+_DAY = r"[0-3]?\d(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:(?:{_MONTHS})\s+{_DAY}|{_DAY}\s+(?:{_MONTHS}))(?:,?\s+(?:19|20)\d\d)?"
+)
+_WORDS = r"[^\W\d_]+\.?(?:[ '’.\-]{1,2}[^\W\d_]+\.?){0,4}?"
+_DATELINE = re.compile(
+    rf"""
+    (?P<line>
+      (?P<place>{_WORDS})
+      (?:,[ ](?P<region>{_WORDS}))??
+      (?:,?[ ](?P<date>{_DATE}))?
+      (?:[ ]?\((?P<agency>[^\W\d_][^()\n]{{0,39}})\)|[ ](?P<outlet>[A-Z]{{2,8}}))?
+    )
+    (?P<sep>[ ]?—[ ]?|[ ]–[ ]|[ ]--?[ ]|:[ ])
+    \s*
+    (?=["'(\[“‘]?[^\W_a-z])
+    """,
+    re.VERBOSE,
+)
+# Upper-case words that open sentences or label stories; never a dateline on their own.
+_NOT_PLACES = frozenset(
+    "UPDATE UPDATED BREAKING EXCLUSIVE ANALYSIS OPINION COMMENT WATCH LIVE NOTE VIDEO PHOTOS "
+    "CORRECTION WARNING NATO EU UN US USA UK IAEA OSCE FSB SBU GUR HIMARS ATACMS".split()
+)
+_BYLINE_START = re.compile(r"^(?:By|BY)[ ]+(?=\S)")
+_NAME_SPLIT = re.compile(r",[ ]+|[ ]+(?:and|&)[ ]+")
+_PARTICLES = frozenset("de del della der di da dos du la le van von bin al el ter ten y".split())
+_NOT_NAMES = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Tonight Yesterday "
+    "January February March April June July August September October November December".split()
+)
+_TRAILER = re.compile(r"[ ]+[·•|][ ]+")
+_MAX_BYLINE = 120
+_MAX_DATELINE = 90
+
+
+def split_dateline(text: str) -> tuple[str | None, str | None, str]:
+    """(dateline, byline, rest): a leading byline line ("By ..." - returned without "By")
+    and a leading dateline (returned without its dash or colon) taken off `text`."""
+    body = text.lstrip()
+    byline, body = _take_byline(body)
+    dateline, body = _take_dateline(body)
+    if byline is None and dateline is None:
+        return None, None, text
+    return dateline, byline, body
+
+
+def _take_byline(text: str) -> tuple[str | None, str]:
+    """A first line that is only 'By <names>[, <organisation>][ · <date>]'."""
+    first, newline, rest = text.partition("\n")
+    start = _BYLINE_START.match(first)
+    if not newline or not start or len(first) > _MAX_BYLINE or not rest.strip():
+        return None, text
+    byline = first[start.end() :].strip()
+    names, *trailer = _TRAILER.split(byline, maxsplit=1)
+    if trailer and not any(ch.isdigit() for ch in trailer[0]):
+        return None, text
+    if not all(_is_name(part) for part in _NAME_SPLIT.split(names.strip())):
+        return None, text
+    return byline, rest.lstrip()
+
+
+def _is_name(part: str) -> bool:
+    """A person's or organisation's name: capitalised words (particles allowed), no digits."""
+    words = part.split()
+    if not 1 <= len(words) <= 5 or not words[0][0].isupper():
+        return False
+    for word in words:
+        core = word.strip(".'’-")
+        if not core or not all(ch.isalpha() or ch in ".'’-" for ch in word):
+            return False
+        if core in _NOT_NAMES:
+            return False
+        if not core[0].isupper() and core.lower() not in _PARTICLES:
+            return False
+    return True
+
+
+def _take_dateline(text: str) -> tuple[str | None, str]:
+    """A wire dateline at the very start of `text`, and the text after it."""
+    found = _DATELINE.match(text[: _MAX_DATELINE + 8])
+    if not found or not _plausible(found):
+        return None, text
+    rest = text[found.end() :]
+    if not rest.strip():
+        return None, text
+    return found["line"].strip(), rest
+
+
+def _plausible(found: re.Match[str]) -> bool:
+    """Whether the matched prefix has a dateline's shape rather than a sentence's."""
+    place, region, date = found["place"], found["region"], found["date"]
+    source = found["agency"] or found["outlet"]
+    if len(found["line"]) > _MAX_DATELINE:
+        return False
+    if region and not _capitalised(region):
+        return False
+    if found["sep"].startswith(":") and not (date or source):
+        return False
+    if place.isupper():
+        return bool(date or source or region) or place.strip(".") not in _NOT_PLACES
+    # a capitalised place ("Kyiv") only with a named source: "Kyiv (Reuters) -", "Kyiv CNN —"
+    return _capitalised(place) and bool(source) and _is_source(source or "")
+
+
+def _is_source(source: str) -> bool:
+    """A news agency or outlet named in a dateline: capitalised words, or dpa."""
+    return source == "dpa" or _capitalised(source)
+
+
+def _capitalised(words: str) -> bool:
+    """Every word starts with an upper-case letter."""
+    return all(word[0].isupper() for word in re.split(r"[ \-]+", words) if word)
