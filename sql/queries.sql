@@ -45,7 +45,7 @@ ON CONFLICT (doc_key) DO UPDATE
 RETURNING document_id;
 
 -- name: entry_hashes
-SELECT entry_key, entry_id, content_hash, is_live, tagger_version
+SELECT entry_key, entry_id, ordinal, headline, content_hash, is_live, tagger_version
 FROM entries WHERE document_id = %(document_id)s;
 
 -- name: upsert_entry

@@ -15,7 +15,7 @@ from store import repo
 from store.db import Conn
 from transform.cluster import LINK_THRESHOLD, Fingerprint, fingerprint, similarity
 from transform.extract import EXTRACTOR_VERSION
-from transform.segment import SEGMENTER_VERSION, segment
+from transform.segment import SEGMENTER_VERSION, Segment, segment
 from transform.tagging import TAGGER_VERSION, tag
 from transform.wardate import resolve
 from warday.parse import DocDraft, RawDoc, documents_from_raw
@@ -156,10 +156,8 @@ def write_document(
     segments = segment(draft.title, draft.text, digest=dating.date_source == "day_number")
     existing = repo.existing_entries(conn, document_id)
     counts: Counter[str] = Counter(documents=1)
-    keys = []
-    for seg in segments:
-        key = entry_key(draft.doc_key, seg.ordinal)
-        keys.append(key)
+    keys = match_keys(draft.doc_key, segments, list(existing.values()))
+    for seg, key in zip(segments, keys, strict=True):
         row = {
             "entry_key": key,
             "document_id": document_id,
@@ -193,9 +191,37 @@ def _write_entry(conn: Conn, row: dict[str, Any], before: dict | None) -> str:
     return "entries_written"
 
 
-def entry_key(doc_key: str, ordinal: int) -> str:
-    """Stable key of a document's n-th sub-story."""
-    return hashlib.sha256(f"{doc_key}#{ordinal}".encode()).hexdigest()[:32]
+def match_keys(doc_key: str, segments: list[Segment], previous: list[dict[str, Any]]) -> list[str]:
+    """Stable keys for a document's sub-stories across revisions.
+
+    A sub-story keeps the key of the earlier entry with the same headline; failing that,
+    of the earlier entry at the same position whose headline is gone (an edited headline);
+    otherwise it gets a new key. Inserting or removing a sub-story moves no other key.
+    """
+    by_headline: dict[str, list[str]] = {}
+    for p in sorted(previous, key=lambda p: p["ordinal"]):
+        by_headline.setdefault(p["headline"], []).append(p["entry_key"])
+    kept: dict[int, str] = {}
+    for seg in segments:
+        if by_headline.get(seg.headline):  # a repeated headline claims its keys in order
+            kept[seg.ordinal] = by_headline[seg.headline].pop(0)
+    claimed = set(kept.values())
+    new_headlines = {seg.headline for seg in segments}
+    by_ordinal = {
+        p["ordinal"]: p["entry_key"]
+        for p in previous
+        if p["entry_key"] not in claimed and p["headline"] not in new_headlines
+    }
+    keys = []
+    for seg in segments:
+        key = kept.get(seg.ordinal) or by_ordinal.pop(seg.ordinal, None)
+        keys.append(key or entry_key(doc_key, seg.ordinal, seg.headline))
+    return keys
+
+
+def entry_key(doc_key: str, ordinal: int, headline: str = "") -> str:
+    """A new entry's key: its document, position and headline, hashed."""
+    return hashlib.sha256(f"{doc_key}#{ordinal}#{headline}".encode()).hexdigest()[:32]
 
 
 def _entry_hash(row: dict[str, Any]) -> str:

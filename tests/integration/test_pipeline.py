@@ -205,3 +205,20 @@ def test_distinct_happenings_stay_apart(db_url: str) -> None:
             "SELECT story_id FROM entries WHERE headline ILIKE 'Drone%%'").fetchall()
     assert len({r["story_id"] for r in digest}) == len(digest)  # sub-stories never merge
     assert len(drones) == 2 and drones[0]["story_id"] != drones[1]["story_id"]
+
+
+def test_inserted_sub_story_leaves_others_untouched(db_url: str, tmp_path: Path) -> None:
+    digest = tmp_path / "d.txt"
+    text = (FIXTURES / "broken" / "good-digest.txt").read_text()
+    digest.write_text(text)
+    run_once([digest], {"url": "https://example.org/d"})
+    inserted = text.replace(
+        "Talks on a ceasefire",
+        "Strike on Odesa port\n\nA Russian missile hit port facilities in Odesa overnight.\n\n"
+        "Talks on a ceasefire",
+    )
+    digest.write_text(inserted)
+    counts = run_once([digest], {"url": "https://example.org/d"})
+    assert counts["process"]["entries_written"] == 1
+    assert counts["process"]["entries_unchanged"] == 3
+    assert counts["process"]["entries_retracted"] == 0
