@@ -61,6 +61,9 @@ ON CONFLICT (entry_key) DO UPDATE
         tagger_version = EXCLUDED.tagger_version, is_live = true, updated_at = now()
 RETURNING entry_id;
 
+-- name: move_entry
+UPDATE entries SET ordinal = %(ordinal)s WHERE entry_id = %(entry_id)s;
+
 -- name: retract_entries
 UPDATE entries SET is_live = false, updated_at = now()
 WHERE document_id = %(document_id)s AND is_live AND NOT (entry_key = ANY(%(keep)s))

@@ -237,3 +237,8 @@ def new_story(conn: Conn, label: str, war_date: date | None) -> int:
     row = conn.execute(q("new_story"), {"label": label, "war_date": war_date}).fetchone()
     assert row is not None
     return int(row["story_id"])
+
+
+def move_entry(conn: Conn, entry_id: int, ordinal: int) -> None:
+    """Record an unchanged entry's new position in its document."""
+    conn.execute(q("move_entry"), {"entry_id": entry_id, "ordinal": ordinal})

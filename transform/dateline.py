@@ -44,6 +44,9 @@ _NOT_PLACES = frozenset(
     "UPDATE UPDATED BREAKING EXCLUSIVE ANALYSIS OPINION COMMENT WATCH LIVE NOTE VIDEO PHOTOS "
     "CORRECTION WARNING NATO EU UN US USA UK IAEA OSCE FSB SBU GUR HIMARS ATACMS".split()
 )
+_FUNCTION_WORDS = frozenset(
+    "a an the in on at of for from to as after before during with by near over under".split()
+)
 _BYLINE_START = re.compile(r"^(?:By|BY)[ ]+(?=\S)")
 _NAME_SPLIT = re.compile(r",[ ]+|[ ]+(?:and|&)[ ]+")
 _PARTICLES = frozenset("de del della der di da dos du la le van von bin al el ter ten y".split())
@@ -122,6 +125,8 @@ def _plausible(found: re.Match[str]) -> bool:
     if place.isupper():
         return bool(date or source or region) or place.strip(".") not in _NOT_PLACES
     # a capitalised place ("Kyiv") only with a named source: "Kyiv (Reuters) -", "Kyiv CNN —"
+    if place.split()[0].casefold() in _FUNCTION_WORDS:
+        return False
     return _capitalised(place) and bool(source) and _is_source(source or "")
 
 

@@ -24,7 +24,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from transform.extract import Extracted, ExtractionError, extract_html, parse_iso
+from transform.extract import (
+    MAX_HTML_BYTES,
+    Extracted,
+    ExtractionError,
+    extract_html,
+    parse_iso,
+)
 
 # Pages above this size are never parsed in the calling process.
 IN_PROCESS_MAX_BYTES = 1024 * 1024
@@ -53,6 +59,8 @@ class ExtractionCrash(ExtractionError):
 
 def extract_safely(data: bytes, url: str | None = None) -> Extracted:
     """In-process extraction for ordinary pages, a limited child process for the rest."""
+    if len(data) > MAX_HTML_BYTES:
+        raise ExtractionError(f"page of {len(data)} bytes exceeds the {MAX_HTML_BYTES} limit")
     if len(data) > IN_PROCESS_MAX_BYTES or pathological(data):
         return extract_isolated(data, url)
     return extract_html(data, url)

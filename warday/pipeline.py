@@ -184,6 +184,8 @@ def _write_entry(conn: Conn, row: dict[str, Any], before: dict | None) -> str:
         and before["is_live"]
         and before["tagger_version"] == TAGGER_VERSION
     ):
+        if before["ordinal"] != row["ordinal"]:  # moved within a revised digest
+            repo.move_entry(conn, before["entry_id"], row["ordinal"])
         return "entries_unchanged"
     entry_id = repo.upsert_entry(conn, row)
     repo.replace_tags(conn, entry_id, tag(row["text"]), TAGGER_VERSION)

@@ -83,9 +83,11 @@ CREATE TABLE entries (
     tagger_version  text,
     updated_at      timestamptz NOT NULL DEFAULT now(),
     search          tsvector GENERATED ALWAYS AS
-                    (to_tsvector('english', headline || ' ' || text)) STORED,
-    UNIQUE (document_id, ordinal)
+                    (to_tsvector('english', headline || ' ' || text)) STORED
 );
+-- Not unique: a revision moves sub-stories to new positions one row at a time, and
+-- retracted entries keep the position they had.
+CREATE INDEX entries_document ON entries (document_id, ordinal);
 CREATE INDEX entries_war_date ON entries (war_date);
 CREATE INDEX entries_search ON entries USING gin (search);
 

@@ -7,14 +7,17 @@ def seg(ordinal: int, headline: str) -> Segment:
 
 
 def previous(doc: str, headlines: list[str]) -> list[dict]:
-    return [{"ordinal": i, "headline": h, "entry_key": entry_key(doc, i, h)}
-            for i, h in enumerate(headlines)]
+    return [
+        {"ordinal": i, "headline": h, "entry_key": entry_key(doc, i, h)}
+        for i, h in enumerate(headlines)
+    ]
 
 
 def test_unchanged_digest_keeps_keys() -> None:
     old = previous("d", ["Lead", "A", "B"])
     assert match_keys("d", [seg(0, "Lead"), seg(1, "A"), seg(2, "B")], old) == [
-        p["entry_key"] for p in old]
+        p["entry_key"] for p in old
+    ]
 
 
 def test_inserted_sub_story_moves_no_other_key() -> None:

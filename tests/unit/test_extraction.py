@@ -134,7 +134,7 @@ def test_same_page_extracts_identically_every_time() -> None:
 def test_empty_page_raises() -> None:
     """A page without article text is an error, never an empty entry."""
     with pytest.raises(ExtractionError, match="no article text found"):
-        extract_html("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+        extract_html("<html><head><title>T</title></head><body><script>x=1</script></body></html>")
 
 
 def test_version_names_the_extractor() -> None:
