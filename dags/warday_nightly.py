@@ -63,6 +63,13 @@ def warday_nightly() -> None:
         return steps.process(run_key, when.date() if when else None)
 
     @task
+    def retag(run_key: str) -> dict[str, int]:
+        """Entries tagged by an older tagger are re-tagged from their stored text."""
+        from warday import steps
+
+        return steps.retag(run_key)
+
+    @task
     def link_stories(run_key: str) -> dict[str, int]:
         from warday import steps
 
@@ -80,7 +87,7 @@ def warday_nightly() -> None:
     processed = process(run_key)
     fetched >> processed
     linked = link_stories(run_key)
-    processed >> linked >> finish(run_key)
+    processed >> retag(run_key) >> linked >> finish(run_key)
 
 
 warday_nightly()

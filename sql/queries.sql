@@ -25,7 +25,8 @@ WHERE raw_id = %(raw_id)s;
 
 -- name: supersede_older
 UPDATE raw_documents SET status = 'superseded'
-WHERE doc_key = %(doc_key)s AND raw_id < %(raw_id)s AND status IN ('failed', 'pending');
+WHERE doc_key = %(doc_key)s AND raw_id < %(raw_id)s
+  AND status IN ('failed', 'pending', 'processed');
 
 -- name: upsert_document
 INSERT INTO documents (doc_key, raw_id, url, outlet, title, author, published_at, clean_text,
@@ -234,3 +235,14 @@ SELECT EXISTS (SELECT FROM raw_documents WHERE doc_key = %(doc_key)s) AS found;
 
 -- name: source_status
 SELECT name, kind, locator, last_fetch_at, last_status, last_error FROM sources ORDER BY name;
+
+-- name: stale_entries
+SELECT entry_id, text, content_hash FROM entries
+WHERE is_live AND (%(everything)s OR tagger_version IS DISTINCT FROM %(version)s)
+ORDER BY entry_id;
+
+-- name: stamp_tagger
+UPDATE entries SET tagger_version = %(version)s, updated_at = now() WHERE entry_id = %(entry_id)s;
+
+-- name: requeue_processed
+UPDATE raw_documents SET status = 'pending' WHERE status = 'processed';

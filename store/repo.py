@@ -242,3 +242,18 @@ def new_story(conn: Conn, label: str, war_date: date | None) -> int:
 def move_entry(conn: Conn, entry_id: int, ordinal: int) -> None:
     """Record an unchanged entry's new position in its document."""
     conn.execute(q("move_entry"), {"entry_id": entry_id, "ordinal": ordinal})
+
+
+def stale_entries(conn: Conn, version: str, everything: bool = False) -> list[dict[str, Any]]:
+    """Live entries tagged by another tagger version (or all of them)."""
+    return fetch_all(conn, "stale_entries", version=version, everything=everything)
+
+
+def stamp_tagger(conn: Conn, entry_id: int, version: str) -> None:
+    """Record which tagger version produced an entry's tags."""
+    conn.execute(q("stamp_tagger"), {"entry_id": entry_id, "version": version})
+
+
+def requeue_processed(conn: Conn) -> int:
+    """Send every current raw document back through processing; returns how many."""
+    return conn.execute(q("requeue_processed")).rowcount

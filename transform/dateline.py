@@ -21,9 +21,7 @@ _MONTHS = (
     r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
 )
 _DAY = r"[0-3]?\d(?:st|nd|rd|th)?"
-_DATE = (
-    rf"(?:(?:{_MONTHS})\s+{_DAY}|{_DAY}\s+(?:{_MONTHS}))(?:,?\s+(?:19|20)\d\d)?"
-)
+_DATE = rf"(?:(?:{_MONTHS})\s+{_DAY}|{_DAY}\s+(?:{_MONTHS}))(?:,?\s+(?:19|20)\d\d)?"
 _WORDS = r"[^\W\d_]+\.?(?:[ '’.\-]{1,2}[^\W\d_]+\.?){0,4}?"
 _DATELINE = re.compile(
     rf"""

@@ -134,6 +134,8 @@ def _result(done: subprocess.CompletedProcess[bytes], memory_mb: int) -> Extract
         return _from_json(answer["ok"])
     if isinstance(answer, dict) and answer.get("kind") == "extraction":
         raise ExtractionError(str(answer.get("error")))
+    if isinstance(answer, dict) and answer.get("kind") == "crash":
+        raise ExtractionCrash(f"extraction crashed ({answer.get('error')})")
     raise ExtractionCrash(_crash_reason(done, memory_mb))
 
 
@@ -174,6 +176,20 @@ def _limit(memory_mb: int, cpu_s: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
 
 
+def _reached(memory_mb: int, share: float = 0.75) -> bool:
+    """Whether this process's peak virtual size came within `share` of the limit (Linux
+    /proc; elsewhere the peak resident size, a lower bound)."""
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    peak_kb = int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return peak_kb >= share * memory_mb * 1024
+
+
 def _child(argv: Sequence[str] | None = None) -> int:
     """The child side: read the page from stdin, extract under limits, answer on stdout."""
     parser = argparse.ArgumentParser(prog="python -m transform.isolate")
@@ -187,8 +203,15 @@ def _child(argv: Sequence[str] | None = None) -> int:
         answer: dict[str, Any] = {"ok": _to_json(extract_html(data, args.url))}
     except MemoryError:
         return _MEMORY_EXIT
-    except ExtractionError as exc:
-        answer = {"kind": "extraction", "error": str(exc)}
+    except Exception as exc:
+        # libxml2 failing an allocation surfaces as "not parseable" (trafilatura swallows the
+        # parser error): a child that reached its address-space ceiling ran out of memory
+        if _reached(args.memory_mb):
+            return _MEMORY_EXIT
+        kind = "extraction" if isinstance(exc, ExtractionError) else "crash"
+        answer = {"kind": kind, "error": f"{type(exc).__name__}: {exc}"[:500]}
+        if kind == "extraction":
+            answer["error"] = str(exc)
     sys.stdout.write(json.dumps(answer))
     sys.stdout.flush()
     return 0

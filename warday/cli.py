@@ -56,6 +56,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     nightly.set_defaults(func=cmd_nightly)
 
+    reprocess = sub.add_parser(
+        "reprocess", help="rebuild derived rows from stored bytes, without re-fetching"
+    )
+    reprocess.add_argument(
+        "--stage",
+        choices=["tag", "all"],
+        default="all",
+        help="tag: re-tag entries made by an older tagger; all: extract, segment and tag again",
+    )
+    reprocess.add_argument(
+        "--everything",
+        action="store_true",
+        help="with --stage tag: re-tag every entry, current or not",
+    )
+    reprocess.set_defaults(func=cmd_reprocess)
+
     export = sub.add_parser("export", help="live entries as JSON lines, in change-feed order")
     export.add_argument("--since", type=int, default=0, help="last seq already consumed")
     export.add_argument("--format", choices=["jsonl"], default="jsonl")
@@ -108,6 +124,24 @@ def _local_run(land: Callable[[str], None], logical: date | None, trigger: str) 
     try:
         land(run_key)
         print("process:", _fmt(steps.process(run_key, logical)))
+        print("link:   ", _fmt(steps.link(run_key)))
+        status = "success"
+    finally:
+        steps.finish(run_key, status)
+    return 0
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """Re-derive from stored raw documents: tags only, or everything."""
+    steps.apply_migrations()
+    run_key = f"cli-reprocess:{uuid.uuid4()}"
+    steps.begin(run_key, "cli-reprocess", None)
+    status = "failed"
+    try:
+        if args.stage == "all":
+            print("requeued:", steps.requeue())
+            print("process:", _fmt(steps.process(run_key, datetime.now(UTC).date())))
+        print("retag:  ", _fmt(steps.retag(run_key, args.everything)))
         print("link:   ", _fmt(steps.link(run_key)))
         status = "success"
     finally:

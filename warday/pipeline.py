@@ -292,3 +292,15 @@ def _link_one(conn: Conn, row: dict[str, Any], pool: list[tuple[dict, Fingerprin
     repo.set_story(conn, row["entry_id"], story_id)
     pool.append(({**row, "story_id": story_id}, mine))
     return outcome
+
+
+def retag(conn: Conn, everything: bool = False) -> dict[str, int]:
+    """Re-tag stored entries after a tagger upgrade, one transaction per entry."""
+    counts: Counter[str] = Counter()
+    for row in repo.stale_entries(conn, TAGGER_VERSION, everything):
+        with conn.transaction():
+            repo.replace_tags(conn, row["entry_id"], tag(row["text"]), TAGGER_VERSION)
+            repo.stamp_tagger(conn, row["entry_id"], TAGGER_VERSION)
+            repo.record_change(conn, row["entry_id"], "upsert", row["content_hash"])
+        counts["entries_retagged"] += 1
+    return dict(counts)

@@ -66,6 +66,20 @@ def process(run_key: str, logical_date: date | None) -> dict[str, int]:
     return counts
 
 
+def retag(run_key: str, everything: bool = False) -> dict[str, int]:
+    """Re-tag entries whose tags an older tagger made; record the counts on the run."""
+    with connect(autocommit=True) as conn:
+        counts = pipeline.retag(conn, everything)
+        repo.add_run_counts(conn, run_key, {"retag": counts})
+    return counts
+
+
+def requeue() -> int:
+    """Mark every current raw document for processing again (extract, segment, tag)."""
+    with connect() as conn:
+        return repo.requeue_processed(conn)
+
+
 def link(run_key: str) -> dict[str, int]:
     """Link entries into stories and record the counts on the run."""
     with connect() as conn:

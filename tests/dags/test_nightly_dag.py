@@ -32,6 +32,7 @@ def test_dags_import_cleanly(dagbag) -> None:  # type: ignore[no-untyped-def]
         "list_sources",
         "fetch_source",
         "process",
+        "retag",
         "link_stories",
         "finish",
     }

@@ -231,3 +231,41 @@ def test_inserted_sub_story_leaves_others_untouched(db_url: str, tmp_path: Path)
         "Strike on Odesa port",
         "Talks on a ceasefire",
     ]
+
+
+def test_retag_after_tagger_upgrade(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_once([SEEDS])
+    with connect() as conn:
+        assert pipeline.retag(conn) == {}  # everything is current
+        before = conn.execute("SELECT max(seq) AS s FROM entry_changes").fetchone()["s"]
+        events = conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"]
+        live = conn.execute("SELECT count(*) AS n FROM entries WHERE is_live").fetchone()["n"]
+    monkeypatch.setattr(pipeline, "TAGGER_VERSION", "rules-next")
+    with connect(autocommit=True) as conn:
+        assert pipeline.retag(conn) == {"entries_retagged": live}
+        versions = {
+            r["tagger_version"]
+            for r in conn.execute(
+                "SELECT tagger_version FROM events UNION SELECT tagger_version FROM entries"
+            )
+        }
+        assert versions == {"rules-next"}
+        assert conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"] == events
+        changes = conn.execute(
+            "SELECT count(*) AS n FROM entry_changes WHERE seq > %s", (before,)
+        ).fetchone()["n"]
+    assert changes == live
+
+
+def test_reprocess_all_from_stored_bytes_is_stable(db_url: str) -> None:
+    from store import repo
+
+    run_once([SEEDS])
+    with connect() as conn:
+        before = table_counts(conn)
+        assert repo.requeue_processed(conn) == len(discover([SEEDS])[0])
+        conn.commit()
+        counts = pipeline.process_pending(conn, date(2025, 6, 1))
+        after = table_counts(conn)
+    assert counts["entries_unchanged"] == before["entries"] and "entries_written" not in counts
+    assert after == before

@@ -11,7 +11,11 @@ from transform.dateline import split_dateline
     ("text", "dateline", "rest"),
     [
         ("KYIV — Russian forces attacked overnight.", "KYIV", "Russian forces attacked overnight."),
-        ("KYIV, Ukraine (AP) — Russian drones struck.", "KYIV, Ukraine (AP)", "Russian drones struck."),
+        (
+            "KYIV, Ukraine (AP) — Russian drones struck.",
+            "KYIV, Ukraine (AP)",
+            "Russian drones struck.",
+        ),
         (
             "SEOUL, April 28 (Reuters) - North Korea said.",
             "SEOUL, April 28 (Reuters)",
@@ -31,7 +35,7 @@ from transform.dateline import split_dateline
             "Russia launched.",
         ),
         ("ZAPORIZHZHIA —\nShelling continued.", "ZAPORIZHZHIA", "Shelling continued."),
-        ("  LVIV — \"We are ready,\" he said.", "LVIV", "\"We are ready,\" he said."),
+        ('  LVIV — "We are ready," he said.', "LVIV", '"We are ready," he said.'),
     ],
 )
 def test_datelines_are_split_off(text: str, dateline: str, rest: str) -> None:

@@ -98,7 +98,9 @@ def test_headline_line_is_not_repeated_in_text() -> None:
 
 def test_fallbacks_title_tag_json_ld_and_relative_canonical() -> None:
     """Without og tags: <title> minus the site name, JSON-LD author/date/publisher."""
-    html = ARTICLE.replace('<meta property="og:title" content="Drones strike Kharkiv overnight">', "")
+    html = ARTICLE.replace(
+        '<meta property="og:title" content="Drones strike Kharkiv overnight">', ""
+    )
     html = html.replace('<meta property="og:site_name" content="Eastern Ledger">', "")
     html = html.replace('<meta name="author" content="Hana Lindqvist">', "")
     html = html.replace(
