@@ -63,6 +63,13 @@ def status(conn: Conn, limit: int = 10) -> str:
             lines.append(
                 f"      {stage:<8} " + " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
             )
+    lines += ["", "sources (last fetch):"]
+    for src in repo.fetch_all(conn, "source_status"):
+        when = f"{src['last_fetch_at']:%Y-%m-%d %H:%M}" if src["last_fetch_at"] else "never"
+        error = f" - {src['last_error'][:200]}" if src["last_error"] else ""
+        lines.append(
+            f"  {src['name']:<20} {src['kind']:<9} {when:<16} {src['last_status'] or '-'}{error}"
+        )
     dead = repo.fetch_all(conn, "open_dead_letters", limit=50)
     lines += ["", f"open dead letters: {len(dead)}"]
     lines += [

@@ -269,3 +269,23 @@ def test_reprocess_all_from_stored_bytes_is_stable(db_url: str) -> None:
         after = table_counts(conn)
     assert counts["entries_unchanged"] == before["entries"] and "entries_written" not in counts
     assert after == before
+
+
+def test_json_records_and_status_report(db_url: str, tmp_path: Path) -> None:
+    lines = tmp_path / "wire.jsonl"
+    lines.write_text(
+        '{"title": "Day 1,160: Truce offer", "text": "Putin ordered a ceasefire.", '
+        '"url": "https://example.org/j1", "published": "2025-04-28T20:00:00+03:00"}\n'
+        '{"title": "Kharkiv hit", "text": "Russian drones hit Kharkiv, wounding 9 people.", '
+        '"url": "https://example.org/j2", "published": "2025-04-29T08:00:00+00:00"}\n'
+    )
+    (tmp_path / "one.json").write_text('{"title": "No text"}')
+    counts = run_once([tmp_path], {"outlet": "JSON Desk"})
+    assert counts["process"] == {**counts["process"], "raw_processed": 1, "raw_failed": 1}
+    with connect() as conn:
+        rows = conn.execute("SELECT d.outlet, e.war_day, e.date_source FROM entries e "
+                            "JOIN documents d USING (document_id) ORDER BY e.war_day").fetchall()
+        text = report.status(conn)
+    assert [(r["war_day"], r["date_source"]) for r in rows] == [
+        (1160, "day_number"), (1161, "metadata")]
+    assert "open dead letters: 1" in text and "needs an object with a non-empty 'text'" in text

@@ -56,3 +56,11 @@ def test_bad_sidecar_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "a.meta.json").write_text('{"outlet": "X", "colour": "red"}')
     with pytest.raises(SidecarError, match="unknown keys"):
         read_local(tmp_path / "a.txt")
+
+
+def test_wrong_charset_declaration_is_a_harmless_override() -> None:
+    body = """<?xml version="1.0" encoding="us-ascii"?><rss version="2.0"><channel>
+    <title>Desk</title><item><title>Zelenskyy’s address — Kyiv</title><guid>1</guid>
+    <description>Text with “quotes”.</description></item></channel></rss>""".encode()
+    (item,) = parse_feed(body).items
+    assert item.title.startswith("Zelenskyy")
