@@ -29,15 +29,16 @@ WHERE doc_key = %(doc_key)s AND raw_id < %(raw_id)s
   AND status IN ('failed', 'pending', 'processed');
 
 -- name: upsert_document
-INSERT INTO documents (doc_key, raw_id, url, outlet, title, author, published_at, clean_text,
-                       language, war_day_reported, war_day, war_date, date_source, date_flags,
-                       extractor_version)
-VALUES (%(doc_key)s, %(raw_id)s, %(url)s, %(outlet)s, %(title)s, %(author)s, %(published_at)s,
-        %(clean_text)s, %(language)s, %(war_day_reported)s, %(war_day)s, %(war_date)s,
-        %(date_source)s, %(date_flags)s, %(extractor_version)s)
+INSERT INTO documents (doc_key, raw_id, url, outlet, title, author, dateline, published_at,
+                       modified_at, clean_text, language, war_day_reported, war_day, war_date,
+                       date_source, date_flags, extractor_version)
+VALUES (%(doc_key)s, %(raw_id)s, %(url)s, %(outlet)s, %(title)s, %(author)s, %(dateline)s,
+        %(published_at)s, %(modified_at)s, %(clean_text)s, %(language)s, %(war_day_reported)s,
+        %(war_day)s, %(war_date)s, %(date_source)s, %(date_flags)s, %(extractor_version)s)
 ON CONFLICT (doc_key) DO UPDATE
     SET raw_id = EXCLUDED.raw_id, url = EXCLUDED.url, outlet = EXCLUDED.outlet,
-        title = EXCLUDED.title, author = EXCLUDED.author, published_at = EXCLUDED.published_at,
+        title = EXCLUDED.title, author = EXCLUDED.author, dateline = EXCLUDED.dateline,
+        published_at = EXCLUDED.published_at, modified_at = EXCLUDED.modified_at,
         clean_text = EXCLUDED.clean_text, language = EXCLUDED.language,
         war_day_reported = EXCLUDED.war_day_reported, war_day = EXCLUDED.war_day,
         war_date = EXCLUDED.war_date, date_source = EXCLUDED.date_source,

@@ -1,24 +1,26 @@
 """HTML to clean text and metadata with trafilatura, options pinned here.
 
 The page is parsed once (``trafilatura.load_html``). Metadata comes from that tree's meta
-tags, ``<title>``/``<h1>``, the canonical link and JSON-LD (cheap lookups), not from
-trafilatura's own metadata pass, which costs about as much as the text extraction itself.
-The text comes from ``bare_extraction`` on the same tree with these options, measured with
-``python -m bench.extraction`` (see that module for the figures and the metric):
+tags, ``<title>``/``<h1>``, the canonical link and JSON-LD (parsed only when the meta tags
+leave a field open), not from trafilatura's own metadata pass, which measured ~9 ms a page,
+as much as the text extraction itself. The text comes from ``bare_extraction`` on the same
+tree with the options below, chosen with ``python -m bench.extraction`` (181 pages; that
+module documents the metric):
 
-* ``fast=True``: skip the readability/justext comparison; on the benchmark it loses no
-  accuracy and takes about a third of the time;
-* balanced focus (neither favor_precision nor favor_recall): recall mode is faster (no recall
-  escalation) but keeps teaser and related-story blocks, which become false tags downstream;
-  precision mode drops real paragraphs;
-* ``include_tables=False``: news tables are mostly scoreboards, fact boxes and layout; dropping
-  them raised precision without costing recall;
+* ``fast=True``: skip the readability/justext comparison; same F1 (0.947 either way on the
+  benchmark, tables on) at about 30 % less time;
+* balanced focus (neither favor_precision nor favor_recall): recall mode scores the same F1 and
+  is faster (no recall escalation) but, on 8 of the 10 pages where it differs, adds teaser and
+  related-story blocks, which would become false tags downstream; precision mode lost recall
+  (F1 0.928);
+* ``include_tables=False``: news tables are mostly fact boxes, scoreboards and layout; dropping
+  them raised precision (0.931 -> 0.938) with recall unchanged;
 * ``include_comments=False``: reader comments are not the dispatch;
-* the first line is dropped when it only repeats the title (returned in ``title``), as the
-  plain-text path does; every other line is kept;
-* ``deduplicate=False``: trafilatura's dedup cache is process-global, so a page processed a
-  third time (a reprocess, a retry) came back empty and the output depended on what the
-  process had seen before. Extraction must be a pure function of the bytes.
+* ``deduplicate=False``: trafilatura's dedup cache is process-global, so a page seen a third
+  time (a reprocess, a retry) came back empty and output depended on what the process had
+  seen before; extraction must be a pure function of the bytes;
+* post-cleaning: a first line that only repeats the title (returned in ``title``) is dropped,
+  as the plain-text path does with its title line; every other line is kept.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ _PUBLISHED_META = (
     "DC.date.issued",
     "sailthru.date",
 )
+_UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "last-modified")
 _TITLE_META = ("og:title", "twitter:title", "title", "headline", "dc.title")
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
 _SITE_META = ("og:site_name", "application-name", "twitter:site")
@@ -93,6 +96,7 @@ class Extracted:
     sitename: str | None
     url: str | None
     language: str | None
+    updated: datetime | None = None  # last modification, kept apart from publication
 
 
 def extract_html(data: bytes | str, url: str | None = None) -> Extracted:
@@ -115,6 +119,7 @@ def extract_html(data: bytes | str, url: str | None = None) -> Extracted:
         title=title,
         author=_author(meta, ld),
         published=_published(meta, ld),
+        updated=_stamp([*(meta.get(k) for k in _UPDATED_META), str(ld.get("dateModified") or "")]),
         sitename=_sitename(meta, ld, page_url),
         url=page_url,
         language=_clean(meta.get("lang") or meta.get("content-language")),
@@ -258,6 +263,11 @@ def _published(meta: dict[str, str], ld: dict[str, Any] | None = None) -> dateti
     """The first meta (then JSON-LD) publication time that carries a time zone."""
     candidates = [meta.get(key) for key in _PUBLISHED_META]
     candidates.append(str((ld or {}).get("datePublished") or ""))
+    return _stamp(candidates)
+
+
+def _stamp(candidates: list[str | None]) -> datetime | None:
+    """The first candidate that parses as an aware timestamp."""
     for value in candidates:
         if value and (moment := parse_iso(value)) is not None:
             return moment

@@ -111,7 +111,7 @@ def extract_isolated(
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise ExtractionTimeout(f"extraction exceeded {timeout_s:g} s (child killed)") from exc
+        raise ExtractionTimeout(f"extraction exceeded {timeout_s:g} s") from exc
     return _result(done, memory_mb)
 
 
@@ -152,12 +152,13 @@ def _to_json(page: Extracted) -> dict[str, Any]:
     """Extracted as JSON-ready fields."""
     fields = dict(vars(page))
     fields["published"] = page.published.isoformat() if page.published else None
+    fields["updated"] = page.updated.isoformat() if page.updated else None
     return fields
 
 
 def _from_json(fields: dict[str, Any]) -> Extracted:
     """Extracted from the child's JSON fields."""
-    published = fields.get("published")
+    published, updated = fields.get("published"), fields.get("updated")
     return Extracted(
         text=str(fields["text"]),
         title=fields.get("title"),
@@ -166,6 +167,7 @@ def _from_json(fields: dict[str, Any]) -> Extracted:
         sitename=fields.get("sitename"),
         url=fields.get("url"),
         language=fields.get("language"),
+        updated=parse_iso(updated) if updated else None,
     )
 
 

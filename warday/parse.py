@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from ingest.feeds import FeedItem, looks_like_feed, parse_feed
-from transform.extract import EXTRACTOR_VERSION, extract_html, parse_iso
+from transform.dateline import split_dateline
+from transform.extract import EXTRACTOR_VERSION, parse_iso
+from transform.isolate import extract_safely
 from transform.pagetype import classify
 from transform.text import normalise
 
@@ -43,7 +45,9 @@ class DocDraft:
     text: str
     language: str | None = None
     flags: tuple[str, ...] = ()
-    extractor_version: str = "warday-text.1"
+    extractor_version: str = "warday-text.2"
+    dateline: str | None = None
+    modified_at: datetime | None = None
 
 
 def documents_from_raw(raw: RawDoc) -> list[DocDraft]:
@@ -85,26 +89,30 @@ def _from_text(raw: RawDoc) -> DocDraft:
         title, body = first.strip(), rest.strip()
     else:
         title, body = "", text
-    return DocDraft(raw.doc_key, raw.url, None, title, None, None, body)
+    dateline, byline, body = split_dateline(body)
+    return DocDraft(raw.doc_key, raw.url, None, title, byline, None, body, dateline=dateline)
 
 
 def _from_html(raw: RawDoc) -> DocDraft:
     """An article page through the extractor; walls and empty shells are refused."""
-    page = extract_html(raw.body, url=raw.url)
+    page = extract_safely(raw.body, url=raw.url)
     kind = classify(raw.body[:500_000].decode("utf-8", "replace"), page.text)
     if kind != "article":
         raise PageRejected(f"{kind}: the page holds no article ({len(page.text)} chars of text)")
+    dateline, byline, text = split_dateline(page.text)
     return DocDraft(
         raw.doc_key,
         page.url or raw.url,
         page.sitename,
         page.title or "",
-        page.author,
+        page.author or byline,
         page.published,
-        page.text,
+        text,
         page.language,
         (),
         EXTRACTOR_VERSION,
+        dateline,
+        page.updated,
     )
 
 

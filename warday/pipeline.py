@@ -132,7 +132,8 @@ def write_document(
 ) -> Counter[str]:
     """Upsert a document, its entries and their tags; unchanged entries are left alone."""
     first_line = draft.text.split("\n", 1)[0]
-    dating = resolve(f"{draft.title}\n{first_line}", draft.published_at, draft.text, logical_date)
+    dated_text = f"{draft.dateline} {draft.text}" if draft.dateline else draft.text
+    dating = resolve(f"{draft.title}\n{first_line}", draft.published_at, dated_text, logical_date)
     document_id = repo.upsert_document(
         conn,
         {
@@ -142,6 +143,8 @@ def write_document(
             "outlet": draft.outlet,
             "title": draft.title,
             "author": draft.author,
+            "dateline": draft.dateline,
+            "modified_at": draft.modified_at,
             "published_at": draft.published_at,
             "clean_text": draft.text,
             "language": draft.language,

@@ -283,9 +283,32 @@ def test_json_records_and_status_report(db_url: str, tmp_path: Path) -> None:
     counts = run_once([tmp_path], {"outlet": "JSON Desk"})
     assert counts["process"] == {**counts["process"], "raw_processed": 1, "raw_failed": 1}
     with connect() as conn:
-        rows = conn.execute("SELECT d.outlet, e.war_day, e.date_source FROM entries e "
-                            "JOIN documents d USING (document_id) ORDER BY e.war_day").fetchall()
+        rows = conn.execute(
+            "SELECT d.outlet, e.war_day, e.date_source FROM entries e "
+            "JOIN documents d USING (document_id) ORDER BY e.war_day"
+        ).fetchall()
         text = report.status(conn)
     assert [(r["war_day"], r["date_source"]) for r in rows] == [
-        (1160, "day_number"), (1161, "metadata")]
+        (1160, "day_number"),
+        (1161, "metadata"),
+    ]
     assert "open dead letters: 1" in text and "needs an object with a non-empty 'text'" in text
+
+
+def test_datelines_and_page_metadata_are_fields(db_url: str) -> None:
+    run_once([SEEDS])
+    with connect() as conn:
+        wire = conn.execute(
+            "SELECT dateline, clean_text FROM documents WHERE outlet = 'Pacific Wire'"
+        ).fetchone()
+        page = conn.execute(
+            "SELECT title, author, url, published_at, language FROM documents "
+            "WHERE outlet = 'Eastern Ledger'"
+        ).fetchone()
+    assert wire["dateline"].startswith("SEOUL") and not wire["clean_text"].startswith("SEOUL")
+    assert page["url"] == "https://example.net/world/2025/04/28/north-korea-kursk"
+    assert (
+        page["author"]
+        and page["title"]
+        and page["published_at"].isoformat().startswith("2025-04-28T09:30")
+    )
