@@ -20,7 +20,7 @@ SEEDS = REPO / "seeds"
 
 def with_dbname(url: str, dbname: str) -> str:
     """The same server, another database."""
-    return make_conninfo(**{**conninfo_to_dict(url), "dbname": dbname})
+    return make_conninfo("", **{**conninfo_to_dict(url), "dbname": dbname})
 
 
 @pytest.fixture(scope="session")

@@ -42,7 +42,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         type(self).requests.append((self.path, self.headers.get("If-None-Match")))
-        port = self.server.server_address[1]
+        port = int(self.server.server_address[1])
         if self.path == "/feed.xml":
             if self.headers.get("If-None-Match") == '"v1"':
                 self.send_response(304)

@@ -6,11 +6,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from ingest.local import discover
-from store.db import connect
+from store.db import Conn, connect
 from tests.conftest import FIXTURES, SEEDS
 from warday import pipeline, report
 
@@ -36,14 +35,14 @@ def run_once(paths: list[Path], overrides: dict | None = None) -> dict[str, dict
     return {"land": landed, "process": processed, "link": linked}
 
 
-def table_counts(conn: psycopg.Connection) -> dict[str, int]:
+def table_counts(conn: Conn) -> dict[str, int]:
     return {
         t: conn.execute(f"SELECT count(*) AS n FROM {t}").fetchone()["n"]  # noqa: S608
         for t in DATA_TABLES
     }
 
 
-def entries_by_outlet(conn: psycopg.Connection) -> dict[str, list[tuple]]:
+def entries_by_outlet(conn: Conn) -> dict[str, list[tuple]]:
     rows = conn.execute(
         "SELECT d.outlet, e.war_day, e.date_source, e.headline FROM entries e "
         "JOIN documents d USING (document_id) WHERE e.is_live ORDER BY e.entry_id"
