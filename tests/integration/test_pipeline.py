@@ -311,3 +311,18 @@ def test_datelines_and_page_metadata_are_fields(db_url: str) -> None:
         and page["title"]
         and page["published_at"].isoformat().startswith("2025-04-28T09:30")
     )
+
+
+def test_pathological_page_is_a_bounded_dead_letter(db_url: str, tmp_path: Path) -> None:
+    depth = 50_000
+    page = "<html><body>" + "<div>" * depth + "deep text" + "</div>" * depth + "</body></html>"
+    (tmp_path / "deep.html").write_text(page)
+    (tmp_path / "ok.txt").write_text("Day 1,160: Fine\n\nRussian drones hit Kharkiv overnight.")
+    counts = run_once([tmp_path])
+    assert counts["process"]["raw_failed"] == 1 and counts["process"]["raw_processed"] == 1
+    with connect() as conn:
+        letter = conn.execute("SELECT error_class, message FROM dead_letters").fetchone()
+        entries = conn.execute("SELECT count(*) AS n FROM entries").fetchone()["n"]
+    assert letter["error_class"] == "ExtractionError"
+    assert "pathological nesting" in letter["message"]
+    assert entries == 1  # no empty entry for the deep page
