@@ -7,13 +7,12 @@ import logging
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from store.db import connect, database_url, redact
 from warday import config, report, steps
+from warday.pipeline import BatchFailed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +22,11 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except BatchFailed as exc:  # the dead letters are stored; say so instead of a traceback
+        print(f"warday: {exc} (run `warday status` for the reasons)", file=sys.stderr)
+        return 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -97,56 +100,37 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     overrides = {"outlet": args.outlet, "published": args.published, "url": args.url}
-
-    def land(run_key: str) -> None:
+    with steps.local_run("cli-ingest", args.logical_date) as (run_key, logical):
         print("land:   ", _fmt(steps.land(run_key, args.paths, overrides)))
-
-    return _local_run(land, args.logical_date, "cli-ingest")
+        _process_and_link(run_key, logical)
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     sources = steps.source_list(args.sources, live=args.live)
-
-    def land(run_key: str) -> None:
+    with steps.local_run("cli-run", args.logical_date) as (run_key, logical):
         for source in sources:
             print(f"source {source['name']}:", _fmt(steps.fetch_source(run_key, source)))
-
-    return _local_run(land, args.logical_date, "cli-run")
-
-
-def _local_run(land: Callable[[str], None], logical: date | None, trigger: str) -> int:
-    """Migrate, land, process and link in this process, printing each step's counts."""
-    steps.apply_migrations()
-    run_key = f"{trigger}:{uuid.uuid4()}"
-    logical = logical or datetime.now(UTC).date()
-    steps.begin(run_key, trigger, datetime.combine(logical, datetime.min.time(), UTC))
-    status = "failed"
-    try:
-        land(run_key)
-        print("process:", _fmt(steps.process(run_key, logical)))
-        print("link:   ", _fmt(steps.link(run_key)))
-        status = "success"
-    finally:
-        steps.finish(run_key, status)
+        _process_and_link(run_key, logical)
     return 0
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Re-derive from stored raw documents: tags only, or everything."""
-    steps.apply_migrations()
-    run_key = f"cli-reprocess:{uuid.uuid4()}"
-    steps.begin(run_key, "cli-reprocess", None)
-    status = "failed"
-    try:
+    with steps.local_run("cli-reprocess", None) as (run_key, logical):
         if args.stage == "all":
             print("requeued:", steps.requeue())
-            print("process:", _fmt(steps.process(run_key, datetime.now(UTC).date())))
+            print("process:", _fmt(steps.process(run_key, logical)))
         print("retag:  ", _fmt(steps.retag(run_key, args.everything)))
         print("link:   ", _fmt(steps.link(run_key)))
-        status = "success"
-    finally:
-        steps.finish(run_key, status)
     return 0
+
+
+def _process_and_link(run_key: str, logical: date) -> None:
+    """The steps after landing, with their counts printed."""
+    print("process:", _fmt(steps.process(run_key, logical)))
+    print("retag:  ", _fmt(steps.retag(run_key)))
+    print("link:   ", _fmt(steps.link(run_key)))
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:

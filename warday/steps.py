@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,21 @@ def apply_migrations() -> list[str]:
     """Bring the schema up to date."""
     with connect() as conn:
         return migrate(conn)
+
+
+@contextmanager
+def local_run(trigger: str, logical: date | None) -> Iterator[tuple[str, date]]:
+    """A run outside Airflow: migrate, open its row, and close it as success or failed."""
+    apply_migrations()
+    run_key = f"{trigger}:{uuid.uuid4()}"
+    logical = logical or datetime.now(UTC).date()
+    begin(run_key, trigger, datetime.combine(logical, datetime.min.time(), UTC))
+    status = "failed"
+    try:
+        yield run_key, logical
+        status = "success"
+    finally:
+        finish(run_key, status)
 
 
 def begin(run_key: str, trigger: str, logical: datetime | None) -> None:
