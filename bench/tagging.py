@@ -1,0 +1,273 @@
+"""Tagging benchmark: ``transform.tagging.tag`` against a hand-annotated gold set.
+
+Usage::
+
+    python -m bench.tagging [--gold FILE] [--errors]
+
+FILE is JSON Lines (default ``tests/gold/tagging.jsonl``), one dispatch-style sentence per
+line: ``{"id", "text", "events": [{"type", "mode", "acled", "assertion", "actors",
+"recipients", "places"}], "actors": [...], "places": [...], "figures": [{"kind", "low",
+"high", "qualifier", "subject"}]}``.  The sentences were written for this benchmark and
+annotated by hand from the conventions below, not from the tagger's output.
+
+Annotation conventions
+----------------------
+
+Names.  Actors and places are the gazetteer's canonical names (``transform/data``).  Only
+named mentions count: "Russian forces" / "Russian troops" is ``Russian Armed Forces``,
+"Ukraine's military" is ``Armed Forces of Ukraine``, "North Korean troops" is ``Korean
+People's Army``, but a bare nationality adjective ("Russian drones", "a Ukrainian
+attack") names no actor.  A capital standing for its government ("Moscow said",
+"Kyiv's forces", "claims by Moscow", "support for Kyiv") is the state and not a place;
+"in Kyiv", "to Kyiv" is the place.  A country name is a place when it follows a locative
+preposition (in, into, inside, across, throughout, within, over, near, out of) or is a
+possessive in front of a place ("Russia's Kursk region"); anywhere else ("Russia launched",
+"aid to Ukraine", "sanctions against Russia") it is an actor.  A body named after its seat
+(White House, Kremlin, Elysee Palace) after "at the" / "in the" is a location and neither.
+Sentence-level ``actors`` and ``places`` are the distinct names mentioned in the sentence.
+
+Events.  One event per distinct happening named by a trigger (verb or event noun); a
+sentence may carry several, also of the same type ("a drone and missile attack" is two
+ASSAULTs, drone and aerial).  Reporting ("X said") is not an event, but acts of speech are:
+accusing and condemning (ACCUSE), demanding, urging and calling for (REQUEST), warning and
+threatening (THREATEN), rejecting, vetoing and ruling out (REJECT), praising, thanking,
+welcoming and backing (SUPPORT).  The content of a demand, threat, plan or proposal is an
+event of its own when it names an action with a trigger ("demanded that Ukraine withdraw"
+is REQUEST + RETREAT/withdraw, hedged).  Interceptions by air defence alone, and times
+("since the invasion"), are not events.  A denial is not an event: it marks the denied
+event.  Types are PLOVER; modes and ACLED sub-event types:
+
+* ASSAULT drone - Air/drone strike (drones, Shaheds, naval drones);
+* ASSAULT aerial - Air/drone strike for glide bombs, air strikes and bombing; aerial -
+  Shelling/artillery/missile attack for missiles (ballistic, cruise, Iskander, Kinzhal);
+* ASSAULT heavy-weapons - Shelling/artillery/missile attack (shelling, artillery, MLRS,
+  HIMARS);
+* ASSAULT firearms - Armed clash (fighting, assaults, capturing ground) or Government
+  regains territory (retaking, liberating);
+* ASSAULT explosives - Remote explosive/landmine/IED (explosions, sabotage, car bombs, mines);
+* ASSAULT with no mode and no ACLED type when the weapon is not named ("Russian strikes");
+* RETREAT ceasefire (truce, ceasefire, halt to strikes) and RETREAT withdraw;
+* MOBILIZE troops (deploying, sending, recruiting, mobilising) and MOBILIZE weapons;
+* AID military / economic; COERCE arrest / deport / seize; CONCEDE release (prisoner
+  exchanges, returns); other types carry no mode.
+
+Assertion.  ``denied`` when the event is negated ("did not", "have not", "will not"),
+denied by someone, rejected, ruled out or dismissed; ``hedged`` when it is only claimed,
+reported ("reportedly", "allegedly"), possible ("could", "may", "might"), planned,
+expected, proposed, offered, threatened, demanded or not yet agreed; else ``asserted``.
+"X said" is asserted; "X claimed" is hedged.
+
+Roles.  Actors do the event, recipients undergo or receive it: the subject before the
+trigger acts; the object after it ("met X", "accused X", "aid to X", "sanctions against
+X", "strikes on X") receives it; a "by X" passive agent acts; "X and Y met", "talks between
+X and Y" and "X and Y agreed" make both actors.  The speaker of "X said" is not a role of
+the reported event, unless the report's subject is the speaker itself ("the ministry said
+its forces captured ...").  Event places are the places named in the event's clause.
+
+Figures.  A definite number (digits or number words, "a dozen") counting people,
+weapons, equipment or money; "dozens/hundreds/thousands of" count with qualifier ``vague``
+and the conventional values 24/200/2000/20000.  Kinds: killed, wounded, killed_or_wounded
+(casualties, losses), captured (taken prisoner), prisoners (exchanged or released), arrested,
+deported, displaced (displaced, evacuated), troops (deployed, recruited, army size), drones,
+missiles, bombs (glide/aerial bombs), drones_shot_down, missiles_shot_down, equipment
+(tanks, vehicles, artillery systems, jets, bombers, air defence systems), money (low/high in
+currency units).  The kind follows the thing counted even when it is elided ("14 hit targets"
+after drones).  Counts of settlements, attacks, days, kilometres, years, ages and
+percentages are not figures.  ``subject`` is the person noun written with the number, with
+its capitalised modifiers ("Russian soldiers", "children"); none for weapons and money.
+
+Scoring
+-------
+
+Every field is scored as a multiset of items; an item is ``(sentence id, value)``, and
+precision, recall and F1 are micro-averaged over all sentences.  Sentence fields:
+``actors`` and ``places`` (distinct names per sentence), ``figures`` (kind, low, high) and
+``figure_subject`` (kind, low, high, subject; figures with a subject only).  Event fields
+are aligned on event type rather than on individual events: ``event_type`` counts
+(sentence, type); ``event_mode``, ``acled`` and ``assertion`` count (sentence, type, value)
+for every event with a value; ``event_actors``, ``event_recipients`` and ``event_places``
+count (sentence, type, name) for every name of every event.  So two gold ASSAULTs by Russia
+and one predicted ASSAULT by Russia give one true positive and one false negative on
+``event_actors``.  The overall F1 pools the counts of all fields.
+
+Results on the 231-sentence gold set (same file before and after the rule work)
+------------------------------------------------------------------------------
+
+Before (tagger ``rules-1``)::
+
+    BEFORE_TABLE
+
+After (tagger ``rules-2``)::
+
+    AFTER_TABLE
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from transform.tagging import Tags, tag
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_GOLD = REPO / "tests" / "gold" / "tagging.jsonl"
+FIELDS = (
+    "event_type",
+    "event_mode",
+    "acled",
+    "assertion",
+    "event_actors",
+    "event_recipients",
+    "event_places",
+    "actors",
+    "places",
+    "figures",
+    "figure_subject",
+)
+
+Items = dict[str, Counter[Hashable]]
+
+
+def load_gold(path: Path) -> list[dict[str, Any]]:
+    """Gold records, one per non-blank line."""
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _number(value: object) -> Decimal | None:
+    """A comparable number: 5, 5.0 and Decimal('5') are the same item."""
+    return None if value is None else Decimal(str(value)).normalize()
+
+
+def _items(sid: str, events: Iterable[dict[str, Any]], actors: Iterable[str],
+           places: Iterable[str], figures: Iterable[dict[str, Any]]) -> Items:
+    """Scoring items of one sentence, from plain dicts."""
+    out: Items = {name: Counter() for name in FIELDS}
+    for ev in events:
+        kind = ev["type"]
+        out["event_type"][(sid, kind)] += 1
+        for field, key in (("event_mode", "mode"), ("acled", "acled"), ("assertion", "assertion")):
+            if ev.get(key):
+                out[field][(sid, kind, ev[key])] += 1
+        for field, key in (
+            ("event_actors", "actors"),
+            ("event_recipients", "recipients"),
+            ("event_places", "places"),
+        ):
+            for name in ev.get(key) or ():
+                out[field][(sid, kind, name)] += 1
+    out["actors"].update((sid, name) for name in set(actors))
+    out["places"].update((sid, name) for name in set(places))
+    for fig in figures:
+        key = (sid, fig["kind"], _number(fig["low"]), _number(fig["high"]))
+        out["figures"][key] += 1
+        if fig.get("subject"):
+            out["figure_subject"][(*key, fig["subject"])] += 1
+    return out
+
+
+def gold_items(record: dict[str, Any]) -> Items:
+    """Scoring items of a gold record."""
+    return _items(
+        record["id"], record["events"], record["actors"], record["places"], record["figures"]
+    )
+
+
+def predicted_items(sid: str, tags: Tags) -> Items:
+    """Scoring items of the tagger's output for one sentence."""
+    events = [
+        {
+            "type": e.event_type,
+            "mode": e.mode,
+            "acled": e.acled_sub_event_type,
+            "assertion": e.assertion,
+            "actors": e.actors,
+            "recipients": e.recipients,
+            "places": e.places,
+        }
+        for e in tags.events
+    ]
+    figures = [
+        {"kind": f.kind, "low": f.low, "high": f.high, "subject": f.subject} for f in tags.figures
+    ]
+    return _items(
+        sid, events, [a.name for a in tags.actors], [p.name for p in tags.places], figures
+    )
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall and F1 from counts (an empty side scores 1)."""
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1,
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def evaluate(records: list[dict[str, Any]]) -> tuple[dict[str, dict[str, float]], float, list[str]]:
+    """Scores per field plus "overall", seconds spent tagging, and per-sentence error notes."""
+    counts = {name: [0, 0, 0] for name in FIELDS}
+    notes: list[str] = []
+    elapsed = 0.0
+    for record in records:
+        started = time.perf_counter()
+        tags = tag(record["text"])
+        elapsed += time.perf_counter() - started
+        gold, pred = gold_items(record), predicted_items(record["id"], tags)
+        for name in FIELDS:
+            tp = sum((gold[name] & pred[name]).values())
+            missed, extra = gold[name] - pred[name], pred[name] - gold[name]
+            counts[name][0] += tp
+            counts[name][1] += sum(extra.values())
+            counts[name][2] += sum(missed.values())
+            for item in missed.elements():
+                notes.append(f"{record['id']} {name} missed {item[1:]}")
+            for item in extra.elements():
+                notes.append(f"{record['id']} {name} extra  {item[1:]}")
+    scores = {name: _prf(*counts[name]) for name in FIELDS}
+    scores["overall"] = _prf(*(sum(c[i] for c in counts.values()) for i in range(3)))
+    return scores, elapsed, notes
+
+
+def score(gold_path: Path | str = DEFAULT_GOLD) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 per field (and "overall") of the tagger on a gold file."""
+    return evaluate(load_gold(Path(gold_path)))[0]
+
+
+def table(scores: dict[str, dict[str, float]]) -> str:
+    """A fixed-width table of the scores."""
+    lines = [f"{'field':<18}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    for name, s in scores.items():
+        lines.append(
+            f"{name:<18}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}"
+            f"{int(s['tp']):>6}{int(s['fp']):>6}{int(s['fn']):>6}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table; the last line is the overall F1."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--errors", action="store_true", help="list every missed/extra item")
+    args = parser.parse_args(argv)
+    records = load_gold(args.gold)
+    scores, elapsed, notes = evaluate(records)
+    if args.errors:
+        print("\n".join(notes))
+    print(f"gold: {args.gold} ({len(records)} sentences)")
+    print(table(scores))
+    print(f"{len(records) / elapsed if elapsed else 0.0:.1f} sentences/s")
+    print(f"tagging f1={scores['overall']['f1']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
