@@ -109,7 +109,7 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -132,7 +132,8 @@ FIELDS = (
     "figure_subject",
 )
 
-Items = dict[str, Counter[Hashable]]
+Item = tuple[Any, ...]
+Items = dict[str, Counter[Item]]
 
 
 def load_gold(path: Path) -> list[dict[str, Any]]:
@@ -146,8 +147,13 @@ def _number(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value)).normalize()
 
 
-def _items(sid: str, events: Iterable[dict[str, Any]], actors: Iterable[str],
-           places: Iterable[str], figures: Iterable[dict[str, Any]]) -> Items:
+def _items(
+    sid: str,
+    events: Iterable[dict[str, Any]],
+    actors: Iterable[str],
+    places: Iterable[str],
+    figures: Iterable[dict[str, Any]],
+) -> Items:
     """Scoring items of one sentence, from plain dicts."""
     out: Items = {name: Counter() for name in FIELDS}
     for ev in events:
@@ -166,10 +172,10 @@ def _items(sid: str, events: Iterable[dict[str, Any]], actors: Iterable[str],
     out["actors"].update((sid, name) for name in set(actors))
     out["places"].update((sid, name) for name in set(places))
     for fig in figures:
-        key = (sid, fig["kind"], _number(fig["low"]), _number(fig["high"]))
-        out["figures"][key] += 1
+        item: Item = (sid, fig["kind"], _number(fig["low"]), _number(fig["high"]))
+        out["figures"][item] += 1
         if fig.get("subject"):
-            out["figure_subject"][(*key, fig["subject"])] += 1
+            out["figure_subject"][(*item, fig["subject"])] += 1
     return out
 
 
@@ -207,8 +213,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1,
-            "tp": tp, "fp": fp, "fn": fn}
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
 
 
 def evaluate(records: list[dict[str, Any]]) -> tuple[dict[str, dict[str, float]], float, list[str]]:
@@ -262,6 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     scores, elapsed, notes = evaluate(records)
     if args.errors:
         print("\n".join(notes))
+    for label, prefix in (("development", "s"), ("held-out", "h")):
+        subset = [r for r in records if r["id"].startswith(prefix)]
+        if subset and len(subset) < len(records):
+            print(f"{label} ({prefix}*, {len(subset)} sentences)")
+            print(table(evaluate(subset)[0]))
+            print()
     print(f"gold: {args.gold} ({len(records)} sentences)")
     print(table(scores))
     print(f"{len(records) / elapsed if elapsed else 0.0:.1f} sentences/s")

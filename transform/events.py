@@ -22,8 +22,21 @@ import yaml
 RULES_FILE = Path(__file__).parent / "data" / "event_rules.yaml"
 PLOVER_TYPES = frozenset(
     [
-        "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-        "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",
+        "COOPERATE",
+        "AID",
+        "RETREAT",
+        "REQUEST",
+        "ACCUSE",
+        "REJECT",
+        "THREATEN",
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
         "ASSAULT",
     ]
 )
@@ -31,8 +44,8 @@ ROLES = frozenset(["event", "verb", "cue"])
 
 # Words that report speech; "X said ..." frames the clause that follows.
 _SPEECH = (
-    r"said|says|say|claimed|claims|claim|estimated|estimates|believe[sd]?|confirmed|"
-    r"acknowledged|suggested|denied|denies|deny|reported|announced that|told reporters"
+    r"said|says|claimed|claims|estimated|estimates|believe[sd]?|confirmed|acknowledged|"
+    r"suggested|denied|denies|reported|announced that|told reporters"
 )
 # Clause boundaries: the boundary word stays with the clause it opens.
 _HARD_BOUNDARY = re.compile(
@@ -42,22 +55,26 @@ _HARD_BOUNDARY = re.compile(
     re.IGNORECASE,
 )
 _LEADING_REPORT = re.compile(
-    rf"\b(?:{_SPEECH})\s+(?:that\s+)?(?!(?:on|in|at|to|by|for|with|after|during|earlier|"
-    rf"late|last|this|it was)\b)(?=[\w\"'])",
+    rf"\b(?:{_SPEECH})(?:\s+(?:for the first time|publicly|again|earlier|on \w+day))?\s+"
+    rf"(?:that\s+)?(?!(?:on|in|at|to|by|for|with|after|during|earlier|late|last|this)\b)"
+    rf"(?=[\w\"'])",
     re.IGNORECASE,
+)
+_PARENTHETICAL_REPORT = re.compile(
+    r",\s+(?=[^,;]{0,60}?\b(?:said|says|added)\s*,\s*(?P<rest>))", re.IGNORECASE
 )
 _TRAILING_REPORT = re.compile(
     rf",\s+(?=[^,;]{{0,80}}?\b(?:{_SPEECH}|acknowledged)\s*[.!?\"']*$)|,?\s+(?=according to\b)",
     re.IGNORECASE,
 )
 _DENIAL = re.compile(
-    r"\b(?:denied|denies|deny|denial|dismissed|rejected|refused|ruled out|vetoed|blocked|"
-    r"false|fabrication|no evidence)\b",
+    r"\b(?:denied|denies|deny|denial|dismissed|rejected|refused|ruled out|vetoed|paused|"
+    r"suspended|halted|stopped|froze|violat\w+|false|fabrication|no evidence)\b",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(
-    r"\b(?:not|never|no|without|failed to|cannot|n't)\b|n't\b", re.IGNORECASE
-)
+_NOT_YET = re.compile(r"\b(?:not yet|yet to|no date)\b", re.IGNORECASE)
+_MODAL_AFTER = re.compile(r"[^,;]{0,40}?\b(?:would|could|may|might|will)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no|without|failed to|cannot|n't)\b|n't\b", re.IGNORECASE)
 _LATER_DENIAL = re.compile(
     r",\s+(?:a claim|the claim|claims|which)\b[^.;]{0,50}?\b(?:denied|rejected|dismissed)\b",
     re.IGNORECASE,
@@ -72,7 +89,8 @@ _HEDGE = re.compile(
     r"threaten(?:s|ed)? to|vowed to|reportedly|allegedly|purportedly|claimed|claims?|"
     r"unconfirmed|possible|proposed|proposals?|propose|offer(?:ed|s)?|ready (?:to|for)|"
     r"prepared to|considering|weighs?|if|unless|suggested|to discuss|demand(?:ed|s|ing)?|"
-    r"urged|called (?:on|for)|asked|insisted|agreed to (?!a |an |the )\w+|no date)\b",
+    r"urged|called (?:on|for)|asked|insisted|agreed (?:in \w+ )?to (?!a |an |the )\w+|"
+    r"accus(?:ed|es|ing)|plott(?:ing|ed)|plots?|suspected|suspicion)\b",
     re.IGNORECASE,
 )
 _CONDITIONAL = re.compile(r"^\s*(?:if|unless)\b", re.IGNORECASE)
@@ -151,7 +169,11 @@ def _rule(filename: str, index: int, item: dict) -> Rule:
     except re.error as exc:
         raise RuleError(f"{where}: field 'triggers': {exc}") from exc
     return Rule(
-        item["type"], item.get("mode"), item.get("acled"), pattern, role,
+        item["type"],
+        item.get("mode"),
+        item.get("acled"),
+        pattern,
+        role,
         bool(item.get("secondary", False)),
     )
 
@@ -163,9 +185,14 @@ def clauses(sentence: str) -> list[Clause]:
         cuts.setdefault(match.end(), "hard")
     for match in _TRAILING_REPORT.finditer(sentence):
         cuts[match.end()] = "trailing"
-    lead = _LEADING_REPORT.search(sentence)
-    if lead and lead.start() < 90 and not any(0 < c < lead.start() for c in cuts):
-        cuts[lead.end()] = "leading"
+    for match in _PARENTHETICAL_REPORT.finditer(sentence):
+        cuts[match.end()] = "trailing"
+        cuts.setdefault(match.start("rest"), "hard")
+    for start in [0, *sorted(p for p, kind in cuts.items() if kind == "hard")]:
+        lead = _LEADING_REPORT.search(sentence, start)
+        near = lead is not None and lead.start() - start < (90 if start == 0 else 50)
+        if lead and near and not any(start < c < lead.start() for c in cuts):
+            cuts[lead.end()] = "leading"
     positions = sorted(p for p in cuts if 0 < p < len(sentence))
     out: list[Clause] = []
     start, framed = 0, False
@@ -190,21 +217,41 @@ def _clause_of(spans: list[Clause], pos: int) -> int:
     return len(spans) - 1
 
 
-def _segments(sentence: str, clause: Clause, starts: list[int]) -> list[int]:
-    """Cut points in a clause before coordinated predicates ("... and attacked X")."""
-    cuts = []
-    for pos in starts:
-        if clause.start < pos < clause.end and any(clause.start <= s < pos for s in starts):
-            joint = re.search(r"(?:,|\band)\s+(?:also\s+)?$", sentence[clause.start : pos])
-            if joint:
-                cuts.append(clause.start + joint.start())
-    return sorted(set(cuts))
+def _scope(
+    events: list[_Found], clause: Clause, index: int, members: list[_Found]
+) -> list[tuple[int, int]]:
+    """Where the places of an event are named: from each of its triggers up to the next
+    trigger of another type or mode in the clause (from the clause start for the first)."""
+    others = sorted(
+        f.start
+        for f in events
+        if f.clause == index
+        and all(
+            f is not m and (f.rule.event_type, f.mode) != (m.rule.event_type, m.mode)
+            for m in members
+        )
+    )
+    first_in_clause = min(f.start for f in events if f.clause == index)
+    scope = []
+    for member in members:
+        start = clause.start if member.start == first_in_clause else member.start
+        end = next((o for o in others if o > member.start), clause.end)
+        scope.append((start, end))
+    return sorted(set(scope))
 
 
-def find_events(sentence: str, rules: tuple[Rule, ...] | None = None) -> list[EventHit]:
-    """Events in one sentence, in order of their first trigger."""
+def find_events(
+    sentence: str,
+    rules: tuple[Rule, ...] | None = None,
+    blocked: tuple[tuple[int, int], ...] = (),
+) -> list[EventHit]:
+    """Events in one sentence, in order of their first trigger.
+
+    ``blocked`` spans (names of actors and places, such as "3rd Assault Brigade") hold no
+    triggers.
+    """
     spans = clauses(sentence)
-    claimed: list[tuple[int, int]] = []
+    claimed: list[tuple[int, int]] = list(blocked)
     found: list[_Found] = []
     cues: list[_Found] = []
     for rule in rules or load_rules():
@@ -212,7 +259,8 @@ def find_events(sentence: str, rules: tuple[Rule, ...] | None = None) -> list[Ev
             start, end = match.span()
             item = _Found(rule, start, end, rule.mode, rule.acled, _clause_of(spans, start))
             if rule.role == "cue":
-                cues.append(item)
+                if not any(start < e and s < end for s, e in blocked):
+                    cues.append(item)
                 continue
             if any(start < e and s < end for s, e in claimed):
                 continue
@@ -223,26 +271,36 @@ def find_events(sentence: str, rules: tuple[Rule, ...] | None = None) -> list[Ev
     return _merge(sentence, spans, events)
 
 
-def _resolve_verbs(found: list[_Found], cues: list[_Found], claimed: list[tuple[int, int]]) -> list[_Found]:
+def _resolve_verbs(
+    found: list[_Found], cues: list[_Found], claimed: list[tuple[int, int]]
+) -> list[_Found]:
     """Give verbs their modes from cues; a verb without a cue beside modal events is dropped."""
     free = [c for c in cues if not any(c.start < e and s < c.end for s, e in claimed)]
     verbs = [f for f in found if f.rule.role == "verb"]
     out = [f for f in found if f.rule.role == "event"]
     attached: dict[int, list[_Found]] = {id(v): [] for v in verbs}
     for cue in free:
-        same = [v for v in verbs if v.rule.event_type == cue.rule.event_type and v.clause == cue.clause]
+        same = [
+            v for v in verbs if v.rule.event_type == cue.rule.event_type and v.clause == cue.clause
+        ]
         if same:
             nearest = min(same, key=lambda v: _distance(v, cue))
             attached[id(nearest)].append(cue)
+    used = {id(c) for group in attached.values() for c in group}
     for verb in verbs:
         kind = verb.rule.event_type
         mine = attached[id(verb)]
-        if not mine and any(
-            f.rule.event_type == kind and f.clause == verb.clause and f.mode for f in out
+        if not mine and (
+            any(f.rule.event_type == kind and f.clause == verb.clause and f.mode for f in out)
+            or any(
+                attached[id(v)]
+                for v in verbs
+                if v.clause == verb.clause and v is not verb and v.rule.event_type == kind
+            )
         ):
             continue
         if not mine:
-            pool = [c for c in free if c.rule.event_type == kind]
+            pool = [c for c in free if c.rule.event_type == kind and id(c) not in used]
             mine = [min(pool, key=lambda c: _distance(verb, c))] if pool else []
         if not mine:
             out.append(verb)
@@ -274,10 +332,6 @@ def _drop_secondary(events: list[_Found]) -> list[_Found]:
 
 def _merge(sentence: str, spans: list[Clause], events: list[_Found]) -> list[EventHit]:
     """One hit per type and mode per clause, with assertion and place scope."""
-    starts = [f.start for f in events]
-    bounds: dict[int, list[int]] = {}
-    for i, clause in enumerate(spans):
-        bounds[i] = [clause.start, *_segments(sentence, clause, starts), clause.end]
     groups: dict[tuple[int, str, str | None], list[_Found]] = {}
     for f in events:
         groups.setdefault((f.clause, f.rule.event_type, f.mode), []).append(f)
@@ -285,10 +339,7 @@ def _merge(sentence: str, spans: list[Clause], events: list[_Found]) -> list[Eve
     for (index, kind, mode), members in groups.items():
         first = members[0]
         clause = spans[index]
-        cuts = bounds[index]
-        scope = sorted(
-            {(a, b) for m in members for a, b in zip(cuts, cuts[1:], strict=False) if a <= m.start < b}
-        )
+        scope = _scope(events, clause, index, members)
         acled = next((m.acled for m in members if m.acled), None)
         hits.append(
             EventHit(
@@ -324,7 +375,7 @@ def assertion_of(
     scope_end = len(sentence) if scope_end is None else scope_end
     trigger_end = trigger_start if trigger_end is None else trigger_end
     window = sentence[scope_start:trigger_start]
-    if _CONDITIONAL.match(window):
+    if _CONDITIONAL.match(window) or _NOT_YET.search(window):
         return "hedged"
     coordinated = list(_COORDINATED_VERB.finditer(window))
     if coordinated:
@@ -336,7 +387,10 @@ def assertion_of(
         or _LATER_DENIAL.search(sentence, trigger_end)
     ):
         return "denied"
-    if _HEDGE.search(window) or _LATER_DOUBT.search(sentence, trigger_end, scope_end):
+    if _HEDGE.search(window) or _LATER_DOUBT.search(sentence, trigger_end):
+        return "hedged"
+    trigger = sentence[trigger_start:trigger_end]
+    if not trigger.endswith("ed") and _MODAL_AFTER.match(sentence, trigger_end, scope_end):
         return "hedged"
     if re.search(r"\b(?:reportedly|allegedly)\b", sentence[trigger_end:scope_end], re.IGNORECASE):
         return "hedged"

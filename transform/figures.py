@@ -63,36 +63,105 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 _QUAL = "|".join(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse=True))
 _AMOUNT = re.compile(
-    rf"(?:(?P<qual>(?i:{_QUAL}))\s+)?(?P<currency>[$\u20ac\u00a3])?"
-    rf"(?P<low>{_NUM}|(?i:{_WORDS}))"
+    rf"(?<![\w.,$\u20ac\u00a3-])(?:(?P<qual>(?i:{_QUAL}))\s+)?(?P<currency>[$\u20ac\u00a3])?"
+    rf"(?P<low>{_NUM}|(?i:{_WORDS})(?!\w))"
     rf"(?:\s*(?:-|\u2013|to|and)\s*(?P<high>{_NUM}))?"
     rf"(?:\s*(?P<scale>thousand|million|billion|bn|m|k)\b)?"
-    rf"(?:\s+(?P<currency_word>euros?|dollars?|pounds?|hryvnias?|roubles?|rubles?))?",
+    rf"(?:\s+(?P<currency_word>euros?|dollars?|pounds?|hryvnias?|roubles?|rubles?|kroner|krone|kronor|yen|zlotys?))?",
 )
-_KIND_WORDS = [
-    ("killed_or_wounded", r"killed or wounded|killed and wounded|casualties|dead or wounded"),
-    ("killed", r"killed|dead|died|deaths?|lost their lives|fatalities"),
-    ("wounded", r"wounded|injured|injuries|hurt"),
-    ("captured", r"captured|taken prisoner|prisoners of war|prisoners|POWs|detainees"),
+# Nouns a number can count, longest first within each group.
+_WEAPON_NOUNS = [
     ("drones", r"drones?|Shaheds?|UAVs?"),
-    ("missiles", r"missiles?|ballistic|cruise missiles?|rockets?"),
+    ("missiles", r"missiles?|rockets?"),
+    ("bombs", r"bombs?"),
     (
         "equipment",
-        r"tanks?|armou?red vehicles?|artillery systems?|aircraft|helicopters?|"
-        r"air defen[cs]e systems?|howitzers?|jets?",
+        r"tanks?|armou?red vehicles?|vehicles|artillery systems?|aircraft|helicopters?|"
+        r"air defen[cs]e systems?|howitzers?|fighter jets|jets|bombers|warships?|ships",
     ),
-    ("troops", r"troops|soldiers|servicemen|personnel|fighters|conscripts|recruits"),
-    ("displaced", r"displaced|evacuated|refugees"),
 ]
-_KINDS = [(kind, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for kind, words in _KIND_WORDS]
-# Subject: the few words between a number and its kind ("North Korean", "Russian"), or the
-# noun itself ("civilians", "people").
-_SUBJECT_NOUNS = re.compile(
-    r"\b(civilians?|children|people|residents|soldiers|troops|servicemen|personnel|"
-    r"prisoners|POWs|fighters|workers|journalists|police officers|rescuers|medics)\b",
+_PEOPLE = (
+    r"police officers|prisoners of war|people|person|civilians?|children|child|residents|"
+    r"soldiers|troops|servicemen|personnel|fighters|conscripts|recruits|workers|journalists|"
+    r"officers|rescuers|medics|deminers|Ukrainians|Russians|prisoners|POWs|individuals|men|"
+    r"women|others|casualties|deaths|fatalities"
+)
+_TROOP_NOUNS = frozenset(
+    "soldiers troops servicemen personnel fighters conscripts recruits".split()
+)
+_NO_SUBJECT = frozenset(
+    ["others", "prisoners", "prisoners of war", "pows", "casualties", "deaths", "fatalities"]
+)
+_NOUN_KIND = {"casualties": "killed_or_wounded", "deaths": "killed", "fatalities": "killed"}
+# Up to four modifiers ("fallen Ukrainian", "Kinzhal hypersonic") between number and noun.
+_STOP = r"were|was|are|is|have|has|had|and|or|of|in|on|at|to|from|over|which|who"
+_MODIFIER = rf"(?:(?!(?:{_STOP})\b)[\w'-]+\s+){{0,4}}?"
+_NOUN_PHRASE = re.compile(
+    rf"\s+(?P<mods>{_MODIFIER})(?P<noun>{_PEOPLE}|"
+    + "|".join(rf"(?P<{kind}>{words})" for kind, words in _WEAPON_NOUNS)
+    + r")\b",
     re.IGNORECASE,
 )
-_MAX_GAP = 48  # characters between the number and the word that tells its kind
+_OF_WEAPONS = re.compile(
+    r"\s+of\s+(?:the\s+|them\s*)?(?:\d[\d,]*\s+)?(?:\w+\s+){0,2}?(?P<noun>drones?|missiles?)\b",
+    re.IGNORECASE,
+)
+_AFTER_VERB = re.compile(
+    r"\s*,?\s*(?:(?:were|was|are|is|have been|had been|has been|have|had|were reportedly)\s+)?"
+    r"(?:reportedly\s+|internally\s+)?(?P<verb>killed or wounded|killed and wounded|killed or "
+    r"injured|dead or wounded|killed|died|dead|wounded|injured|hurt|captured|taken prisoner|"
+    r"arrested|detained|deported|displaced|evacuated|returned home|released|freed)\b",
+    re.IGNORECASE,
+)
+_BEFORE_VERB = re.compile(
+    r"\b(?P<verb>killing|killed|kills|injuring|injured|wounding|wounded|capturing|captured|"
+    r"arrested|arresting|detained|detaining|deported|deporting|evacuated|evacuating|"
+    r"evacuation of|displacing|released|releasing|freed|returned|exchanged?|exchange of|"
+    r"exchange for|in exchange for|swapped|swap of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_VERB_KIND = {
+    "killing": "killed",
+    "killed": "killed",
+    "kills": "killed",
+    "died": "killed",
+    "dead": "killed",
+    "injuring": "wounded",
+    "injured": "wounded",
+    "wounding": "wounded",
+    "wounded": "wounded",
+    "hurt": "wounded",
+    "capturing": "captured",
+    "captured": "captured",
+    "taken prisoner": "captured",
+    "killed or wounded": "killed_or_wounded",
+    "killed and wounded": "killed_or_wounded",
+    "killed or injured": "killed_or_wounded",
+    "dead or wounded": "killed_or_wounded",
+    "arrested": "arrested",
+    "arresting": "arrested",
+    "detained": "arrested",
+    "detaining": "arrested",
+    "deported": "deported",
+    "deporting": "deported",
+    "displaced": "displaced",
+    "evacuated": "displaced",
+    "evacuating": "displaced",
+    "evacuation of": "displaced",
+    "displacing": "displaced",
+}
+_EXCHANGE = re.compile(
+    r"\b(?:exchang\w*|swap\w*|released|releas\w+|freed|returned home|prisoners of war|POWs)\b",
+    re.IGNORECASE,
+)
+_FALLEN = re.compile(r"\b(?:fallen|dead)\b", re.IGNORECASE)
+_INCLUDING = re.compile(r"\b(?:including|among them|among whom|of them|of whom)\s+$", re.IGNORECASE)
+_TOLL = re.compile(r"\bdeath toll\b[^.;]{0,60}\b(?:to|at|of|reached|stands at)\s+$", re.IGNORECASE)
+_LOSSES = re.compile(
+    r"\b(?:losses|lost|losing|suffered)\b[^.;]{0,40}?(?:\b(?:to|at|of|reached)\s+)?$",
+    re.IGNORECASE,
+)
+_ELIDED_HIT = re.compile(r"\s+(?:hit|struck|reached|got through)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -110,17 +179,19 @@ class Figure:
 
 def find_figures(sentence: str, offset: int = 0) -> list[Figure]:
     """Figures in one sentence; offsets are shifted by ``offset`` into the entry text."""
-    found = []
+    found: list[Figure] = []
     for match in _AMOUNT.finditer(sentence):
         if _is_date_or_ordinal(sentence, match):
             continue
-        figure = _figure(sentence, match, offset)
+        figure = _figure(sentence, match, offset, found)
         if figure is not None:
             found.append(figure)
     return found
 
 
-def _figure(sentence: str, match: re.Match[str], offset: int) -> Figure | None:
+def _figure(
+    sentence: str, match: re.Match[str], offset: int, earlier: list[Figure]
+) -> Figure | None:
     """Turn one amount into a figure if a kind can be found for it."""
     low, high = _value(match["low"], match["scale"]), _value(match["high"], match["scale"])
     if low is None:
@@ -141,13 +212,10 @@ def _figure(sentence: str, match: re.Match[str], offset: int) -> Figure | None:
             offset + match.start(),
             offset + match.end(),
         )
-    kind, kind_end = _kind_after(sentence, match.end())
-    if kind is None:
-        kind, kind_end = _shot_down_of_earlier(sentence, match)
-    if kind is None:
+    found = _kind(sentence, match, earlier)
+    if found is None:
         return None
-    kind, kind_end = _refine(sentence, kind, kind_end, match.start())
-    subject = _subject(sentence, match.end(), kind_end)
+    kind, kind_end, subject = found
     value = None if high is not None else low
     return Figure(
         kind,
@@ -162,6 +230,95 @@ def _figure(sentence: str, match: re.Match[str], offset: int) -> Figure | None:
     )
 
 
+def _kind(
+    sentence: str, match: re.Match[str], earlier: list[Figure]
+) -> tuple[str, int, str | None] | None:
+    """Kind, end of evidence and subject of a number, from the noun it counts and its verb."""
+    end, head = match.end(), sentence[: match.start()]
+    phrase = _NOUN_PHRASE.match(sentence, end)
+    if phrase is not None:
+        weapon = next((k for k, _ in _WEAPON_NOUNS if phrase[k]), None)
+        if weapon is not None:
+            return (*_shot_down(sentence, weapon, phrase.end(), match.start()), None)
+        return _people(sentence, match, phrase, earlier)
+    if of_weapons := _OF_WEAPONS.match(sentence, end):
+        base = "drones" if of_weapons["noun"].lower().startswith("drone") else "missiles"
+        return (*_shot_down(sentence, base, of_weapons.end(), match.start()), None)
+    kind, kind_end = _shot_down_of_earlier(sentence, match)
+    if kind is not None:
+        return kind, kind_end, None
+    after = _AFTER_VERB.match(sentence, end)
+    if after and (verb_kind := _VERB_KIND.get(after["verb"].lower())):
+        return verb_kind, after.end(), None
+    if (before := _BEFORE_VERB.search(head)) and (
+        verb_kind := _VERB_KIND.get(before["verb"].lower())
+    ):
+        return verb_kind, end, None
+    if _TOLL.search(head):
+        return "killed", end, None
+    if _INCLUDING.search(head) and earlier:
+        return earlier[-1].kind, end, None
+    if _ELIDED_HIT.match(sentence, end):
+        nouns = re.findall(r"\b(drones?|missiles?)\b", head, re.IGNORECASE)
+        if nouns:
+            return ("drones" if nouns[-1].lower().startswith("drone") else "missiles"), end, None
+    if re.search(r"\bto\s+$", head) and earlier and earlier[-1].kind != "money":
+        return earlier[-1].kind, end, None
+    return None
+
+
+def _people(
+    sentence: str, match: re.Match[str], phrase: re.Match[str], earlier: list[Figure]
+) -> tuple[str, int, str | None] | None:
+    """Kind of a number of people: from its adjectives, verb, context or noun."""
+    noun = phrase["noun"]
+    subject = _subject_of(phrase["mods"], noun)
+    head, end = sentence[: match.start()], phrase.end()
+    if noun.lower() in _NOUN_KIND:
+        return _NOUN_KIND[noun.lower()], end, subject
+    if _FALLEN.search(phrase["mods"]):
+        return "killed", end, subject
+    after = _AFTER_VERB.match(sentence, end)
+    if after and after["verb"].lower() in ("returned home", "released", "freed"):
+        return "prisoners", after.end(), subject
+    if after and (verb_kind := _VERB_KIND.get(after["verb"].lower())):
+        return verb_kind, after.end(), subject
+    before = _BEFORE_VERB.search(head)
+    if before and (verb_kind := _VERB_KIND.get(before["verb"].lower())):
+        return verb_kind, end, subject
+    if _INCLUDING.search(head) and earlier and earlier[-1].kind != "money":
+        return earlier[-1].kind, end, subject
+    if _TOLL.search(head):
+        return "killed", end, subject
+    if _EXCHANGE.search(sentence):
+        return "prisoners", end, subject
+    if noun.lower() in ("prisoners", "pows"):
+        return "captured", end, subject
+    if _LOSSES.search(head[-60:]):
+        return "killed_or_wounded", end, subject
+    if noun.lower() in _TROOP_NOUNS:
+        return "troops", end, subject
+    return None
+
+
+def _subject_of(mods: str, noun: str) -> str | None:
+    """Capitalised modifiers plus the person noun ("Russian soldiers"); none for bare counts."""
+    if noun.lower() in _NO_SUBJECT:
+        return None
+    keep = [w for w in mods.split() if w[:1].isupper() and not w.isupper()]
+    return " ".join([*keep, noun.lower() if not noun[:1].isupper() or keep else noun])
+
+
+def _shot_down(sentence: str, kind: str, end: int, start: int) -> tuple[str, int]:
+    """Drones or missiles may be shot down, said after or before the number."""
+    if kind in ("drones", "missiles"):
+        if hit := _SHOT_DOWN.match(sentence, end):
+            return f"{kind}_shot_down", hit.end()
+        if _SHOT_DOWN_BEFORE.search(sentence[max(0, start - 40) : start]):
+            return f"{kind}_shot_down", end
+    return kind, end
+
+
 def _value(text: str | None, scale: str | None) -> Decimal | None:
     """Numeric value of digits or number words, times the scale word."""
     if not text:
@@ -171,48 +328,9 @@ def _value(text: str | None, scale: str | None) -> Decimal | None:
     return base * _SCALE.get((scale or "").lower(), 1)
 
 
-def _kind_after(sentence: str, pos: int) -> tuple[str | None, int]:
-    """The kind word closest after the number, within a short window."""
-    window = sentence[pos : pos + _MAX_GAP]
-    best: tuple[int, str, int] | None = None
-    for kind, pattern in _KINDS:
-        hit = pattern.search(window)
-        if hit and (best is None or hit.start() < best[0]):
-            best = (hit.start(), kind, pos + hit.end())
-    if best is None or re.search(r"[.;:]|\band\s+\d", window[: best[0]]):
-        return None, pos
-    return best[1], best[2]
-
-
-_CASUALTY = re.compile(
-    r"\s*(?:were\s+|have been\s+|had been\s+)?(killed or wounded|killed and "
-    r"wounded|killed|wounded|injured|captured|taken prisoner)\b",
-    re.IGNORECASE,
-)
 _SHOT_DOWN = re.compile(
     r"[^.;,\d]{0,40}?\b(shot down|intercepted|downed|destroyed|neutrali[sz]ed)\b", re.IGNORECASE
 )
-_CASUALTY_KIND = {
-    "killed or wounded": "killed_or_wounded",
-    "killed and wounded": "killed_or_wounded",
-    "injured": "wounded",
-    "taken prisoner": "captured",
-}
-
-
-def _refine(sentence: str, kind: str, end: int, start: int) -> tuple[str, int]:
-    """Troops followed by a casualty verb are casualties; drones/missiles may be shot down."""
-    if kind == "troops" and (hit := _CASUALTY.match(sentence, end)):
-        word = hit[1].lower()
-        return _CASUALTY_KIND.get(word, word), hit.end()
-    if kind in ("drones", "missiles"):
-        if hit := _SHOT_DOWN.match(sentence, end):
-            return f"{kind}_shot_down", hit.end()
-        if _SHOT_DOWN_BEFORE.search(sentence[max(0, start - 30) : start]):
-            return f"{kind}_shot_down", end
-    return kind, end
-
-
 _SHOT_DOWN_BEFORE = re.compile(
     r"\b(shot down|intercepted|downed|destroyed)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
@@ -228,20 +346,6 @@ def _shot_down_of_earlier(sentence: str, match: re.Match[str]) -> tuple[str | No
         return None, match.end()
     base = "drones" if earlier[-1].lower().startswith("drone") else "missiles"
     return f"{base}_shot_down", hit.end()
-
-
-def _subject(sentence: str, start: int, end: int) -> str | None:
-    """Whose figure it is: the words between number and kind, or a person noun."""
-    between = sentence[start:end].strip()
-    noun = _SUBJECT_NOUNS.search(between)
-    if noun:
-        head = between[: noun.end()]
-        words = re.findall(r"[A-Z][\w-]+|\w+", head)
-        keep = [
-            w for w in words if w[0].isupper() or w == noun.group().lower() or w == noun.group()
-        ]
-        return " ".join(keep) or noun.group()
-    return None
 
 
 def _unit_of(kind: str) -> str:
@@ -270,7 +374,9 @@ def _is_date_or_ordinal(sentence: str, match: re.Match[str]) -> bool:
     tail = sentence[match.end() : match.end() + 12]
     head = sentence[max(0, match.start() - 12) : match.start()]
     low = match["low"]
-    if re.match(r"(st|nd|rd|th)\b|:\d", tail) or re.search(r"(day|Day|No\.)\s*$", head):
+    if re.match(r"(st|nd|rd|th)\b|:\d|\s*%|\s*per ?cent|-[a-z]", tail) or re.search(
+        r"(day|Day|No\.)\s*$", head
+    ):
         return True
     months = (
         r"(January|February|March|April|May|June|July|August|September|October|November|December)"
