@@ -8,7 +8,10 @@ FILE is JSON Lines (default ``tests/gold/tagging.jsonl``), one dispatch-style se
 line: ``{"id", "text", "events": [{"type", "mode", "acled", "assertion", "actors",
 "recipients", "places"}], "actors": [...], "places": [...], "figures": [{"kind", "low",
 "high", "qualifier", "subject"}]}``.  The sentences were written for this benchmark and
-annotated by hand from the conventions below, not from the tagger's output.
+annotated by hand from the conventions below, not from the tagger's output.  Ids ``s001``-
+``s231`` are the development set (written first, then used to shape the rules); ids
+``h001``-``h040`` are a held-out set written and annotated after the rule work and never
+used to change a rule, so its scores are the honest estimate for unseen text.
 
 Annotation conventions
 ----------------------
@@ -18,11 +21,13 @@ named mentions count: "Russian forces" / "Russian troops" is ``Russian Armed For
 "Ukraine's military" is ``Armed Forces of Ukraine``, "North Korean troops" is ``Korean
 People's Army``, but a bare nationality adjective ("Russian drones", "a Ukrainian
 attack") names no actor.  A capital standing for its government ("Moscow said",
-"Kyiv's forces", "claims by Moscow", "support for Kyiv") is the state and not a place;
-"in Kyiv", "to Kyiv" is the place.  A country name is a place when it follows a locative
-preposition (in, into, inside, across, throughout, within, over, near, out of) or is a
-possessive in front of a place ("Russia's Kursk region"); anywhere else ("Russia launched",
-"aid to Ukraine", "sanctions against Russia") it is an actor.  A body named after its seat
+"Kyiv's forces", "claims by Moscow", "support for Kyiv", "weapons to Kyiv") is the state and
+not a place; "in Kyiv", "travelled to Kyiv", "a strike on Kyiv" is the place.  A country
+name is a place when it follows a locative preposition (in, into, inside, across,
+throughout, within, over, near, out of), is the goal or source of a movement ("troops to
+Russia", "withdraw from Ukraine") or is a possessive in front of a place ("Russia's Kursk
+region"); anywhere else ("Russia launched", "aid to Ukraine", "sanctions against Russia")
+it is an actor.  A body named after its seat
 (White House, Kremlin, Elysee Palace) after "at the" / "in the" is a location and neither.
 Sentence-level ``actors`` and ``places`` are the distinct names mentioned in the sentence.
 
@@ -90,16 +95,67 @@ count (sentence, type, name) for every name of every event.  So two gold ASSAULT
 and one predicted ASSAULT by Russia give one true positive and one false negative on
 ``event_actors``.  The overall F1 pools the counts of all fields.
 
-Results on the 231-sentence gold set (same file before and after the rule work)
-------------------------------------------------------------------------------
+Results (same gold file, before and after the rule work)
+--------------------------------------------------------
 
-Before (tagger ``rules-1``)::
+Before: tagger ``rules-1`` (one event per type per sentence, roles by word order only,
+every place in the sentence on every event, figures by the nearest kind word), all 271
+sentences, overall F1 0.699::
 
-    BEFORE_TABLE
+    field                   P      R     F1    tp    fp    fn
+    event_type          0.939  0.715  0.812   246    16    98
+    event_mode          0.821  0.674  0.740   128    28    62
+    acled               0.764  0.716  0.739    68    21    27
+    assertion           0.794  0.605  0.686   208    54   136
+    event_actors        0.649  0.656  0.653   185   100    97
+    event_recipients    0.385  0.626  0.477    57    91    34
+    event_places        0.332  0.738  0.458   121   243    43
+    actors              0.970  0.974  0.972   418    13    11
+    places              0.443  0.994  0.613   170   214     1
+    figures             0.625  0.450  0.524    50    30    61
+    figure_subject      0.432  0.296  0.352    16    21    38
+    overall             0.667  0.733  0.699  1667   831   608
 
-After (tagger ``rules-2``)::
+After: tagger ``rules-2``, all 271 sentences, overall F1 0.950::
 
-    AFTER_TABLE
+    field                   P      R     F1    tp    fp    fn
+    event_type          0.982  0.951  0.966   327     6    17
+    event_mode          0.973  0.953  0.963   181     5     9
+    acled               0.957  0.947  0.952    90     4     5
+    assertion           0.952  0.922  0.936   317    16    27
+    event_actors        0.889  0.911  0.900   257    32    25
+    event_recipients    0.755  0.846  0.798    77    25    14
+    event_places        0.948  0.890  0.918   146     8    18
+    actors              0.998  0.991  0.994   425     1     4
+    places              0.977  0.994  0.986   170     4     1
+    figures             0.991  0.964  0.977   107     1     4
+    figure_subject      1.000  1.000  1.000    54     0     0
+    overall             0.955  0.945  0.950  2151   102   124
+
+Held-out only (40 sentences; before: overall F1 0.626, figures 0.333, event_type 0.761)::
+
+    field                   P      R     F1    tp    fp    fn
+    event_type          0.955  0.778  0.857    42     2    12
+    event_mode          1.000  0.774  0.873    24     0     7
+    acled               1.000  0.769  0.870    10     0     3
+    assertion           0.909  0.741  0.816    40     4    14
+    event_actors        0.853  0.707  0.773    29     5    12
+    event_recipients    0.615  0.615  0.615     8     5     5
+    event_places        0.895  0.680  0.773    17     2     8
+    actors              0.986  1.000  0.993    68     1     0
+    places              1.000  0.957  0.978    22     0     1
+    figures             1.000  0.842  0.914    16     0     3
+    figure_subject      1.000  1.000  1.000     9     0     0
+    overall             0.938  0.814  0.872   285    19    65
+
+The development scores (overall 0.963) are optimistic: the rules were written while looking
+at those sentences' errors.  The held-out F1 of 0.872 is the figure to quote.  While
+adjudicating errors, a few gold labels that contradicted the conventions above were
+corrected (never to match the tagger where the convention disagreed): named aliases such as
+"Russian soldiers" added as actors, one "talks between" pair made actors, a subject
+"contract soldiers" cut to "soldiers", two missing clause places, one missing hedged event
+inside an accusation, one "agreed to expand" made hedged, one object country ("secure
+Ukraine") made an actor, one dismissed ceasefire marked denied.
 """
 
 from __future__ import annotations
@@ -114,6 +170,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from transform.gazetteer import Gazetteer
 from transform.tagging import Tags, tag
 
 REPO = Path(__file__).resolve().parent.parent
@@ -241,6 +298,16 @@ def evaluate(records: list[dict[str, Any]]) -> tuple[dict[str, dict[str, float]]
     return scores, elapsed, notes
 
 
+def _dictionary_only_seconds(records: list[dict[str, Any]]) -> float:
+    """Seconds for the baseline: only the gazetteer's actor and place lookups."""
+    gazetteer = Gazetteer.default()
+    started = time.perf_counter()
+    for record in records:
+        gazetteer.find_actors(record["text"])
+        gazetteer.find_places(record["text"])
+    return max(time.perf_counter() - started, 1e-9)
+
+
 def score(gold_path: Path | str = DEFAULT_GOLD) -> dict[str, dict[str, float]]:
     """Precision, recall and F1 per field (and "overall") of the tagger on a gold file."""
     return evaluate(load_gold(Path(gold_path)))[0]
@@ -275,7 +342,10 @@ def main(argv: list[str] | None = None) -> int:
             print()
     print(f"gold: {args.gold} ({len(records)} sentences)")
     print(table(scores))
-    print(f"{len(records) / elapsed if elapsed else 0.0:.1f} sentences/s")
+    baseline = _dictionary_only_seconds(records)
+    print(f"{len(records) / elapsed if elapsed else 0.0:.1f} sentences/s; dictionary lookup "
+          f"alone (baseline, same process) {len(records) / baseline:.1f} sentences/s; "
+          f"full tagging costs {elapsed / baseline:.2f}x the lookup")
     print(f"tagging f1={scores['overall']['f1']:.3f}")
     return 0
 

@@ -370,7 +370,7 @@ def _currency(symbol: str) -> str:
 
 
 def _is_date_or_ordinal(sentence: str, match: re.Match[str]) -> bool:
-    """Skip years, days of month, times and ordinals that look like amounts."""
+    """Skip years, days of month, times, ordinals, ages, percentages and "no one"."""
     tail = sentence[match.end() : match.end() + 12]
     head = sentence[max(0, match.start() - 12) : match.start()]
     low = match["low"]
@@ -378,6 +378,8 @@ def _is_date_or_ordinal(sentence: str, match: re.Match[str]) -> bool:
         r"(day|Day|No\.)\s*$", head
     ):
         return True
+    if re.search(r"\b(?:no|any|every|each)\s+$", head, re.IGNORECASE) and not low[0].isdigit():
+        return True  # "no one was hurt"
     months = (
         r"(January|February|March|April|May|June|July|August|September|October|November|December)"
     )

@@ -326,3 +326,34 @@ def test_pathological_page_is_a_bounded_dead_letter(db_url: str, tmp_path: Path)
     assert letter["error_class"] == "ExtractionError"
     assert "pathological nesting" in letter["message"]
     assert entries == 1  # no empty entry for the deep page
+
+
+def test_seed_digest_tags(db_url: str) -> None:
+    run_once([SEEDS])
+    with connect() as conn:
+        records = {r["headline"]: r for r in report.export_entries(conn)}
+    strike = records["Drone strike on Pavlohrad kills three"]
+    assert any(
+        e["type"] == "ASSAULT"
+        and e["mode"] == "drone"
+        and "Pavlohrad" in e["places"]
+        and e["acled_sub_event_type"] == "Air/drone strike"
+        for e in strike["events"]
+    )
+    figures = {(f["kind"], f["low"], f["qualifier"]) for f in strike["figures"]}
+    assert {("killed", 3, "at_least"), ("wounded", 12, None)} <= figures
+    korea = records["North Korea confirms its troops fought in Kursk"]
+    assert {"Kim Jong Un", "Korean People's Army", "Vladimir Putin"} <= {
+        a["name"] for a in korea["actors"]
+    }
+    assert "Kursk Oblast" in {p["name"] for p in korea["places"]}
+    (troops,) = [f for f in korea["figures"] if f["kind"] == "troops"]
+    assert (troops["low"], troops["qualifier"], troops["subject"]) == (
+        11000,
+        "about",
+        "North Korean soldiers",
+    )
+    assert korea["text"][troops["start"] : troops["end"]] == "about 11,000 North Korean soldiers"
+    for record in (strike, korea):
+        for tag in record["actors"] + record["places"]:
+            assert record["text"][tag["start"] : tag["end"]] == tag["surface"]

@@ -62,3 +62,74 @@ def test_event_types_and_assertion() -> None:
 
 def test_rules_validate() -> None:
     assert len(load_rules()) > 20
+
+
+def test_casualty_verbs_before_the_number_and_inherited_kinds() -> None:
+    got = _fig(
+        "Russia fired four missiles at Kryvyi Rih, killing 18 people, among them nine children."
+    )
+    assert [(k, lo, subj) for k, lo, _hi, _q, subj, _s in got] == [
+        ("missiles", 4, None),
+        ("killed", 18, "people"),
+        ("killed", 9, "children"),
+    ]
+    assert _fig("The Netherlands handed over the last of 24 F-16 fighter jets.")[0][:2] == (
+        "equipment",
+        Decimal(24),
+    )
+    assert _fig("A 52-year-old woman died in hospital.") == []
+
+
+def test_prisoner_exchanges_and_shot_down_shares() -> None:
+    (swap,) = _fig("In the largest swap of the war, each side released 1,000 prisoners of war.")
+    assert swap[:2] == ("prisoners", Decimal(1000)) and swap[4] is None
+    got = _fig("Air defences shot down 98 of the drones, while 14 hit targets in Sumy.")
+    assert [(k, lo) for k, lo, *_ in got] == [("drones_shot_down", 98), ("drones", 14)]
+
+
+def test_weapon_cues_give_attack_verbs_their_modes() -> None:
+    def modes(s: str) -> list[tuple]:
+        return [(h.event_type, h.mode, h.acled) for h in find_events(s)]
+
+    assert modes("Russia hit Lviv with a drone and missile attack.") == [
+        ("ASSAULT", "drone", "Air/drone strike"),
+        ("ASSAULT", "aerial", "Shelling/artillery/missile attack"),
+    ]
+    # a weapon without an attack verb is no attack
+    assert [m[0] for m in modes("Britain delivered Storm Shadow missiles to Ukraine.")] == ["AID"]
+
+
+def test_assertion_is_scoped_to_the_clause() -> None:
+    got = {
+        h.event_type: h.assertion
+        for h in find_events(
+            "Zelensky rejected Putin's proposal of direct talks without a ceasefire."
+        )
+    }
+    assert got == {"REJECT": "asserted", "CONSULT": "denied", "RETREAT": "denied"}
+    hits = find_events(
+        "Russia claimed to have taken control of Siversk, but fighting continued there."
+    )
+    assert [(h.event_type, h.assertion) for h in hits] == [
+        ("ASSAULT", "hedged"),
+        ("ASSAULT", "asserted"),
+    ]
+
+
+def test_roles_from_sentence_structure() -> None:
+    from transform.tagging import tag
+
+    def roles(s: str) -> list[tuple]:
+        return [(e.event_type, e.actors, e.recipients, e.places) for e in tag(s).events]
+
+    assert roles("Zelensky met Trump in Kyiv, the Kremlin said.") == [
+        ("CONSULT", ("Volodymyr Zelensky",), ("Donald Trump",), ("Kyiv",))
+    ]
+    assert roles("Kim Jong Un received Lavrov in Pyongyang and pledged support for Russia.") == [
+        ("CONSULT", ("Kim Jong Un",), ("Sergei Lavrov",), ("Pyongyang",)),
+        ("SUPPORT", ("Kim Jong Un",), ("Russia",), ()),
+    ]
+    assert roles("Putin demanded that Ukraine withdraw from Donetsk region.") == [
+        ("REQUEST", ("Vladimir Putin",), ("Ukraine",), ()),
+        ("RETREAT", ("Ukraine",), (), ("Donetsk Oblast",)),
+    ]
