@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from transform.events import Clause, EventHit, clauses, find_events
 from transform.figures import Figure, find_figures
@@ -55,17 +54,10 @@ class PlaceTag:
 
 
 @dataclass(frozen=True)
-class FigureTag:
-    kind: str
-    value: Decimal | None
-    low: Decimal | None
-    high: Decimal | None
-    qualifier: str | None
-    unit: str | None
-    subject: str | None
+class FigureTag(Figure):
+    """A figure with the sentence it was read from."""
+
     sentence: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -370,6 +362,4 @@ def _place_tag(mention: Mention, sentence: str) -> PlaceTag:
 
 def _figure_tag(f: Figure, sentence: str) -> FigureTag:
     """A figure found in a sentence as a tag."""
-    return FigureTag(
-        f.kind, f.value, f.low, f.high, f.qualifier, f.unit, f.subject, sentence, f.start, f.end
-    )
+    return FigureTag(**vars(f), sentence=sentence)
