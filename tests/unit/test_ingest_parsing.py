@@ -64,3 +64,33 @@ def test_wrong_charset_declaration_is_a_harmless_override() -> None:
     <description>Text with “quotes”.</description></item></channel></rss>""".encode()
     (item,) = parse_feed(body).items
     assert item.title.startswith("Zelenskyy")
+
+
+def test_quadratic_entity_feed_refused_fast() -> None:
+    import time
+    import tracemalloc
+
+    big = "x" * 50_000
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e "{big}">]><rss version="2.0">'
+        f"<channel><title>t</title><item><title>{'&e;' * 50_000}</title></item>"
+        "</channel></rss>"
+    ).encode()
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(FeedError, match="entities"):
+        parse_feed(body)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 1.0 and peak < 5 * len(body)
+
+
+def test_entity_declaration_behind_padding_is_refused() -> None:
+    padding = "<!-- " + "p" * 100_000 + " -->"
+    body = (
+        f'<?xml version="1.0"?>{padding}<!DOCTYPE rss [<!ENTITY a "aaaa">]>'
+        '<rss version="2.0"><channel><title>&a;</title></channel></rss>'
+    ).encode()
+    with pytest.raises(FeedError, match="entities"):
+        parse_feed(body)
