@@ -430,15 +430,26 @@ class _Watchdog:
     def __exit__(
         self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        """Disarm the timer."""
+        """Disarm the timer and let go of the watched socket."""
         self._timer.cancel()
+        with self._lock:
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
 
     def attach(self, sock: socket.socket) -> None:
-        """Watch *sock* (shut it at once if the deadline already passed)."""
+        """Watch *sock* (shut it at once if the deadline already passed).
+
+        The watchdog keeps its own duplicate of the descriptor: TLS wrapping detaches the
+        original socket object, but shutting down any descriptor of the connection still
+        wakes a read blocked in the handshake, the headers or the body.
+        """
         with self._lock:
-            self._sock = sock
+            if self._sock is not None:
+                self._sock.close()
+            self._sock = sock.dup()
             if self.fired:
-                _shutdown(sock)
+                _shutdown(self._sock)
 
     def _fire(self) -> None:
         """Timer callback: mark the deadline as passed and kill the socket."""
