@@ -1,32 +1,45 @@
 -- Named queries used by store/repo.py. Each starts with "-- name: <name>".
 
+-- name: current_raw
+SELECT raw_id, content_hash, meta, status FROM raw_documents
+WHERE doc_key = %(doc_key)s AND is_current;
+
+-- name: raw_version
+SELECT raw_id FROM raw_documents WHERE doc_key = %(doc_key)s AND content_hash = %(content_hash)s;
+
+-- name: retire_raw
+UPDATE raw_documents
+SET is_current = false,
+    status = CASE WHEN status IN ('pending', 'failed') THEN 'superseded' ELSE status END
+WHERE raw_id = %(raw_id)s;
+
+-- name: revive_raw
+UPDATE raw_documents SET is_current = true, status = 'pending', meta = %(meta)s
+WHERE raw_id = %(raw_id)s;
+
+-- name: refresh_raw_meta
+UPDATE raw_documents SET meta = %(meta)s, status = 'pending' WHERE raw_id = %(raw_id)s;
+
 -- name: insert_raw
 INSERT INTO raw_documents (source_id, content_hash, doc_key, requested_url, final_url, media_type,
                            headers, meta, body, fetched_at, previous_raw_id)
 VALUES (%(source_id)s, %(content_hash)s, %(doc_key)s, %(requested_url)s, %(final_url)s,
-        %(media_type)s, %(headers)s, %(meta)s, %(body)s, %(fetched_at)s,
-        (SELECT max(raw_id) FROM raw_documents WHERE doc_key = %(doc_key)s))
-ON CONFLICT (content_hash) DO UPDATE
-    SET meta = EXCLUDED.meta, status = 'pending'
-    WHERE raw_documents.meta IS DISTINCT FROM EXCLUDED.meta
-RETURNING raw_id, (xmax = 0) AS inserted;
+        %(media_type)s, %(headers)s, %(meta)s, %(body)s, %(fetched_at)s, %(previous_raw_id)s);
 
 -- name: pending_raw
-SELECT raw_id, doc_key, requested_url, final_url, media_type, meta, body, fetched_at
+SELECT raw_id, doc_key, requested_url, final_url, media_type, meta, fetched_at
 FROM raw_documents
-WHERE status = 'pending'
-   OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s)
+WHERE is_current
+  AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
 ORDER BY raw_id;
+
+-- name: raw_body
+SELECT body FROM raw_documents WHERE raw_id = %(raw_id)s;
 
 -- name: mark_raw
 UPDATE raw_documents
 SET status = %(status)s, processed_by = %(version)s, processed_at = now()
 WHERE raw_id = %(raw_id)s;
-
--- name: supersede_older
-UPDATE raw_documents SET status = 'superseded'
-WHERE doc_key = %(doc_key)s AND raw_id < %(raw_id)s
-  AND status IN ('failed', 'pending', 'processed');
 
 -- name: upsert_document
 INSERT INTO documents (doc_key, raw_id, url, outlet, title, author, dateline, published_at,
@@ -232,7 +245,8 @@ SET last_fetch_at = now(), last_status = %(status)s, last_error = %(error)s,
 WHERE name = %(name)s;
 
 -- name: raw_exists
-SELECT EXISTS (SELECT FROM raw_documents WHERE doc_key = %(doc_key)s) AS found;
+SELECT EXISTS (SELECT FROM raw_documents
+               WHERE doc_key = %(doc_key)s AND is_current AND status <> 'failed') AS found;
 
 -- name: source_status
 SELECT name, kind, locator, last_fetch_at, last_status, last_error FROM sources ORDER BY name;
@@ -246,4 +260,4 @@ ORDER BY entry_id;
 UPDATE entries SET tagger_version = %(version)s, updated_at = now() WHERE entry_id = %(entry_id)s;
 
 -- name: requeue_processed
-UPDATE raw_documents SET status = 'pending' WHERE status = 'processed';
+UPDATE raw_documents SET status = 'pending' WHERE is_current AND status = 'processed';

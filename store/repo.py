@@ -37,12 +37,26 @@ def insert_raw(
     headers: dict[str, str] | None = None,
     source_id: int | None = None,
 ) -> bool:
-    """Land bytes once; True when a new raw row was written (or its metadata changed)."""
-    row = conn.execute(
+    """Land a version of a document; True when it needs processing (new bytes, a revert to
+    an earlier version, or changed metadata), False when nothing changed."""
+    content_hash = sha256(body)
+    current = conn.execute(q("current_raw"), {"doc_key": doc_key}).fetchone()
+    if current and current["content_hash"] == content_hash:
+        if current["meta"] == meta:
+            return False
+        conn.execute(q("refresh_raw_meta"), {"raw_id": current["raw_id"], "meta": Jsonb(meta)})
+        return True
+    if current:
+        conn.execute(q("retire_raw"), {"raw_id": current["raw_id"]})
+    earlier = conn.execute(q("raw_version"), {"doc_key": doc_key, "content_hash": content_hash})
+    if (row := earlier.fetchone()) is not None:  # the document went back to an earlier version
+        conn.execute(q("revive_raw"), {"raw_id": row["raw_id"], "meta": Jsonb(meta)})
+        return True
+    conn.execute(
         q("insert_raw"),
         {
             "source_id": source_id,
-            "content_hash": sha256(body),
+            "content_hash": content_hash,
             "doc_key": doc_key,
             "requested_url": requested_url,
             "final_url": final_url,
@@ -51,9 +65,17 @@ def insert_raw(
             "meta": Jsonb(meta),
             "body": body,
             "fetched_at": fetched_at,
+            "previous_raw_id": current["raw_id"] if current else None,
         },
-    ).fetchone()
-    return row is not None
+    )
+    return True
+
+
+def raw_body(conn: Conn, raw_id: int) -> bytes:
+    """The stored bytes of one raw document (fetched one at a time: bodies can be large)."""
+    row = conn.execute(q("raw_body"), {"raw_id": raw_id}).fetchone()
+    assert row is not None
+    return bytes(row["body"])
 
 
 def pending_raw(conn: Conn, version: str) -> list[dict[str, Any]]:
@@ -64,11 +86,6 @@ def pending_raw(conn: Conn, version: str) -> list[dict[str, Any]]:
 def mark_raw(conn: Conn, raw_id: int, status: str, version: str) -> None:
     """Record the outcome of processing a raw document."""
     conn.execute(q("mark_raw"), {"raw_id": raw_id, "status": status, "version": version})
-
-
-def supersede_older(conn: Conn, raw_id: int, doc_key: str) -> None:
-    """Older failed or pending versions of a document are moot once a newer one went through."""
-    conn.execute(q("supersede_older"), {"raw_id": raw_id, "doc_key": doc_key})
 
 
 def upsert_document(conn: Conn, row: dict[str, Any]) -> int:

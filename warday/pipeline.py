@@ -78,18 +78,20 @@ def process_pending(conn: Conn, logical_date: date | None = None) -> dict[str, i
     counts: Counter[str] = Counter()
     with conn.transaction():
         for row in repo.pending_raw(conn, PIPELINE_VERSION):
-            counts.update(_process_raw(conn, _raw_doc(row), logical_date))
+            counts.update(
+                _process_raw(conn, _raw_doc(row, repo.raw_body(conn, row["raw_id"])), logical_date)
+            )
     _check_failures(counts)
     return dict(counts)
 
 
-def _raw_doc(row: dict[str, Any]) -> RawDoc:
-    """A raw_documents row as a typed record."""
+def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
+    """A raw_documents row and its bytes as a typed record."""
     return RawDoc(
         row["raw_id"],
         row["doc_key"],
         row["media_type"],
-        bytes(row["body"]),
+        body,
         row["meta"],
         row["final_url"]
         if str(row["final_url"] or "").startswith("http")
@@ -107,7 +109,6 @@ def _process_raw(conn: Conn, raw: RawDoc, logical_date: date | None) -> Counter[
             for draft in documents_from_raw(raw):
                 counts.update(write_document(conn, raw.raw_id, draft, logical_date))
             repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
-            repo.supersede_older(conn, raw.raw_id, raw.doc_key)
         repo.resolve_dead_letters(conn, [locator])
         return counts + Counter(raw_processed=1)
     except Exception as exc:  # one bad document must never stop the batch

@@ -14,11 +14,12 @@ CREATE TABLE sources (
     created_at     timestamptz NOT NULL DEFAULT now()
 );
 
--- Landing zone: bytes exactly as received, keyed by their hash.
+-- Landing zone: bytes exactly as received. Each version of a document (doc_key) is kept
+-- once per content hash; exactly one version of a document is current.
 CREATE TABLE raw_documents (
     raw_id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     source_id        bigint REFERENCES sources ON DELETE SET NULL,
-    content_hash     text NOT NULL UNIQUE,
+    content_hash     text NOT NULL,
     doc_key          text NOT NULL,
     requested_url    text,
     final_url        text,
@@ -31,10 +32,13 @@ CREATE TABLE raw_documents (
     status           text NOT NULL DEFAULT 'pending'
                      CHECK (status IN ('pending', 'processed', 'failed', 'superseded')),
     processed_by     text,
-    processed_at     timestamptz
+    processed_at     timestamptz,
+    is_current       boolean NOT NULL DEFAULT true,
+    UNIQUE (doc_key, content_hash)
 );
-CREATE INDEX raw_documents_doc_key ON raw_documents (doc_key, raw_id);
-CREATE INDEX raw_documents_pending ON raw_documents (raw_id) WHERE status <> 'processed';
+CREATE UNIQUE INDEX raw_documents_current ON raw_documents (doc_key) WHERE is_current;
+CREATE INDEX raw_documents_pending ON raw_documents (raw_id)
+    WHERE is_current AND status IN ('pending', 'failed');
 
 -- One row per logical document (a file, a page, a feed item); a newer raw version replaces it.
 CREATE TABLE documents (

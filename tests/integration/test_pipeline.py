@@ -357,3 +357,34 @@ def test_seed_digest_tags(db_url: str) -> None:
     for record in (strike, korea):
         for tag in record["actors"] + record["places"]:
             assert record["text"][tag["start"] : tag["end"]] == tag["surface"]
+
+
+def test_revert_to_an_earlier_version_is_processed(db_url: str, tmp_path: Path) -> None:
+    digest = tmp_path / "d.txt"
+    first = (FIXTURES / "broken" / "good-digest.txt").read_text()
+    second = first.replace("52 Russian attacks", "61 Russian attacks")
+    for text in (first, second, first):
+        digest.write_text(text)
+        counts = run_once([digest])
+        assert counts["land"]["landed"] == 1
+    with connect() as conn:
+        body = conn.execute(
+            "SELECT text FROM entries WHERE headline = 'Assaults near Pokrovsk'"
+        ).fetchone()["text"]
+        raws = conn.execute("SELECT is_current FROM raw_documents ORDER BY raw_id").fetchall()
+    assert "52 Russian attacks" in body
+    assert [r["is_current"] for r in raws] == [True, False]  # the first version, revived
+
+
+def test_identical_bytes_in_two_files_are_two_documents(db_url: str, tmp_path: Path) -> None:
+    for name, outlet in (("a", "Desk A"), ("b", "Desk B")):
+        (tmp_path / f"{name}.txt").write_bytes(
+            (FIXTURES / "broken" / "good-digest.txt").read_bytes()
+        )
+        (tmp_path / f"{name}.meta.json").write_text(f'{{"outlet": "{outlet}"}}')
+    run_once([tmp_path])
+    with connect() as conn:
+        outlets = [
+            r["outlet"] for r in conn.execute("SELECT outlet FROM documents ORDER BY outlet")
+        ]
+    assert outlets == ["Desk A", "Desk B"]
