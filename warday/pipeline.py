@@ -218,10 +218,17 @@ def match_keys(doc_key: str, segments: list[Segment], previous: list[dict[str, A
         for p in previous
         if p["entry_key"] not in claimed and p["headline"] not in new_headlines
     }
+    taken = {p["entry_key"] for p in previous}
     keys = []
     for seg in segments:
         key = kept.get(seg.ordinal) or by_ordinal.pop(seg.ordinal, None)
-        keys.append(key or entry_key(doc_key, seg.ordinal, seg.headline))
+        if key is None:
+            key, salt = entry_key(doc_key, seg.ordinal, seg.headline), 0
+            while key in taken:  # never reuse a key another entry of this document holds
+                salt += 1
+                key = entry_key(doc_key, seg.ordinal, f"{seg.headline}#{salt}")
+        taken.add(key)
+        keys.append(key)
     return keys
 
 

@@ -44,3 +44,9 @@ def test_new_document_keys_are_deterministic() -> None:
     segments = [seg(0, "Lead"), seg(1, "A")]
     assert match_keys("d", segments, []) == match_keys("d", segments, [])
     assert match_keys("d", segments, []) != match_keys("e", segments, [])
+
+
+def test_new_key_never_collides_with_an_old_one() -> None:
+    old = previous("d", ["X", "H"])
+    keys = match_keys("d", [seg(0, "H"), seg(1, "H")], old)
+    assert len(set(keys)) == 2 and keys[0] == old[1]["entry_key"]
