@@ -54,7 +54,9 @@ def warday_nightly() -> None:
         get_current_context()["source_name"] = source["name"]  # type: ignore[typeddict-unknown-key]
         return steps.fetch_source(run_key, source)
 
-    @task(outlets=[WAR_ENTRIES])
+    # No retries: a failing batch has recorded its dead letters, and a retry would find
+    # nothing pending and pass, hiding the failure.
+    @task(outlets=[WAR_ENTRIES], retries=0)
     def process(run_key: str) -> dict[str, int]:
         from warday import steps
 

@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from ingest.feeds import FeedError, parse_feed
 from ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
 from ingest.sources import Source
@@ -32,7 +34,32 @@ def run_source(
     source: Source,
     make_fetcher: Callable[[FetchLimits], Fetcher] = Fetcher,
 ) -> dict[str, int]:
-    """Land whatever is new at one source; failures become dead letters, never exceptions."""
+    """Land whatever is new at one source; failures become dead letters, never exceptions
+    (only a database error escapes, so the task fails and is retried)."""
+    try:
+        return _run_source(conn, source, make_fetcher)
+    except psycopg.Error:
+        raise
+    except Exception as exc:  # one broken source must not stop the others
+        conn.rollback()
+        log.warning("source %s failed: %s: %s", source.name, type(exc).__name__, exc)
+        repo.dead_letter(
+            conn,
+            stage="fetch",
+            locator=source.locator,
+            error=exc,
+            version=PIPELINE_VERSION,
+            source_name=source.name,
+        )
+        repo.record_fetch(conn, source.name, "error", error=f"{type(exc).__name__}: {exc}")
+        conn.commit()
+        return {"fetch_failed": 1}
+
+
+def _run_source(
+    conn: Conn, source: Source, make_fetcher: Callable[[FetchLimits], Fetcher]
+) -> dict[str, int]:
+    """Land whatever is new at one source."""
     state = repo.upsert_source(conn, source.name, source.kind, source.locator, source.outlet)
     conn.commit()
     if source.kind == "directory":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -13,7 +13,7 @@ from typing import Any
 
 from ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
 from store import repo
-from store.db import connect
+from store.db import Conn, connect
 from store.migrate import migrate
 from warday import pipeline
 from warday.fetching import run_source
@@ -32,10 +32,7 @@ def source_list(path: Path | None = None, *, live: bool = True) -> list[dict[str
 
 def fetch_source(run_key: str, source: dict[str, Any]) -> dict[str, int]:
     """Land what is new at one source and record the counts on the run."""
-    with connect() as conn:
-        counts = run_source(conn, Source(**source))
-        repo.add_run_counts(conn, run_key, {f"source:{source['name']}": counts})
-    return counts
+    return _stage(run_key, f"source:{source['name']}", lambda c: run_source(c, Source(**source)))
 
 
 def apply_migrations() -> list[str]:
@@ -69,27 +66,20 @@ def land(
     run_key: str, paths: list[Path], overrides: dict[str, Any] | None = None
 ) -> dict[str, int]:
     """Land local files and record the counts on the run."""
-    with connect() as conn:
-        counts = pipeline.land_paths(conn, paths, overrides)
-        repo.add_run_counts(conn, run_key, {"land": counts})
-    return counts
+    return _stage(run_key, "land", lambda c: pipeline.land_paths(c, paths, overrides))
 
 
 def process(run_key: str, logical_date: date | None) -> dict[str, int]:
-    """Process pending raw documents and record the counts on the run."""
-    with connect() as conn:
-        # A failing batch raises after its own transaction committed the dead letters.
-        counts = pipeline.process_pending(conn, logical_date)
-        repo.add_run_counts(conn, run_key, {"process": counts})
-    return counts
+    """Process pending raw documents and record the counts on the run.
+
+    A failing batch raises after its own transaction committed the dead letters.
+    """
+    return _stage(run_key, "process", lambda c: pipeline.process_pending(c, logical_date))
 
 
 def retag(run_key: str, everything: bool = False) -> dict[str, int]:
     """Re-tag entries whose tags an older tagger made; record the counts on the run."""
-    with connect(autocommit=True) as conn:
-        counts = pipeline.retag(conn, everything)
-        repo.add_run_counts(conn, run_key, {"retag": counts})
-    return counts
+    return _stage(run_key, "retag", lambda c: pipeline.retag(c, everything), autocommit=True)
 
 
 def requeue() -> int:
@@ -100,13 +90,29 @@ def requeue() -> int:
 
 def link(run_key: str) -> dict[str, int]:
     """Link entries into stories and record the counts on the run."""
-    with connect() as conn:
-        counts = pipeline.link_stories(conn)
-        repo.add_run_counts(conn, run_key, {"link": counts})
-    return counts
+    return _stage(run_key, "link", pipeline.link_stories)
 
 
 def finish(run_key: str, status: str = "success") -> None:
     """Close the run's bookkeeping row."""
     with connect() as conn:
         repo.finish_run(conn, run_key, status)
+
+
+def _stage(
+    run_key: str, stage: str, work: Callable[[Conn], dict[str, Any]], *, autocommit: bool = False
+) -> dict[str, Any]:
+    """Run one step on its own connection and record its counts on the run; a step that
+    raises marks the run failed (with the error) before the exception goes on."""
+    try:
+        with connect(autocommit=autocommit) as conn:
+            counts = work(conn)
+    except Exception as exc:
+        with connect() as conn:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            repo.add_run_counts(conn, run_key, {stage: {"error": error}})
+            repo.finish_run(conn, run_key, "failed")
+        raise
+    with connect() as conn:
+        repo.add_run_counts(conn, run_key, {stage: counts})
+    return counts

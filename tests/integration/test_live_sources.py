@@ -96,8 +96,9 @@ def test_feed_pages_then_conditional_get(db_url: str, server: int) -> None:
         docs = conn.execute("SELECT doc_key, outlet, war_day FROM documents").fetchall()
         wall = conn.execute("SELECT error_class, message FROM dead_letters").fetchone()
         before = table_counts(conn)
-    assert docs == [{"doc_key": f"http://127.0.0.1:{server}/article", "outlet": "Test Desk",
-                     "war_day": 1160}]
+    assert docs == [
+        {"doc_key": f"http://127.0.0.1:{server}/article", "outlet": "Test Desk", "war_day": 1160}
+    ]
     assert wall["error_class"] == "PageRejected" and wall["message"].startswith("cookie_wall")
 
     Handler.requests = []
@@ -120,15 +121,17 @@ def test_fetch_failure_is_dead_lettered(db_url: str, server: int) -> None:
     assert status == {"last_status": "http_status"}
 
 
-def test_private_address_refused_without_allow_list(db_url: str, server: int,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_private_address_refused_without_allow_list(
+    db_url: str, server: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("WARDAY_FETCH_ALLOW")
     source = Source("sneaky", "page", f"http://127.0.0.1:{server}/article", "X")
     assert nightly(source)["fetch"] == {"fetch_failed": 1}
     assert Handler.requests == []
     with connect() as conn:
         assert conn.execute("SELECT error_class FROM dead_letters").fetchone() == {
-            "error_class": "BlockedAddress"}
+            "error_class": "BlockedAddress"
+        }
 
 
 def test_registry_validation(tmp_path: Path) -> None:
@@ -146,3 +149,36 @@ def test_registry_validation(tmp_path: Path) -> None:
     shipped = load_registry()
     assert [s.name for s in shipped if s.enabled] == ["seeds"]
     assert len([s for s in shipped if s.kind == "feed"]) >= 5
+
+
+def test_unexpected_error_in_one_source_is_a_dead_letter(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warday.fetching as fetching
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr(fetching, "_run_source", broken)
+    source = Source("flaky", "feed", "https://example.org/feed.xml", "X")
+    with connect() as conn:
+        assert run_source(conn, source) == {"fetch_failed": 1}
+        letter = conn.execute("SELECT stage, error_class, message FROM dead_letters").fetchone()
+    assert letter == {"stage": "fetch", "error_class": "RuntimeError", "message": "parser exploded"}
+
+
+def test_failed_step_marks_the_run_failed(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from warday import pipeline, steps
+
+    def boom(conn: object, logical_date: object) -> None:
+        raise pipeline.BatchFailed("3 of 4 documents failed; see dead_letters")
+
+    steps.apply_migrations()
+    steps.begin("run-1", "test", None)
+    monkeypatch.setattr(pipeline, "process_pending", boom)
+    with pytest.raises(pipeline.BatchFailed):
+        steps.process("run-1", None)
+    with connect() as conn:
+        run = conn.execute("SELECT status, counts FROM pipeline_runs").fetchone()
+    assert run["status"] == "failed"
+    assert run["counts"]["process"]["error"].startswith("BatchFailed: 3 of 4")
