@@ -248,6 +248,13 @@ WHERE name = %(name)s;
 SELECT EXISTS (SELECT FROM raw_documents
                WHERE doc_key = %(doc_key)s AND is_current AND status <> 'failed') AS found;
 
+-- name: open_fetch_failures
+SELECT locator FROM dead_letters
+WHERE stage = 'fetch' AND source_name = %(name)s AND resolved_at IS NULL
+  AND locator <> %(exclude)s
+ORDER BY last_seen
+LIMIT %(limit)s;
+
 -- name: source_status
 SELECT name, kind, locator, last_fetch_at, last_status, last_error FROM sources ORDER BY name;
 

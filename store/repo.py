@@ -274,3 +274,11 @@ def stamp_tagger(conn: Conn, entry_id: int, version: str) -> None:
 def requeue_processed(conn: Conn) -> int:
     """Send every current raw document back through processing; returns how many."""
     return conn.execute(q("requeue_processed")).rowcount
+
+
+def open_fetch_failures(conn: Conn, source_name: str, exclude: str, limit: int = 50) -> list[str]:
+    """URLs of a source whose fetch failed and has not succeeded since."""
+    rows = conn.execute(
+        q("open_fetch_failures"), {"name": source_name, "exclude": exclude, "limit": limit}
+    ).fetchall()
+    return [r["locator"] for r in rows]

@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from ingest.feeds import FeedError, parse_feed
+from ingest.feeds import FeedError, FeedItem, parse_feed
 from ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
 from ingest.sources import Source
 from ingest.urls import canonical_url
@@ -73,8 +73,9 @@ def _run_source(
     result = _fetch(conn, source, fetcher, source.locator, state, FEED_ACCEPT, counts)
     if result is not None:
         _land_fetched(conn, source, state["source_id"], result, counts)
-        if source.kind == "feed" and source.fetch_pages:
-            _fetch_new_pages(conn, source, state["source_id"], fetcher, result, counts)
+    if source.kind == "feed" and source.fetch_pages:
+        items = _new_items(conn, source, result) if result is not None else []
+        _fetch_pages(conn, source, state["source_id"], fetcher, items, counts)
     conn.commit()
     return dict(counts)
 
@@ -159,29 +160,37 @@ def _land_fetched(
     counts["landed" if written else "unchanged"] += 1
 
 
-def _fetch_new_pages(
+def _new_items(conn: Conn, source: Source, feed: FetchResult) -> list[FeedItem]:
+    """The feed's items whose article has not been landed yet (a failed page counts as not)."""
+    try:
+        items = parse_feed(feed.body, base_url=feed.final_url).items
+    except FeedError:
+        return []  # the feed's own processing records the dead letter
+    limit = int(source.limits.get("max_items", DEFAULT_MAX_ITEMS))
+    return [i for i in items[:limit] if i.url and not repo.raw_exists(conn, i.url)]
+
+
+def _fetch_pages(
     conn: Conn,
     source: Source,
     source_id: int,
     fetcher: Fetcher,
-    feed: FetchResult,
+    items: list[FeedItem],
     counts: Counter[str],
 ) -> None:
-    """Fetch the article behind each feed item not landed before."""
-    try:
-        items = parse_feed(feed.body, base_url=feed.final_url).items
-    except FeedError:
-        return  # the feed's own processing records the dead letter
-    for item in items[: int(source.limits.get("max_items", DEFAULT_MAX_ITEMS))]:
-        if not item.url or repo.raw_exists(conn, item.url):
-            continue
-        page = _fetch(conn, source, fetcher, item.url, None, PAGE_ACCEPT, counts)
+    """Fetch the article behind each new item, and again each page that failed to fetch
+    before (even when the feed itself is unchanged)."""
+    pending: dict[str, FeedItem | None] = {item.url: item for item in items if item.url}
+    for url in repo.open_fetch_failures(conn, source.name, exclude=source.locator):
+        pending.setdefault(url, None)
+    for url, item in pending.items():
+        page = _fetch(conn, source, fetcher, url, None, PAGE_ACCEPT, counts)
         if page is not None:
-            meta = {
-                "feed_title": item.title,
-                "feed_published": item.published.isoformat() if item.published else None,
-            }
-            _land_fetched(conn, source, source_id, page, counts, meta, doc_key=item.url)
+            meta = {}
+            if item is not None:
+                published = item.published.isoformat() if item.published else None
+                meta = {"feed_title": item.title, "feed_published": published}
+            _land_fetched(conn, source, source_id, page, counts, meta, doc_key=url)
         conn.commit()
 
 

@@ -55,7 +55,9 @@ def documents_from_raw(raw: RawDoc) -> list[DocDraft]:
     if looks_like_feed(raw.body[:4096]) or raw.media_type.endswith(("rss+xml", "atom+xml")):
         drafts = _from_feed(raw)
         if raw.meta.get("discovery_only"):
-            return []  # its items' pages are fetched and become the documents
+            # Items' pages are fetched and become the documents; an item without a link
+            # has no page, so its own text is the document.
+            return [_apply_meta(d, raw.meta) for d in drafts if not d.url]
     elif raw.media_type == "text/html" or raw.body.lstrip()[:15].lower().startswith(
         b"<!doctype html"
     ):

@@ -32,6 +32,9 @@ def feed_xml(port: int) -> bytes:
 <item><title>Pyongyang confirms Kursk role</title>
   <link>{base}/article?utm_source=rss&amp;utm_medium=feed</link>
   <pubDate>Mon, 28 Apr 2025 09:30:00 +0000</pubDate><description>Short summary.</description></item>
+<item><title>Bulletin without a link</title><guid isPermaLink="false">bulletin-1</guid>
+  <pubDate>Mon, 28 Apr 2025 11:00:00 +0000</pubDate>
+  <description>Air defence shot down 12 drones over Kyiv, the city said.</description></item>
 <item><title>Consent page</title><link>{base}/wall#rssom</link>
   <guid isPermaLink="false">wall-1</guid><pubDate>Mon, 28 Apr 2025 10:00:00 +0000</pubDate></item>
 </channel></rss>""".encode()
@@ -39,6 +42,7 @@ def feed_xml(port: int) -> bytes:
 
 class Handler(BaseHTTPRequestHandler):
     requests: ClassVar[list[tuple[str, str | None]]] = []
+    article_down: ClassVar[bool] = False
 
     def do_GET(self) -> None:
         type(self).requests.append((self.path, self.headers.get("If-None-Match")))
@@ -49,6 +53,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 return
             self._send(feed_xml(port), "application/rss+xml", etag='"v1"')
+        elif self.path.startswith("/article") and type(self).article_down:
+            self.send_error(404)
         elif self.path.startswith("/article"):
             self._send(ARTICLE, "text/html; charset=utf-8")
         elif self.path.startswith("/wall"):
@@ -73,6 +79,7 @@ class Handler(BaseHTTPRequestHandler):
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     monkeypatch.setenv("WARDAY_FETCH_ALLOW", "127.0.0.1")
     Handler.requests = []
+    Handler.article_down = False
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -93,11 +100,14 @@ def test_feed_pages_then_conditional_get(db_url: str, server: int) -> None:
     assert first["fetch"] == {"fetched": 3, "landed": 3}
     assert first["process"]["raw_processed"] == 2 and first["process"]["raw_failed"] == 1
     with connect() as conn:
-        docs = conn.execute("SELECT doc_key, outlet, war_day FROM documents").fetchall()
+        docs = conn.execute(
+            "SELECT doc_key, outlet, war_day FROM documents ORDER BY doc_key"
+        ).fetchall()
         wall = conn.execute("SELECT error_class, message FROM dead_letters").fetchone()
         before = table_counts(conn)
     assert docs == [
-        {"doc_key": f"http://127.0.0.1:{server}/article", "outlet": "Test Desk", "war_day": 1160}
+        {"doc_key": f"http://127.0.0.1:{server}/article", "outlet": "Test Desk", "war_day": 1160},
+        {"doc_key": "item:bulletin-1", "outlet": "Test Desk", "war_day": 1160},
     ]
     assert wall["error_class"] == "PageRejected" and wall["message"].startswith("cookie_wall")
 
@@ -182,3 +192,20 @@ def test_failed_step_marks_the_run_failed(db_url: str, monkeypatch: pytest.Monke
         run = conn.execute("SELECT status, counts FROM pipeline_runs").fetchone()
     assert run["status"] == "failed"
     assert run["counts"]["process"]["error"].startswith("BatchFailed: 3 of 4")
+
+
+def test_page_that_failed_is_retried_while_the_feed_is_unchanged(db_url: str, server: int) -> None:
+    source = Source("test-desk", "feed", f"http://127.0.0.1:{server}/feed.xml", "Test Desk")
+    Handler.article_down = True
+    first = nightly(source)
+    assert first["fetch"]["fetch_failed"] == 1
+    Handler.article_down = False
+    Handler.requests = []
+    second = nightly(source)
+    assert second["fetch"] == {"fetched": 2, "not_modified": 1, "landed": 1}
+    assert [path for path, _ in Handler.requests] == ["/feed.xml", "/article"]
+    with connect() as conn:
+        open_letters = conn.execute(
+            "SELECT count(*) AS n FROM dead_letters WHERE stage = 'fetch' AND resolved_at IS NULL"
+        ).fetchone()["n"]
+    assert open_letters == 0
