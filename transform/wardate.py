@@ -43,9 +43,12 @@ _MONTHS = {
     )
     for m in names
 }
+# Only a date that opens the text, after at most two "PLACE," parts, is a dateline:
+# "KYIV, April 28, 2025", "28 April 2025"; "Since February 24, 2022, ..." is not.
 _DATELINE = re.compile(
-    r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>20\d\d)\b"
-    r"|\b(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]{2,8})\s+(?P<year2>20\d\d)\b"
+    r"^\s*(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3},\s*){0,2}"
+    r"(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>20\d\d)\b"
+    r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]{2,8})\s+(?P<year2>20\d\d)\b)"
 )
 
 
@@ -74,10 +77,19 @@ def war_day_of(when: date) -> int | None:
 def find_day_number(text: str) -> int | None:
     """The first plausible "Day N" in text, with thousands separators of any kind."""
     for match in _DAY.finditer(text):
+        if _is_named_day_and_year(text, match):
+            continue
         day = int(re.sub(r"\D", "", match["num"]))
         if 1 <= day <= 20000:
             return day
     return None
+
+
+def _is_named_day_and_year(text: str, match: re.Match[str]) -> bool:
+    """ "Independence Day 2024", "Victory Day 2025": a capitalised name, "Day", a year."""
+    before = text[: match.start()].split()
+    year_like = re.fullmatch(r"(?:19|20)\d\d", match["num"]) is not None
+    return year_like and bool(before) and before[-1][:1].isupper()
 
 
 def kyiv_date(moment: datetime) -> date:
@@ -89,7 +101,7 @@ def kyiv_date(moment: datetime) -> date:
 
 def find_dateline_date(text: str) -> date | None:
     """A date written near the start of the text ("April 28, 2025", "28 April 2025")."""
-    match = _DATELINE.search(text[:400])
+    match = _DATELINE.match(text[:200])
     if not match:
         return None
     month = _MONTHS.get((match["month"] or match["month2"]).lower())
@@ -109,6 +121,11 @@ def resolve(
 ) -> WarDating:
     """Resolve war day and date from a day number, metadata, dateline or run date."""
     reported = find_day_number(headline_text)
+    reference = kyiv_date(published_at) if published_at else logical_date
+    implausible: tuple[str, ...] = ()
+    if reported is not None and reference and war_date_of(reported) > reference + timedelta(2):
+        # A number naming a day after the text was written is not a war day.
+        reported, implausible = None, (f"implausible_day_number_{reported}",)
     if reported is not None:
         return _from_day_number(reported, published_at)
     for source, when in (
@@ -117,8 +134,8 @@ def resolve(
         ("logical_date", logical_date),
     ):
         if when is not None:
-            return WarDating(war_day_of(when), when, None, source)
-    return WarDating(None, None, None, "none", ("undated",))
+            return WarDating(war_day_of(when), when, None, source, implausible)
+    return WarDating(None, None, None, "none", ("undated", *implausible))
 
 
 def _from_day_number(day: int, published_at: datetime | None) -> WarDating:

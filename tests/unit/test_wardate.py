@@ -103,3 +103,19 @@ def test_fixture_days_match_their_event_dates() -> None:
     assert war_date_of(486) == date(2023, 6, 24)
     assert war_date_of(1097) == date(2025, 2, 24)
     assert war_date_of(1455) == date(2026, 2, 17)
+
+
+@pytest.mark.parametrize("title", ["Kyiv marks Independence Day 2024", "Moscow's Victory Day 2025"])
+def test_named_days_with_a_year_are_not_war_days(title: str) -> None:
+    assert find_day_number(title) is None
+
+
+def test_day_number_after_publication_is_implausible() -> None:
+    dating = resolve("Day 2024: an anniversary plan", datetime(2024, 8, 24, 9, tzinfo=UTC))
+    assert (dating.date_source, dating.war_day) == ("metadata", 913)
+    assert dating.flags == ("implausible_day_number_2024",)
+
+
+def test_only_an_opening_date_is_a_dateline() -> None:
+    assert find_dateline_date("Since February 24, 2022, Russia has fired") is None
+    assert find_dateline_date("KYIV, Ukraine, April 28, 2025 Strikes hit") == date(2025, 4, 28)
