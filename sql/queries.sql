@@ -175,13 +175,12 @@ INSERT INTO stories (label, war_date) VALUES (%(label)s, %(war_date)s) RETURNING
 UPDATE entries SET story_id = %(story_id)s WHERE entry_id = %(entry_id)s;
 
 -- name: export_entries
-SELECT c.seq, e.entry_id, e.war_day, e.war_date, e.date_source, d.published_at, d.outlet, d.url,
-       e.headline, e.text, e.story_id
+SELECT c.op, c.seq, e.entry_id, e.war_day, e.war_date, e.date_source, d.published_at, d.outlet,
+       d.url, e.headline, e.text, e.story_id
 FROM (SELECT DISTINCT ON (entry_id) entry_id, seq, op FROM entry_changes
-      ORDER BY entry_id, seq DESC) c
+      WHERE seq > %(since)s ORDER BY entry_id, seq DESC) c
 JOIN entries e USING (entry_id)
 JOIN documents d USING (document_id)
-WHERE c.seq > %(since)s AND c.op = 'upsert' AND e.is_live
 ORDER BY c.seq;
 
 -- name: export_events

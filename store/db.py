@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -32,13 +30,6 @@ def database_url() -> str:
 def connect(url: str | None = None, *, autocommit: bool = False) -> Conn:
     """Open a connection that returns rows as dicts."""
     return psycopg.connect(url or database_url(), row_factory=dict_row, autocommit=autocommit)
-
-
-@contextmanager
-def transaction(url: str | None = None) -> Iterator[Conn]:
-    """A connection whose work commits on success and rolls back on error."""
-    with connect(url) as conn:
-        yield conn
 
 
 def redact(url: str) -> str:

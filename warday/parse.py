@@ -14,6 +14,11 @@ from transform.isolate import extract_safely
 from transform.pagetype import classify
 from transform.text import normalise
 
+# Bump when what the plain-text, feed or JSON paths produce changes (part of the pipeline
+# version, so failed documents are retried and `reprocess` can be targeted).
+TEXT_PARSER_VERSION = "warday-text.2"
+FEED_PARSER_VERSION = "warday-feed.1"
+
 
 class ParseError(ValueError):
     """The raw document cannot be turned into documents."""
@@ -45,7 +50,7 @@ class DocDraft:
     text: str
     language: str | None = None
     flags: tuple[str, ...] = ()
-    extractor_version: str = "warday-text.2"
+    extractor_version: str = TEXT_PARSER_VERSION
     dateline: str | None = None
     modified_at: datetime | None = None
 
@@ -136,7 +141,7 @@ def _from_item(item: FeedItem, feed_title: str | None) -> DocDraft:
         normalise(item.text or item.title),
         None,
         item.flags,
-        "warday-feed.1",
+        FEED_PARSER_VERSION,
     )
 
 

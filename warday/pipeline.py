@@ -13,15 +13,29 @@ from typing import Any
 from ingest.local import discover, read_local
 from store import repo
 from store.db import Conn
-from transform.cluster import LINK_THRESHOLD, Fingerprint, fingerprint, similarity
+from transform.cluster import (
+    LINK_THRESHOLD,
+    MAX_DAYS_APART,
+    Fingerprint,
+    fingerprint,
+    similarity,
+)
 from transform.extract import EXTRACTOR_VERSION
 from transform.segment import SEGMENTER_VERSION, Segment, segment
 from transform.tagging import TAGGER_VERSION, tag
 from transform.wardate import resolve
-from warday.parse import DocDraft, RawDoc, documents_from_raw
+from warday.parse import (
+    FEED_PARSER_VERSION,
+    TEXT_PARSER_VERSION,
+    DocDraft,
+    RawDoc,
+    documents_from_raw,
+)
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = f"{EXTRACTOR_VERSION}/{SEGMENTER_VERSION}/{TAGGER_VERSION}"
+PIPELINE_VERSION = "/".join(
+    (EXTRACTOR_VERSION, TEXT_PARSER_VERSION, FEED_PARSER_VERSION, SEGMENTER_VERSION, TAGGER_VERSION)
+)
 # A batch where more than this share of documents fail (and at least a few) fails its task.
 MAX_FAILURE_RATIO = 0.5
 MIN_FAILURES_TO_FAIL = 3
@@ -67,7 +81,7 @@ def _land_file(
             )
         repo.resolve_dead_letters(conn, [locator])
         return "landed" if written else "unchanged"
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # an unreadable file, a bad sidecar, a value the DB refuses
         log.warning("landing %s failed: %s", locator, exc)
         repo.dead_letter(conn, stage="land", locator=locator, error=exc, version=PIPELINE_VERSION)
         return "failed"
@@ -266,7 +280,7 @@ def _candidates(conn: Conn, dates: list[date]) -> list[tuple[dict, Fingerprint]]
     """Already-linked entries near the dates being linked, with fingerprints."""
     if not dates:
         return []
-    window = timedelta(days=2)
+    window = timedelta(days=MAX_DAYS_APART)
     rows = repo.fetch_all(
         conn, "story_candidates", low=min(dates) - window, high=max(dates) + window
     )

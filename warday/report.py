@@ -81,13 +81,17 @@ def status(conn: Conn, limit: int = 10) -> str:
 
 
 def export_entries(conn: Conn, since: int = 0) -> Iterator[dict[str, Any]]:
-    """Live entries changed after seq ``since``, in seq order, with their tags."""
+    """Entries changed after seq ``since``, in seq order: live ones in full with their tags,
+    withdrawn ones as ``{"op": "retract", "entry_id", "seq"}`` so consumers can drop them."""
     rows = repo.fetch_all(conn, "export_entries", since=since)
     for start in range(0, len(rows), _EXPORT_BATCH):
         batch = rows[start : start + _EXPORT_BATCH]
-        tags = _tags_for(conn, [r["entry_id"] for r in batch])
+        tags = _tags_for(conn, [r["entry_id"] for r in batch if r["op"] == "upsert"])
         for row in batch:
-            yield {**row, **{kind: tags[kind].get(row["entry_id"], []) for kind in tags}}
+            if row["op"] == "retract":
+                yield {"op": "retract", "entry_id": row["entry_id"], "seq": row["seq"]}
+            else:
+                yield {**row, **{kind: tags[kind].get(row["entry_id"], []) for kind in tags}}
 
 
 def _tags_for(conn: Conn, ids: list[int]) -> dict[str, dict[int, list[dict]]]:

@@ -3,7 +3,7 @@
 CREATE VIEW war_entries AS
 SELECT e.entry_id, e.entry_key, e.war_day, e.war_date, e.date_source,
        d.published_at, d.outlet, d.url, d.title AS document_title,
-       e.section, e.headline, e.text, e.story_id, e.tagger_version, e.updated_at
+       e.section, e.headline, e.text, e.story_id, e.tagger_version, e.updated_at, e.search
 FROM entries e
 JOIN documents d USING (document_id)
 WHERE e.is_live;

@@ -56,3 +56,20 @@ def test_analyst_role_is_read_only(db_url: str) -> None:
         conn.execute("SELECT count(*) FROM war_entries").fetchone()
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT count(*) FROM raw_documents")
+
+
+def test_analyst_full_text_search(db_url: str) -> None:
+    from store.db import connect
+    from tests.conftest import SEEDS
+    from warday import pipeline
+
+    with connect() as conn:
+        pipeline.land_paths(conn, [SEEDS])
+        pipeline.process_pending(conn)
+        conn.commit()
+        conn.execute("SET ROLE warday_analyst")
+        rows = conn.execute(
+            "SELECT headline FROM war_entries "
+            "WHERE search @@ websearch_to_tsquery('english', 'Kursk \"North Korea\"')"
+        ).fetchall()
+    assert any("North Korea" in r["headline"] for r in rows)

@@ -149,6 +149,10 @@ def test_revised_digest_updates_entries(db_url: str, tmp_path: Path) -> None:
         raws = conn.execute("SELECT previous_raw_id FROM raw_documents ORDER BY raw_id").fetchall()
     assert ops == ["upsert"] * 3 + ["upsert", "retract"]
     assert live == 2
+    with connect() as conn:
+        feed = list(report.export_entries(conn, since=3))
+    assert [r["op"] for r in feed] == ["upsert", "retract"]
+    assert set(feed[1]) == {"op", "entry_id", "seq"}
     assert raws[1]["previous_raw_id"] is not None
 
 
