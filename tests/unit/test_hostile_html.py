@@ -85,11 +85,9 @@ def test_14_mb_of_spans_is_isolated_and_limited() -> None:
     outcome, seconds = run_timed(data)
     del data
     assert seconds < DEFAULT_TIMEOUT_S + SLACK_S
-    if isinstance(outcome, Extracted):
-        assert outcome.text.startswith("word")
-    else:
-        assert isinstance(outcome, ExtractionMemory | ExtractionTimeout | ExtractionCrash)
-        assert "exceeded" in str(outcome) or "crashed" in str(outcome)
+    # Measured here: the child passes 512 MB after about 2.5 s, far inside the time limit.
+    assert isinstance(outcome, ExtractionMemory), outcome
+    assert "exceeded 512 MB" in str(outcome)
 
 
 @pytest.mark.usefixtures("bounded")
@@ -109,11 +107,9 @@ def test_100000_unclosed_tags_end_as_text_or_reason() -> None:
     assert pathological(data)
     outcome, seconds = run_timed(data)
     assert seconds < DEFAULT_TIMEOUT_S + SLACK_S
-    if isinstance(outcome, Extracted):
-        assert outcome.text
-        assert set(outcome.text.split("\n")) <= {"para text", "block text"}
-    else:
-        assert "no article text found" in str(outcome) or "exceeded" in str(outcome)
+    # The parser keeps what lies above its depth limit: real text, nothing invented.
+    assert isinstance(outcome, Extracted), outcome
+    assert outcome.text and set(outcome.text.split("\n")) <= {"para text", "block text"}
 
 
 def test_deep_nesting_in_process_names_the_cause() -> None:
