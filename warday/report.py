@@ -60,9 +60,8 @@ def status(conn: Conn, limit: int = 10) -> str:
             f" ({run['trigger']}, {took})"
         )
         for stage, counts in run["counts"].items():
-            lines.append(
-                f"      {stage:<8} " + " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
-            )
+            pairs = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+            lines.append(f"      {stage:<8} {pairs or 'nothing to do'}")
     lines += ["", "sources (last fetch):"]
     for src in repo.fetch_all(conn, "source_status"):
         when = f"{src['last_fetch_at']:%Y-%m-%d %H:%M}" if src["last_fetch_at"] else "never"
