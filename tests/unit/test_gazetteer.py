@@ -178,7 +178,7 @@ def test_actor_count_and_kinds() -> None:
 
 
 def test_required_actors_present() -> None:
-    """The key actors named in the brief are all present."""
+    """The key actors of the ontology (heads of state, ministers, commanders) are present."""
     have = {a.name for a in load_actors()}
     assert set(REQUIRED_ACTORS) - have == set()
 
