@@ -145,28 +145,20 @@ UPDATE pipeline_runs SET counts = counts || %(counts)s WHERE run_key = %(run_key
 -- name: finish_run
 UPDATE pipeline_runs SET status = %(status)s, finished_at = now() WHERE run_key = %(run_key)s;
 
--- name: unlinked_entries
-SELECT e.entry_id, e.document_id, e.section, e.headline, e.text, e.war_date, d.outlet,
-       coalesce(array_agg(DISTINCT m.name) FILTER (WHERE m.name IS NOT NULL), '{}') AS names
-FROM entries e
-JOIN documents d USING (document_id)
-LEFT JOIN (SELECT entry_id, name FROM actor_mentions
-           UNION ALL SELECT entry_id, name FROM place_mentions) m USING (entry_id)
-WHERE e.is_live AND e.story_id IS NULL
-GROUP BY e.entry_id, d.outlet
-ORDER BY e.entry_id;
-
--- name: story_candidates
+-- name: story_rows
+-- Live entries with the names tagged in them: those without a story (linked = false), or
+-- those with one whose war date lies in [low, high] (linked = true).
 SELECT e.entry_id, e.document_id, e.section, e.story_id, e.headline, e.text, e.war_date,
-       d.outlet,
        coalesce(array_agg(DISTINCT m.name) FILTER (WHERE m.name IS NOT NULL), '{}') AS names
 FROM entries e
-JOIN documents d USING (document_id)
 LEFT JOIN (SELECT entry_id, name FROM actor_mentions
            UNION ALL SELECT entry_id, name FROM place_mentions) m USING (entry_id)
-WHERE e.is_live AND e.story_id IS NOT NULL
-  AND e.war_date BETWEEN %(low)s AND %(high)s
-GROUP BY e.entry_id, d.outlet;
+WHERE e.is_live
+  AND CASE WHEN %(linked)s
+           THEN e.story_id IS NOT NULL AND e.war_date BETWEEN %(low)s AND %(high)s
+           ELSE e.story_id IS NULL END
+GROUP BY e.entry_id
+ORDER BY e.entry_id;
 
 -- name: new_story
 INSERT INTO stories (label, war_date) VALUES (%(label)s, %(war_date)s) RETURNING story_id;

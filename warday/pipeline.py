@@ -268,7 +268,7 @@ def link_stories(conn: Conn) -> dict[str, int]:
     """Give every live entry a story, joining an existing one when it tells the same happening."""
     counts: Counter[str] = Counter()
     with conn.transaction():
-        unlinked = repo.fetch_all(conn, "unlinked_entries")
+        unlinked = repo.fetch_all(conn, "story_rows", linked=False, low=None, high=None)
         dates = [r["war_date"] for r in unlinked if r["war_date"]]
         pool = _candidates(conn, dates)
         for row in unlinked:
@@ -282,7 +282,7 @@ def _candidates(conn: Conn, dates: list[date]) -> list[tuple[dict, Fingerprint]]
         return []
     window = timedelta(days=MAX_DAYS_APART)
     rows = repo.fetch_all(
-        conn, "story_candidates", low=min(dates) - window, high=max(dates) + window
+        conn, "story_rows", linked=True, low=min(dates) - window, high=max(dates) + window
     )
     return [(r, _fingerprint(r)) for r in rows]
 
