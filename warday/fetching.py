@@ -42,16 +42,7 @@ def run_source(
         raise
     except Exception as exc:  # one broken source must not stop the others
         conn.rollback()
-        log.warning("source %s failed: %s: %s", source.name, type(exc).__name__, exc)
-        repo.dead_letter(
-            conn,
-            stage="fetch",
-            locator=source.locator,
-            error=exc,
-            version=PIPELINE_VERSION,
-            source_name=source.name,
-        )
-        repo.record_fetch(conn, source.name, "error", error=f"{type(exc).__name__}: {exc}")
+        _record_failure(conn, source, source.locator, exc, status="error")
         conn.commit()
         return {"fetch_failed": 1}
 
@@ -101,17 +92,7 @@ def _fetch(
     try:
         result: FetchResult = fetcher.fetch(url, etag=etag, last_modified=modified, accept=accept)
     except FetchError as exc:
-        log.warning("fetch %s failed: %s", url, exc)
-        repo.dead_letter(
-            conn,
-            stage="fetch",
-            locator=url,
-            error=exc,
-            version=PIPELINE_VERSION,
-            source_name=source.name,
-        )
-        if state is not None:
-            repo.record_fetch(conn, source.name, exc.reason, error=str(exc))
+        _record_failure(conn, source, url, exc, status=exc.reason if state is not None else None)
         counts["fetch_failed"] += 1
         return None
     counts["fetched"] += 1
@@ -192,6 +173,23 @@ def _fetch_pages(
                 meta = {"feed_title": item.title, "feed_published": published}
             _land_fetched(conn, source, source_id, page, counts, meta, doc_key=url)
         conn.commit()
+
+
+def _record_failure(
+    conn: Conn, source: Source, url: str, exc: Exception, *, status: str | None
+) -> None:
+    """Dead-letter a failed fetch; with a status, also as the source's last fetch result."""
+    log.warning("fetch %s failed: %s: %s", url, type(exc).__name__, exc)
+    repo.dead_letter(
+        conn,
+        stage="fetch",
+        locator=url,
+        error=exc,
+        version=PIPELINE_VERSION,
+        source_name=source.name,
+    )
+    if status is not None:
+        repo.record_fetch(conn, source.name, status, error=f"{type(exc).__name__}: {exc}")
 
 
 def _kept_headers(headers: dict[str, str]) -> dict[str, str]:
