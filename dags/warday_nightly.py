@@ -61,8 +61,9 @@ def warday_nightly() -> None:
         from warday import steps
 
         ctx = get_current_context()
-        when = ctx.get("data_interval_end") or ctx.get("logical_date")
-        return steps.process(run_key, when.date() if when else None)
+        # The run's own date, never now(): manual runs have no data interval, but run_after.
+        when = ctx.get("data_interval_end") or ctx.get("logical_date") or ctx["dag_run"].run_after
+        return steps.process(run_key, when.date())
 
     @task
     def retag(run_key: str) -> dict[str, int]:
