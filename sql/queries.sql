@@ -14,8 +14,15 @@ SET is_current = false,
 WHERE raw_id = %(raw_id)s;
 
 -- name: revive_raw
-UPDATE raw_documents SET is_current = true, status = 'pending', meta = %(meta)s
+UPDATE raw_documents
+SET is_current = true, status = 'pending', meta = %(meta)s, fetched_at = %(fetched_at)s,
+    requested_url = %(requested_url)s, final_url = %(final_url)s, headers = %(headers)s,
+    source_id = %(source_id)s, previous_raw_id = %(previous_raw_id)s
 WHERE raw_id = %(raw_id)s;
+
+-- name: lock_doc_key
+-- Held to the end of the transaction: two tasks landing one document take turns.
+SELECT pg_advisory_xact_lock(hashtext(%(doc_key)s));
 
 -- name: refresh_raw_meta
 UPDATE raw_documents SET meta = %(meta)s, status = 'pending' WHERE raw_id = %(raw_id)s;
@@ -131,7 +138,7 @@ ON CONFLICT (stage, locator) DO UPDATE
 
 -- name: resolve_dead_letters
 UPDATE dead_letters SET resolved_at = now()
-WHERE resolved_at IS NULL AND locator = ANY(%(locators)s);
+WHERE resolved_at IS NULL AND stage = %(stage)s AND locator = ANY(%(locators)s);
 
 -- name: start_run
 INSERT INTO pipeline_runs (run_key, trigger, logical_date)
@@ -236,8 +243,9 @@ SET last_fetch_at = now(), last_status = %(status)s, last_error = %(error)s,
 WHERE name = %(name)s;
 
 -- name: raw_exists
-SELECT EXISTS (SELECT FROM raw_documents
-               WHERE doc_key = %(doc_key)s AND is_current AND status <> 'failed') AS found;
+-- A page landed but refused (a cookie wall) counts: it is retried when the pipeline version
+-- changes, not re-fetched every night; pages whose fetch failed are retried from dead_letters.
+SELECT EXISTS (SELECT FROM raw_documents WHERE doc_key = %(doc_key)s) AS found;
 
 -- name: open_fetch_failures
 SELECT locator FROM dead_letters
@@ -245,6 +253,12 @@ WHERE stage = 'fetch' AND source_name = %(name)s AND resolved_at IS NULL
   AND locator <> %(exclude)s
 ORDER BY last_seen
 LIMIT %(limit)s;
+
+-- name: current_feed
+SELECT r.body, r.final_url FROM raw_documents r JOIN sources s USING (source_id)
+WHERE s.name = %(name)s AND r.is_current AND (r.meta ->> 'discovery_only')::boolean
+ORDER BY r.raw_id DESC
+LIMIT 1;
 
 -- name: source_status
 SELECT name, kind, locator, last_fetch_at, last_status, last_error FROM sources ORDER BY name;

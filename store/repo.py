@@ -40,6 +40,7 @@ def insert_raw(
     """Land a version of a document; True when it needs processing (new bytes, a revert to
     an earlier version, or changed metadata), False when nothing changed."""
     content_hash = sha256(body)
+    conn.execute(q("lock_doc_key"), {"doc_key": doc_key})
     current = conn.execute(q("current_raw"), {"doc_key": doc_key}).fetchone()
     if current and current["content_hash"] == content_hash:
         if current["meta"] == meta:
@@ -48,26 +49,24 @@ def insert_raw(
         return True
     if current:
         conn.execute(q("retire_raw"), {"raw_id": current["raw_id"]})
+    version = {
+        "source_id": source_id,
+        "content_hash": content_hash,
+        "doc_key": doc_key,
+        "requested_url": requested_url,
+        "final_url": final_url,
+        "media_type": media_type,
+        "headers": Jsonb(headers or {}),
+        "meta": Jsonb(meta),
+        "body": body,
+        "fetched_at": fetched_at,
+        "previous_raw_id": current["raw_id"] if current else None,
+    }
     earlier = conn.execute(q("raw_version"), {"doc_key": doc_key, "content_hash": content_hash})
     if (row := earlier.fetchone()) is not None:  # the document went back to an earlier version
-        conn.execute(q("revive_raw"), {"raw_id": row["raw_id"], "meta": Jsonb(meta)})
-        return True
-    conn.execute(
-        q("insert_raw"),
-        {
-            "source_id": source_id,
-            "content_hash": content_hash,
-            "doc_key": doc_key,
-            "requested_url": requested_url,
-            "final_url": final_url,
-            "media_type": media_type,
-            "headers": Jsonb(headers or {}),
-            "meta": Jsonb(meta),
-            "body": body,
-            "fetched_at": fetched_at,
-            "previous_raw_id": current["raw_id"] if current else None,
-        },
-    )
+        conn.execute(q("revive_raw"), {**version, "raw_id": row["raw_id"]})
+    else:
+        conn.execute(q("insert_raw"), version)
     return True
 
 
@@ -179,9 +178,9 @@ def dead_letter(
     )
 
 
-def resolve_dead_letters(conn: Conn, locators: Sequence[str]) -> None:
+def resolve_dead_letters(conn: Conn, stage: str, locators: Sequence[str]) -> None:
     """Close dead letters whose input has now gone through."""
-    conn.execute(q("resolve_dead_letters"), {"locators": list(locators)})
+    conn.execute(q("resolve_dead_letters"), {"stage": stage, "locators": list(locators)})
 
 
 def start_run(conn: Conn, run_key: str, trigger: str, logical: datetime | None) -> None:
@@ -282,3 +281,9 @@ def open_fetch_failures(conn: Conn, source_name: str, exclude: str, limit: int =
         q("open_fetch_failures"), {"name": source_name, "exclude": exclude, "limit": limit}
     ).fetchall()
     return [r["locator"] for r in rows]
+
+
+def current_feed(conn: Conn, source_name: str) -> tuple[bytes, str | None] | None:
+    """The bytes and URL of the feed version last landed for a source, if any."""
+    row = conn.execute(q("current_feed"), {"name": source_name}).fetchone()
+    return (bytes(row["body"]), row["final_url"]) if row else None

@@ -45,8 +45,9 @@ _MONTHS = {
 }
 # Only a date that opens the text, after at most two "PLACE," parts, is a dateline:
 # "KYIV, April 28, 2025", "28 April 2025"; "Since February 24, 2022, ..." is not.
+_DATELINE_PART = r"[A-Z][\w.'-]*(?: [\w.'-]+){0,3}(?:\s*\([^)]{1,30}\))?\s*(?:,|[\u2014\u2013-])\s*"
 _DATELINE = re.compile(
-    r"^\s*(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3},\s*){0,2}"
+    rf"^\s*(?:{_DATELINE_PART}){{0,3}}"
     r"(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>20\d\d)\b"
     r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]{2,8})\s+(?P<year2>20\d\d)\b)"
 )

@@ -65,7 +65,9 @@ def _run_source(
     if result is not None:
         _land_fetched(conn, source, state["source_id"], result, counts)
     if source.kind == "feed" and source.fetch_pages:
-        items = _new_items(conn, source, result) if result is not None else []
+        # Behind a 304 the items come from the feed version landed before.
+        feed = (result.body, result.final_url) if result else repo.current_feed(conn, source.name)
+        items = _feed_items(*feed) if feed else []
         _fetch_pages(conn, source, state["source_id"], fetcher, items, counts)
     conn.commit()
     return dict(counts)
@@ -96,6 +98,7 @@ def _fetch(
         counts["fetch_failed"] += 1
         return None
     counts["fetched"] += 1
+    repo.resolve_dead_letters(conn, "fetch", [url])  # a 304 is a successful fetch too
     if state is not None:
         repo.record_fetch(
             conn,
@@ -107,7 +110,6 @@ def _fetch(
     if result.not_modified:
         counts["not_modified"] += 1
         return None
-    repo.resolve_dead_letters(conn, [url])
     return result
 
 
@@ -141,14 +143,12 @@ def _land_fetched(
     counts["landed" if written else "unchanged"] += 1
 
 
-def _new_items(conn: Conn, source: Source, feed: FetchResult) -> list[FeedItem]:
-    """The feed's items whose article has not been landed yet (a failed page counts as not)."""
+def _feed_items(body: bytes, base_url: str | None) -> list[FeedItem]:
+    """The items of a feed body, none when it does not parse."""
     try:
-        items = parse_feed(feed.body, base_url=feed.final_url).items
+        return list(parse_feed(body, base_url=base_url).items)
     except FeedError:
         return []  # the feed's own processing records the dead letter
-    limit = int(source.limits.get("max_items", DEFAULT_MAX_ITEMS))
-    return [i for i in items[:limit] if i.url and not repo.raw_exists(conn, i.url)]
 
 
 def _fetch_pages(
@@ -159,20 +159,44 @@ def _fetch_pages(
     items: list[FeedItem],
     counts: Counter[str],
 ) -> None:
-    """Fetch the article behind each new item, and again each page that failed to fetch
-    before (even when the feed itself is unchanged)."""
-    pending: dict[str, FeedItem | None] = {item.url: item for item in items if item.url}
+    """Fetch the article behind each item not landed yet, and again each page whose fetch
+    failed before, even when the feed itself is unchanged."""
+    limit = int(source.limits.get("max_items", DEFAULT_MAX_ITEMS))
+    by_url = {item.url: item for item in items if item.url}
+    pending = [url for url in list(by_url)[:limit] if not repo.raw_exists(conn, url)]
     for url in repo.open_fetch_failures(conn, source.name, exclude=source.locator):
-        pending.setdefault(url, None)
-    for url, item in pending.items():
-        page = _fetch(conn, source, fetcher, url, None, PAGE_ACCEPT, counts)
-        if page is not None:
-            meta = {}
-            if item is not None:
-                published = item.published.isoformat() if item.published else None
-                meta = {"feed_title": item.title, "feed_published": published}
-            _land_fetched(conn, source, source_id, page, counts, meta, doc_key=url)
+        if url not in pending:
+            pending.append(url)
+    for url in pending:
+        try:
+            _fetch_page(conn, source, source_id, fetcher, url, by_url.get(url), counts)
+        except psycopg.Error:
+            raise
+        except Exception as exc:  # one broken page must not cost the pages after it
+            conn.rollback()
+            _record_failure(conn, source, url, exc, status=None)
+            counts["fetch_failed"] += 1
         conn.commit()
+
+
+def _fetch_page(
+    conn: Conn,
+    source: Source,
+    source_id: int,
+    fetcher: Fetcher,
+    url: str,
+    item: FeedItem | None,
+    counts: Counter[str],
+) -> None:
+    """Fetch and land one article page, with its feed item's title and date as fallbacks."""
+    page = _fetch(conn, source, fetcher, url, None, PAGE_ACCEPT, counts)
+    if page is None:
+        return
+    meta = {}
+    if item is not None:
+        published = item.published.isoformat() if item.published else None
+        meta = {"feed_title": item.title, "feed_published": published}
+    _land_fetched(conn, source, source_id, page, counts, meta, doc_key=url)
 
 
 def _record_failure(

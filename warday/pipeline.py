@@ -79,7 +79,7 @@ def _land_file(
                 final_url=locator,
                 source_id=source_id,
             )
-        repo.resolve_dead_letters(conn, [locator])
+        repo.resolve_dead_letters(conn, "land", [locator])
         return "landed" if written else "unchanged"
     except Exception as exc:  # an unreadable file, a bad sidecar, a value the DB refuses
         log.warning("landing %s failed: %s", locator, exc)
@@ -123,7 +123,7 @@ def _process_raw(conn: Conn, raw: RawDoc, logical_date: date | None) -> Counter[
             for draft in documents_from_raw(raw):
                 counts.update(write_document(conn, raw.raw_id, draft, logical_date))
             repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
-        repo.resolve_dead_letters(conn, [locator])
+        repo.resolve_dead_letters(conn, "process", [locator])
         return counts + Counter(raw_processed=1)
     except Exception as exc:  # one bad document must never stop the batch
         log.warning("processing %s failed: %s: %s", locator, type(exc).__name__, exc)

@@ -209,3 +209,8 @@ def test_page_that_failed_is_retried_while_the_feed_is_unchanged(db_url: str, se
             "SELECT count(*) AS n FROM dead_letters WHERE stage = 'fetch' AND resolved_at IS NULL"
         ).fetchone()["n"]
     assert open_letters == 0
+    with connect() as conn:
+        meta = conn.execute(
+            "SELECT meta FROM raw_documents WHERE doc_key LIKE %s", ("%/article",)
+        ).fetchone()["meta"]
+    assert meta["feed_title"] == "Pyongyang confirms Kursk role"  # from the feed landed before

@@ -375,9 +375,12 @@ def test_revert_to_an_earlier_version_is_processed(db_url: str, tmp_path: Path) 
         body = conn.execute(
             "SELECT text FROM entries WHERE headline = 'Assaults near Pokrovsk'"
         ).fetchone()["text"]
-        raws = conn.execute("SELECT is_current FROM raw_documents ORDER BY raw_id").fetchall()
+        raws = conn.execute(
+            "SELECT raw_id, is_current, previous_raw_id FROM raw_documents ORDER BY raw_id"
+        ).fetchall()
     assert "52 Russian attacks" in body
     assert [r["is_current"] for r in raws] == [True, False]  # the first version, revived
+    assert raws[0]["previous_raw_id"] == raws[1]["raw_id"]  # ...and it follows the second
 
 
 def test_identical_bytes_in_two_files_are_two_documents(db_url: str, tmp_path: Path) -> None:
@@ -392,3 +395,37 @@ def test_identical_bytes_in_two_files_are_two_documents(db_url: str, tmp_path: P
             r["outlet"] for r in conn.execute("SELECT outlet FROM documents ORDER BY outlet")
         ]
     assert outlets == ["Desk A", "Desk B"]
+
+
+def test_two_tasks_landing_one_document_take_turns(db_url: str) -> None:
+    import threading
+    from datetime import UTC, datetime
+
+    from store import repo
+
+    results: list[bool] = []
+    barrier = threading.Barrier(2)
+
+    def land(body: bytes) -> None:
+        with connect() as conn:
+            barrier.wait()
+            results.append(
+                repo.insert_raw(
+                    conn,
+                    doc_key="https://example.org/same",
+                    body=body,
+                    media_type="text/plain",
+                    meta={},
+                    fetched_at=datetime.now(UTC),
+                )
+            )
+
+    threads = [threading.Thread(target=land, args=(b,)) for b in (b"one", b"two")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True, True]
+    with connect() as conn:
+        rows = conn.execute("SELECT is_current FROM raw_documents").fetchall()
+    assert sorted(r["is_current"] for r in rows) == [False, True]

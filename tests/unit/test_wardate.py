@@ -119,3 +119,15 @@ def test_day_number_after_publication_is_implausible() -> None:
 def test_only_an_opening_date_is_a_dateline() -> None:
     assert find_dateline_date("Since February 24, 2022, Russia has fired") is None
     assert find_dateline_date("KYIV, Ukraine, April 28, 2025 Strikes hit") == date(2025, 4, 28)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zaporizhzhia region, April 28, 2025 - Shelling",
+        "KYIV, Ukraine, Monday, April 28, 2025",
+        "KYIV, Ukraine (AP) \u2014 April 28, 2025",
+    ],
+)
+def test_common_dateline_shapes(text: str) -> None:
+    assert find_dateline_date(text) == date(2025, 4, 28)
