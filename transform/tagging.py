@@ -12,7 +12,7 @@ from transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention, Place
 from transform.text import Span, sentences
 
 # Bump when rules, dictionaries or logic change so stored tags can be found and re-tagged.
-TAGGER_VERSION = "rules-2"
+TAGGER_VERSION = "rules-3"
 
 
 @dataclass(frozen=True)

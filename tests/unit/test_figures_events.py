@@ -133,3 +133,14 @@ def test_roles_from_sentence_structure() -> None:
         ("REQUEST", ("Vladimir Putin",), ("Ukraine",), ()),
         ("RETREAT", ("Ukraine",), (), ("Donetsk Oblast",)),
     ]
+
+
+def test_a_released_statement_is_no_prisoner_release() -> None:
+    assert (
+        find_events("Putin thanked Kim in a statement released by the Kremlin.")[0].event_type
+        == "SUPPORT"
+    )
+    assert all(h.event_type != "CONCEDE" for h in find_events("The report was released on Monday."))
+    assert [h.mode for h in find_events("Russia released 150 Ukrainian prisoners of war.")] == [
+        "release"
+    ]
