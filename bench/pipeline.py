@@ -1,0 +1,149 @@
+"""Pipeline throughput: land and process synthetic day digests in a scratch database.
+
+Usage::
+
+    python -m bench.pipeline [--docs N]
+
+Makes N plain-text digests from the seed digests (each with its own URL, so each is its own
+document), then measures in one process, on a scratch database created on the server of
+``DATABASE_URL`` (else the embedded one) and dropped afterwards:
+
+* landing (files to ``raw_documents``) and processing (extraction, dating, segmentation,
+  tagging and the writes) in documents and entries per second;
+* the tag-write path as warday runs it (``executemany`` per entry and table) against a
+  baseline of one ``execute`` round trip per tag row, on the same tags.
+
+Last line: ``pipeline docs_per_s=<a> entries_per_s=<b> tag_rows_per_s=<c>
+baseline_tag_rows_per_s=<d>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.rows import dict_row
+
+from store import repo
+from store.db import Conn, database_url
+from store.migrate import migrate
+from store.queries import q
+from transform.tagging import TAGGER_VERSION, Tags, tag
+from warday import pipeline
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def write_digests(folder: Path, count: int) -> None:
+    """``count`` digests cycling over the seed digests, each with its own URL sidecar."""
+    sources = sorted(SEEDS.glob("digest-*.txt"))
+    for i in range(count):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        (folder / f"d{i:05d}.txt").write_text(text, encoding="utf-8")
+        url = f'{{"url": "https://example.org/bench/{i}", "outlet": "Bench"}}'
+        (folder / f"d{i:05d}.meta.json").write_text(url, encoding="utf-8")
+
+
+def per_row_tags(conn: Conn, entry_id: int, tags: Tags) -> None:
+    """Baseline: the same rows as repo.replace_tags, one round trip each."""
+    conn.execute(q("clear_tags"), {"entry_id": entry_id})
+    stamp = {"entry_id": entry_id, "tagger_version": TAGGER_VERSION}
+    for t in tags.events:
+        row = {
+            **asdict(t),
+            **stamp,
+            "actors": list(t.actors),
+            "recipients": list(t.recipients),
+            "places": list(t.places),
+        }
+        conn.execute(q("insert_event"), row)
+    for name, items in (
+        ("insert_figure", tags.figures),
+        ("insert_actor_mention", tags.actors),
+        ("insert_place_mention", tags.places),
+    ):
+        for item in items:
+            conn.execute(q(name), {**asdict(item), **stamp})
+
+
+def time_tag_writes(conn: Conn) -> tuple[float, float, int]:
+    """Seconds for warday's tag writes and for the per-row baseline, and the rows written."""
+    entries = conn.execute("SELECT entry_id, text FROM entries ORDER BY entry_id").fetchall()
+    tagged = [(e["entry_id"], tag(e["text"])) for e in entries]
+    rows = sum(len(t.events) + len(t.figures) + len(t.actors) + len(t.places) for _, t in tagged)
+    timings = []
+    for write in (
+        lambda i, t: repo.replace_tags(conn, i, t, TAGGER_VERSION),
+        lambda i, t: per_row_tags(conn, i, t),
+    ):
+        started = time.perf_counter()
+        with conn.transaction():
+            for entry_id, tags in tagged:
+                write(entry_id, tags)
+        timings.append(time.perf_counter() - started)
+    return timings[0], timings[1], rows
+
+
+def run(docs: int, url: str) -> str:
+    """Benchmark against a fresh database on the server of ``url``; returns the last line."""
+    name = f"warday_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    bench_url = make_conninfo("", **{**conninfo_to_dict(url), "dbname": name})
+    try:
+        with (
+            psycopg.connect(bench_url, row_factory=dict_row) as conn,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            migrate(conn)
+            write_digests(Path(tmp), docs)
+            started = time.perf_counter()
+            landed = pipeline.land_paths(conn, [Path(tmp)])
+            land_s = time.perf_counter() - started
+            started = time.perf_counter()
+            counts = pipeline.process_pending(conn, date(2025, 6, 1))
+            process_s = time.perf_counter() - started
+            fast_s, slow_s, rows = time_tag_writes(conn)
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+    entries = counts.get("entries_written", 0)
+    print(
+        f"landed {landed.get('landed', 0)} files in {land_s:.2f} s "
+        f"({landed.get('landed', 0) / land_s:.0f} files/s)"
+    )
+    print(
+        f"processed {counts.get('documents', 0)} documents, {entries} entries in {process_s:.2f} s"
+    )
+    print(
+        f"tag writes: executemany {rows / fast_s:.0f} rows/s, per-row baseline "
+        f"{rows / slow_s:.0f} rows/s (ratio {slow_s / fast_s:.2f}x)"
+    )
+    return (
+        f"pipeline docs_per_s={docs / process_s:.1f} entries_per_s={entries / process_s:.1f}"
+        f" tag_rows_per_s={rows / fast_s:.0f} baseline_tag_rows_per_s={rows / slow_s:.0f}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--docs", type=int, default=200)
+    args = parser.parse_args(argv)
+    print(run(args.docs, database_url()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
