@@ -31,7 +31,7 @@ def server_url() -> str:
         return url
     from store.embedded import embedded_url
 
-    return embedded_url(REPO / ".warday" / "pgdata-test")
+    return embedded_url(REPO / ".warday" / "pgdata-test", keep_running=False)
 
 
 @pytest.fixture(scope="session")
