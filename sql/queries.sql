@@ -242,10 +242,10 @@ SET last_fetch_at = now(), last_status = %(status)s, last_error = %(error)s,
     etag = coalesce(%(etag)s, etag), last_modified = coalesce(%(last_modified)s, last_modified)
 WHERE name = %(name)s;
 
--- name: raw_exists
+-- name: landed_keys
 -- A page landed but refused (a cookie wall) counts: it is retried when the pipeline version
 -- changes, not re-fetched every night; pages whose fetch failed are retried from dead_letters.
-SELECT EXISTS (SELECT FROM raw_documents WHERE doc_key = %(doc_key)s) AS found;
+SELECT DISTINCT doc_key FROM raw_documents WHERE doc_key = ANY(%(doc_keys)s);
 
 -- name: open_fetch_failures
 SELECT locator FROM dead_letters

@@ -242,10 +242,10 @@ def record_fetch(
     )
 
 
-def raw_exists(conn: Conn, doc_key: str) -> bool:
-    """Whether any version of a document was landed already."""
-    row = conn.execute(q("raw_exists"), {"doc_key": doc_key}).fetchone()
-    return bool(row and row["found"])
+def landed_keys(conn: Conn, doc_keys: Sequence[str]) -> set[str]:
+    """Which of these documents have any version landed (one query for the lot)."""
+    rows = conn.execute(q("landed_keys"), {"doc_keys": list(doc_keys)}).fetchall()
+    return {r["doc_key"] for r in rows}
 
 
 def new_story(conn: Conn, label: str, war_date: date | None) -> int:

@@ -163,7 +163,9 @@ def _fetch_pages(
     failed before, even when the feed itself is unchanged."""
     limit = int(source.limits.get("max_items", DEFAULT_MAX_ITEMS))
     by_url = {item.url: item for item in items if item.url}
-    pending = [url for url in list(by_url)[:limit] if not repo.raw_exists(conn, url)]
+    candidates = list(by_url)[:limit]
+    landed = repo.landed_keys(conn, candidates)
+    pending = [url for url in candidates if url not in landed]
     for url in repo.open_fetch_failures(conn, source.name, exclude=source.locator):
         if url not in pending:
             pending.append(url)
