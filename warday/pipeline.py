@@ -31,6 +31,7 @@ from warday.parse import (
     RawDoc,
     documents_from_raw,
 )
+from warday.progress import progress
 
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "/".join(
@@ -50,18 +51,23 @@ def land_paths(
     paths: Sequence[Path],
     overrides: dict[str, Any] | None = None,
     source_id: int | None = None,
+    source_name: str = "cli",
 ) -> dict[str, int]:
     """Land local files (recursively) as raw documents; bad ones become dead letters."""
     files, skipped = discover([Path(p) for p in paths])
     counts = Counter(skipped=len(skipped))
     with conn.transaction():
-        for path in files:
-            counts[_land_file(conn, path.resolve(), overrides, source_id)] += 1
+        for path in progress(files, "land"):
+            counts[_land_file(conn, path.resolve(), overrides, source_id, source_name)] += 1
     return {"files": len(files), **counts}
 
 
 def _land_file(
-    conn: Conn, path: Path, overrides: dict[str, Any] | None, source_id: int | None
+    conn: Conn,
+    path: Path,
+    overrides: dict[str, Any] | None,
+    source_id: int | None,
+    source_name: str,
 ) -> str:
     """Land one file inside a savepoint; returns the outcome's name."""
     locator = path.as_uri()
@@ -83,7 +89,14 @@ def _land_file(
         return "landed" if written else "unchanged"
     except Exception as exc:  # an unreadable file, a bad sidecar, a value the DB refuses
         log.warning("landing %s failed: %s", locator, exc)
-        repo.dead_letter(conn, stage="land", locator=locator, error=exc, version=PIPELINE_VERSION)
+        repo.dead_letter(
+            conn,
+            stage="land",
+            locator=locator,
+            error=exc,
+            version=PIPELINE_VERSION,
+            source_name=source_name,
+        )
         return "failed"
 
 
@@ -91,10 +104,9 @@ def process_pending(conn: Conn, logical_date: date | None = None) -> dict[str, i
     """Turn pending raw documents into documents, entries and tags."""
     counts: Counter[str] = Counter()
     with conn.transaction():
-        for row in repo.pending_raw(conn, PIPELINE_VERSION):
-            counts.update(
-                _process_raw(conn, _raw_doc(row, repo.raw_body(conn, row["raw_id"])), logical_date)
-            )
+        for row in progress(repo.pending_raw(conn, PIPELINE_VERSION), "process"):
+            raw = _raw_doc(row, repo.raw_body(conn, row["raw_id"]))
+            counts.update(_process_raw(conn, raw, logical_date, row["source_name"]))
     _check_failures(counts)
     return dict(counts)
 
@@ -114,7 +126,9 @@ def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
     )
 
 
-def _process_raw(conn: Conn, raw: RawDoc, logical_date: date | None) -> Counter[str]:
+def _process_raw(
+    conn: Conn, raw: RawDoc, logical_date: date | None, source_name: str | None = None
+) -> Counter[str]:
     """Process one raw document in a savepoint; a failure becomes a dead letter."""
     locator = raw.doc_key  # a fixed version of the same document resolves the letter
     try:
@@ -134,6 +148,7 @@ def _process_raw(conn: Conn, raw: RawDoc, logical_date: date | None) -> Counter[
             error=exc,
             version=PIPELINE_VERSION,
             raw_id=raw.raw_id,
+            source_name=source_name,
         )
         repo.mark_raw(conn, raw.raw_id, "failed", PIPELINE_VERSION)
         return Counter(raw_failed=1)
@@ -319,10 +334,14 @@ def _link_one(conn: Conn, row: dict[str, Any], pool: list[tuple[dict, Fingerprin
     return outcome
 
 
-def retag(conn: Conn, everything: bool = False) -> dict[str, int]:
-    """Re-tag stored entries after a tagger upgrade, one transaction per entry."""
+def retag(
+    conn: Conn, everything: bool = False, low: date | None = None, high: date | None = None
+) -> dict[str, int]:
+    """Re-tag stored entries after a tagger upgrade, one transaction per entry (only those
+    whose war date lies in [low, high] when given)."""
     counts: Counter[str] = Counter()
-    for row in repo.stale_entries(conn, TAGGER_VERSION, everything):
+    stale = repo.stale_entries(conn, TAGGER_VERSION, everything, low, high)
+    for row in progress(stale, "retag"):
         with conn.transaction():
             repo.replace_tags(conn, row["entry_id"], tag(row["text"]), TAGGER_VERSION)
             repo.stamp_tagger(conn, row["entry_id"], TAGGER_VERSION)

@@ -11,6 +11,7 @@ from typing import Any
 
 from store import repo
 from store.db import Conn
+from warday.progress import progress
 
 _EXPORT_BATCH = 500
 
@@ -62,13 +63,7 @@ def status(conn: Conn, limit: int = 10) -> str:
         for stage, counts in run["counts"].items():
             pairs = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
             lines.append(f"      {stage:<8} {pairs or 'nothing to do'}")
-    lines += ["", "sources (last fetch):"]
-    for src in repo.fetch_all(conn, "source_status"):
-        when = f"{src['last_fetch_at']:%Y-%m-%d %H:%M}" if src["last_fetch_at"] else "never"
-        error = f" - {src['last_error'][:200]}" if src["last_error"] else ""
-        lines.append(
-            f"  {src['name']:<20} {src['kind']:<9} {when:<16} {src['last_status'] or '-'}{error}"
-        )
+    lines += ["", *source_lines(conn)]
     dead = repo.fetch_all(conn, "open_dead_letters", limit=50)
     lines += ["", f"open dead letters: {len(dead)}"]
     lines += [
@@ -79,11 +74,36 @@ def status(conn: Conn, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
+def source_lines(conn: Conn, now: datetime | None = None) -> list[str]:
+    """Per source the gate's verdict, last success, last new item, open dead letters and
+    what is wrong (the same verdicts the quality gate task records)."""
+    from warday import gates
+    from warday.steps import registry_path
+
+    now = now or repo.fetch_all(conn, "db_now")[0]["now"]
+    health = gates.source_health(conn, gates.load_policy(registry_path()), now)
+    lines = [
+        "sources:",
+        f"  {'name':<20} {'verdict':<7} {'last success':<16} {'last new item':<16} letters  why",
+    ]
+    for src in health:
+        lines.append(
+            f"  {src['name']:<20} {src['level'].upper():<7} {_when(src['last_success_at']):<16}"
+            f" {_when(src['last_new_item']):<16} {src['open_dead_letters']:>7}  {src['detail']}"
+        )
+    return lines
+
+
+def _when(value: datetime | None) -> str:
+    """A timestamp to the minute, or never."""
+    return f"{value:%Y-%m-%d %H:%M}" if value else "never"
+
+
 def export_entries(conn: Conn, since: int = 0) -> Iterator[dict[str, Any]]:
     """Entries changed after seq ``since``, in seq order: live ones in full with their tags,
     withdrawn ones as ``{"op": "retract", "entry_id", "seq"}`` so consumers can drop them."""
     rows = repo.fetch_all(conn, "export_entries", since=since)
-    for start in range(0, len(rows), _EXPORT_BATCH):
+    for start in progress(range(0, len(rows), _EXPORT_BATCH), "export"):
         batch = rows[start : start + _EXPORT_BATCH]
         tags = _tags_for(conn, [r["entry_id"] for r in batch if r["op"] == "upsert"])
         for row in batch:
