@@ -21,9 +21,9 @@ from transform.cluster import (
     similarity,
 )
 from transform.extract import EXTRACTOR_VERSION
-from transform.segment import SEGMENTER_VERSION, Segment, segment
+from transform.segment import SEGMENTER_VERSION, Segment
 from transform.tagging import TAGGER_VERSION, tag
-from transform.wardate import resolve
+from warday.analyse import analyse
 from warday.parse import (
     FEED_PARSER_VERSION,
     TEXT_PARSER_VERSION,
@@ -146,9 +146,8 @@ def write_document(
     logical_date: date | None,
 ) -> Counter[str]:
     """Upsert a document, its entries and their tags; unchanged entries are left alone."""
-    first_line = draft.text.split("\n", 1)[0]
-    dated_text = f"{draft.dateline} {draft.text}" if draft.dateline else draft.text
-    dating = resolve(f"{draft.title}\n{first_line}", draft.published_at, dated_text, logical_date)
+    analysis = analyse(draft, logical_date)
+    dating = analysis.dating
     document_id = repo.upsert_document(
         conn,
         {
@@ -171,7 +170,7 @@ def write_document(
             "extractor_version": draft.extractor_version,
         },
     )
-    segments = segment(draft.title, draft.text, digest=dating.date_source == "day_number")
+    segments = analysis.segments
     existing = repo.existing_entries(conn, document_id)
     counts: Counter[str] = Counter(documents=1)
     keys = match_keys(draft.doc_key, segments, list(existing.values()))
