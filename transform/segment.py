@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from transform.dateline import is_outlet_name
-from transform.text import sentences
-from transform.wardate import is_date_line
+from warday.transform.dateline import is_outlet_name
+from warday.transform.text import sentences
+from warday.transform.wardate import is_date_line
 
 SEGMENTER_VERSION = "segment-2"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from transform.segment import Segment, looks_like_digest, segment
-from transform.wardate import WarDating, resolve
+from warday.transform.segment import Segment, looks_like_digest, segment
+from warday.transform.wardate import WarDating, resolve
 from warday.parse import DocDraft
 
 # A day number may sit in the title or the opening lines (a standfirst).
