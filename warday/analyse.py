@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from warday.parse import DocDraft
 from warday.transform.segment import Segment, looks_like_digest, segment
 from warday.transform.wardate import WarDating, resolve
-from warday.parse import DocDraft
 
 # A day number may sit in the title or the opening lines (a standfirst).
 _NUMBER_LINES = 2
