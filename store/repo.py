@@ -12,11 +12,11 @@ import psycopg
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from store.db import Conn
-from store.queries import q
+from warday.store.db import Conn
+from warday.store.queries import q
 
 if TYPE_CHECKING:
-    from transform.tagging import Tags
+    from warday.transform.tagging import Tags
 
 
 def sha256(data: bytes) -> str:

@@ -10,20 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ingest.local import discover, read_local
-from store import repo
-from store.db import Conn
-from transform.cluster import (
-    LINK_THRESHOLD,
-    MAX_DAYS_APART,
-    Fingerprint,
-    fingerprint,
-    similarity,
-)
-from transform.extract import EXTRACTOR_VERSION
-from transform.segment import SEGMENTER_VERSION, Segment, segment
-from transform.tagging import TAGGER_VERSION, tag
-from transform.wardate import resolve
+from warday.ingest.local import discover, read_local
 from warday.parse import (
     FEED_PARSER_VERSION,
     TEXT_PARSER_VERSION,
@@ -31,6 +18,19 @@ from warday.parse import (
     RawDoc,
     documents_from_raw,
 )
+from warday.store import repo
+from warday.store.db import Conn
+from warday.transform.cluster import (
+    LINK_THRESHOLD,
+    MAX_DAYS_APART,
+    Fingerprint,
+    fingerprint,
+    similarity,
+)
+from warday.transform.extract import EXTRACTOR_VERSION
+from warday.transform.segment import SEGMENTER_VERSION, Segment, segment
+from warday.transform.tagging import TAGGER_VERSION, tag
+from warday.transform.wardate import resolve
 
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "/".join(
