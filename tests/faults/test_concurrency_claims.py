@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bench.pipeline import write_digests
-from store.db import connect
 from warday import pipeline
+from warday.store.db import connect
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from store import repo
-from store.db import Conn, connect
+from warday.store import repo
+from warday.store.db import Conn, connect
 
 pytestmark = pytest.mark.integration
 
@@ -91,10 +91,12 @@ def test_polling_consumer_misses_nothing_under_concurrent_writers(db_url: str) -
                 with lock:
                     written.extend(seqs)
 
-    threads = [threading.Thread(target=writer, args=(p, d)) for p, d in zip(plans, delays)]
+    threads = [
+        threading.Thread(target=writer, args=(p, d)) for p, d in zip(plans, delays, strict=True)
+    ]
     for thread in threads:
         thread.start()
-    cursor, seen = 0, []
+    cursor, seen = 0, list[int]()
     with connect(autocommit=True) as consumer:
         while any(t.is_alive() for t in threads) or poll(consumer, cursor):
             batch = poll(consumer, cursor)
