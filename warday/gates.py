@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from store import repo
-from store.db import Conn
+from warday.store import repo
+from warday.store.db import Conn
 
 LEVELS = ("ok", "warn", "fail")
 DEFAULT_POLICY: dict[str, Any] = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TypeVar
+from types import TracebackType
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -19,9 +20,40 @@ def enabled() -> bool:
 
 def progress(items: Sequence[T], label: str) -> Iterator[T]:
     """Iterate over items, drawing a bar on stderr when a person is watching."""
-    if not enabled() or len(items) < 2:
-        yield from items
-        return
+    with Bar(label, len(items)) as bar:
+        for item in items:
+            yield item
+            bar.advance(1)
+
+
+class Bar:
+    """A bar advanced by hand (work done in batches); nothing at all when not watched."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label, self.total = label, total
+        self._bar: Any = None
+
+    def __enter__(self) -> Bar:
+        if enabled() and self.total >= 2:
+            self._bar = _rich_bar(self.label)
+            self._bar.start()
+            self._task = self._bar.add_task(self.label, total=self.total)
+        return self
+
+    def advance(self, n: int) -> None:
+        """Count n more items done."""
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _rich_bar(label: str) -> Any:
+    """A transient rich progress bar on stderr."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -37,8 +69,4 @@ def progress(items: Sequence[T], label: str) -> Iterator[T]:
         MofNCompleteColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=len(items))
-        for item in items:
-            yield item
-            bar.advance(task)
+    return Progress(*columns, console=Console(stderr=True), transient=True)

@@ -15,10 +15,10 @@ from typing import ClassVar
 
 import pytest
 
-from store.db import connect
 from tests.conftest import SEEDS
 from tests.dags.helpers import task_states
 from warday import report
+from warday.store.db import connect
 
 ARTICLE = (SEEDS / "article-kursk-north-korea.html").read_bytes()
 DAGS = Path(__file__).resolve().parents[2] / "dags"
