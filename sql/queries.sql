@@ -378,3 +378,51 @@ FROM pipeline_runs r WHERE r.run_key = %(run_key)s;
 SELECT count(*) AS n FROM raw_documents
 WHERE is_current
   AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s));
+
+-- name: report_events_per_day
+SELECT war_day, war_date, event_type, count(*) AS events
+FROM war_events WHERE war_date >= %(since)s
+GROUP BY war_day, war_date, event_type
+ORDER BY war_date, event_type;
+
+-- name: report_event_places
+SELECT place, admin1, country, lat, lon, count(*) AS events,
+       string_agg(DISTINCT event_type, ', ') AS types
+FROM war_events WHERE war_date >= %(since)s AND lat IS NOT NULL
+GROUP BY place, admin1, country, lat, lon
+ORDER BY count(*) DESC;
+
+-- name: report_casualties
+SELECT war_date, kind, coalesce(value, low) AS number, qualifier, outlet, url, sentence
+FROM war_figures
+WHERE war_date >= %(since)s AND kind IN ('killed', 'wounded', 'killed_or_wounded')
+  AND coalesce(value, low) > 0
+ORDER BY war_date, kind;
+
+-- name: report_top_stories
+SELECT s.story_id, s.label, min(e.war_date) AS war_date,
+       count(DISTINCT coalesce(e.outlet, e.url)) AS outlets, count(*) AS entries,
+       array_agg(DISTINCT e.outlet) FILTER (WHERE e.outlet IS NOT NULL) AS outlet_names
+FROM war_entries e JOIN stories s ON s.story_id = e.story_id
+WHERE e.war_date >= %(since)s
+GROUP BY s.story_id, s.label
+ORDER BY outlets DESC, entries DESC, s.story_id
+LIMIT %(limit)s;
+
+-- name: analyst_relations
+-- What the analyst role may read, with each relation's comment.
+SELECT c.relname AS name,
+       CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END
+           AS kind,
+       obj_description(c.oid, 'pg_class') AS comment
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p')
+  AND has_table_privilege('warday_analyst', c.oid, 'SELECT')
+ORDER BY c.relname;
+
+-- name: relation_columns
+SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+       col_description(a.attrelid, a.attnum) AS comment
+FROM pg_attribute a
+WHERE a.attrelid = %(relation)s::regclass AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum;
