@@ -113,7 +113,9 @@ def process_pending(
     that dies releases it with its connection. The batch's change-feed rows go last.
     """
     counts: Counter[str] = Counter()
-    with Bar("process", repo.count_pending(conn, PIPELINE_VERSION)) as bar:
+    with conn.transaction():  # its own transaction: each batch below must commit on its own
+        pending = repo.count_pending(conn, PIPELINE_VERSION)
+    with Bar("process", pending) as bar:
         while batch := _process_batch(conn, logical_date, batch_size):
             counts.update(batch)
             bar.advance(batch["raw_processed"] + batch["raw_failed"])

@@ -15,7 +15,9 @@ DAGS = Path(__file__).resolve().parents[2] / "dags"
 SUITE = {"warday_nightly", "warday_reprocess", "warday_backfill"}
 HEAVY = ("psycopg", "trafilatura", "feedparser", "lxml", "plotly", "warday.steps",
          "warday.pipeline", "warday.transform", "warday.store", "warday.ingest")
-PARSE_BUDGET_S = 2.0  # per DAG file, once airflow itself is imported
+# Per DAG file, once Airflow's own decorators are imported (Airflow's import timeout is 30 s;
+# the machine running the tests may be busy, so the budget is generous but real).
+PARSE_BUDGET_S = 3.0
 
 
 @pytest.fixture(scope="module")
