@@ -105,7 +105,7 @@ _DIGEST_TITLE = re.compile(
 _SUMMARY_HEAD = re.compile(
     r"^(?:#+\s*|\*\*)?(?:key takeaways|summary|where things stand|key developments"
     r"|what we (?:know|covered)|here(?:'s| is| are) (?:where|what|the)[^.]{0,60}"
-    r"|the latest|catch up|in brief)\b[^.]{0,60}:?\**$",
+    r"|the latest|catch up|in brief)\b[^\n]{0,60}:?\**$",
     re.IGNORECASE,
 )
 _MIN_STRUCTURE = 3
@@ -207,6 +207,9 @@ def _is_theme(paragraphs: list[str], i: int) -> bool:
 _LEADING_SYMBOLS = re.compile(r"^[^\w\"'(\[]+")
 _MIN_ITEM_HEAD_WORDS = 3
 _ITEM_HEAD = re.compile(r"^(?P<head>[^:.!?\n]{3,120}):\s+\S")
+_LONE_MARKER_LINE = re.compile(
+    r"^[ \t]*([-*\u2022\u25aa\u25cf\u2013\u2014]|\d{1,2}[.)])[ \t]*\n[ \t]*(?=\S)", re.MULTILINE
+)
 _LONE_MARKER = re.compile(r"^(?:[-*\u2022\u25aa\u25cf\u2013\u2014]|\d{1,2}[.)])$")
 
 
@@ -216,6 +219,7 @@ def blocks(text: str) -> list[str]:
     Text with no blank line at all is taken to hold one paragraph per line (the way
     extracted web pages are written); a line continuing an unfinished bullet joins it.
     """
+    text = _LONE_MARKER_LINE.sub(r"\1 ", text)  # "-" alone, the item's text on the next line
     parts = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
     if len(parts) != 1 or "\n" not in parts[0]:
         return parts
@@ -263,6 +267,7 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
     start, echoes = _echo_headings(paragraphs)
     plan = _Plan(echoes, frozenset())
     plan = _Plan(echoes, _crossheads(paragraphs, plan))
+    start = start or _summary_list_end(paragraphs, plan)
     drafts = [_Draft(title, "summary", list(paragraphs[:start]))]
     theme: str | None = None
     nested = False  # the theme heads sub-stories, not just list items
@@ -316,10 +321,46 @@ class _Plan:
 def _story_blocks(paragraphs: list[str]) -> list[str]:
     """Blocks that carry the digest: captions go, and so do header lines before the first
     story (date lines, outlet and source lines, bylines)."""
-    kept = [b for b in paragraphs if not ("\n" not in b and _CAPTION.search(b))]
+    kept = [b for b in paragraphs if not _is_header_block(b)]
     while kept and "\n" not in kept[0] and (is_meta_line(kept[0]) or is_byline(kept[0])):
         kept.pop(0)
     return kept
+
+
+def _is_header_block(block: str) -> bool:
+    """A caption, a date line, a source label or an outlet line standing alone."""
+    if "\n" in block:
+        return False
+    line = block.strip()
+    return (
+        _CAPTION.search(line) is not None
+        or is_date_line(line)
+        or _LABEL_LINE.match(line) is not None
+        or is_outlet_name(line)
+    )
+
+
+def _summary_list_end(paragraphs: list[str], plan: _Plan) -> int:
+    """Where a leading list ends when headed stories retell its items.
+
+    A newsletter opens with its key developments as a list and then gives each one a
+    headed story, its heading paraphrasing the item: the list is the summary. Returns 0
+    when the text has no such shape.
+    """
+    first_list = next((i for i, b in enumerate(paragraphs) if _list_items(b)[1]), None)
+    if first_list is None:
+        return 0
+    if any(_heading(paragraphs, i, plan) for i in range(first_list)) and not _SUMMARY_HEAD.match(
+        _clean(paragraphs[first_list - 1]) if first_list else ""
+    ):
+        return 0
+    items = len(_list_items(paragraphs[first_list])[1])
+    stories = sum(
+        1
+        for i in range(first_list + 1, len(paragraphs))
+        if _heading(paragraphs, i, plan) and _kind(paragraphs, i + 1, plan) == "text"
+    )
+    return first_list + 1 if stories >= 2 and abs(stories - items) <= 1 else 0
 
 
 def _bold_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:

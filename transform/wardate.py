@@ -213,6 +213,20 @@ def find_dateline_date(text: str) -> date | None:
     )
 
 
+def find_title_date(title: str) -> date | None:
+    """A full date closing a title: "Campaign Assessment, February 21, 2026"."""
+    found = None
+    for found in _DATE_RE.finditer(title):  # noqa: B007 - the last date is the one
+        continue
+    if (
+        found is None
+        or title[found.end() :].strip(" .")
+        or not (found["year"] or found["year2"] or found["iso"])
+    ):
+        return None
+    return _calendar(found, None)
+
+
 def is_date_line(line: str) -> bool:
     """Whether a line holds only a date (a date line under a byline or a source line)."""
     return _DATE_LINE.match(line.strip()) is not None
@@ -311,9 +325,10 @@ def resolve(
             published_at,
             find_stated_date(title, body_text or body, war_date_of(reported)),
         )
+    title = headline_text.partition("\n")[0]
     for source, when in (
         ("metadata", published),
-        ("dateline", find_dateline_date(body_text)),
+        ("dateline", find_dateline_date(body_text) or find_title_date(title)),
         ("logical_date", logical_date),
     ):
         if when is not None:
