@@ -17,6 +17,7 @@ import psycopg
 
 from ingest.feeds import FeedError, FeedItem, parse_feed
 from ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
+from ingest.local import LocalFileError
 from ingest.sources import Source
 from ingest.urls import canonical_url
 from store import repo
@@ -54,8 +55,15 @@ def _run_source(
     state = repo.upsert_source(conn, source.name, source.kind, source.locator, source.outlet)
     conn.commit()
     if source.kind == "directory":
+        folder = Path(source.locator)
+        if not folder.is_dir():  # a typo in the registry is an error, not an empty source
+            raise LocalFileError(f"{folder}: directory does not exist or is not a directory")
         landed = land_paths(
-            conn, [Path(source.locator)], {"outlet": source.outlet}, state["source_id"]
+            conn,
+            [folder],
+            {"outlet": source.outlet},
+            state["source_id"],
+            max_bytes=source.limits.get("max_bytes"),
         )
         repo.record_fetch(conn, source.name, "ok")
         return landed
