@@ -19,7 +19,7 @@ from ingest.feeds import FeedError, FeedItem, parse_feed
 from ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
 from ingest.local import LocalFileError
 from ingest.sources import Source
-from ingest.urls import canonical_url
+from ingest.urls import canonical_url, scrub
 from store import repo
 from store.db import Conn
 from warday.pipeline import PIPELINE_VERSION, land_paths
@@ -213,7 +213,7 @@ def _record_failure(
     conn: Conn, source: Source, url: str, exc: Exception, *, status: str | None
 ) -> None:
     """Dead-letter a failed fetch; with a status, also as the source's last fetch result."""
-    log.warning("fetch %s failed: %s: %s", url, type(exc).__name__, exc)
+    log.warning("fetch %s failed: %s: %s", scrub(url), type(exc).__name__, scrub(str(exc)))
     repo.dead_letter(
         conn,
         stage="fetch",
