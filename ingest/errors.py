@@ -4,10 +4,11 @@ Every entry point that reads bytes from outside (feeds, local files and sidecars
 the sources registry) raises only a subclass of ``InputError`` (or of ``ConfigError`` for the
 operator's own configuration), so callers can dead-letter the input with a clear reason:
 
-- ``ingest.feeds.parse_feed``          -> ``FeedError``
-- ``ingest.local.read_local`` / ``read_sidecar`` -> ``LocalFileError`` (``SidecarError``)
-- ``transform.extract.extract_html`` / ``transform.isolate.extract_safely`` -> ``ExtractionError``
-- ``ingest.sources.load_registry``     -> ``RegistryError`` (a ``ConfigError``)
+- ``warday.ingest.feeds.parse_feed``          -> ``FeedError``
+- ``warday.ingest.local.read_local`` / ``read_sidecar`` -> ``LocalFileError`` (``SidecarError``)
+- ``warday.transform.extract.extract_html``, ``warday.transform.isolate.extract_safely``
+  -> ``ExtractionError``
+- ``warday.ingest.sources.load_registry``     -> ``RegistryError`` (a ``ConfigError``)
 """
 
 from __future__ import annotations

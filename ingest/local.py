@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import InputError, env_int
+from warday.ingest.errors import InputError, env_int
 
 SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_KEYS = frozenset({"url", "outlet", "title", "published"})

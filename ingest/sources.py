@@ -21,9 +21,9 @@ from typing import Any
 
 import yaml
 
-from ingest.errors import ConfigError
-from ingest.local import LocalFileError, checked_path, read_capped
-from ingest.urls import is_web_url, strip_credentials
+from warday.ingest.errors import ConfigError
+from warday.ingest.local import LocalFileError, checked_path, read_capped
+from warday.ingest.urls import is_web_url, strip_credentials
 
 DEFAULT_REGISTRY = Path(__file__).parent / "sources.yaml"
 KINDS = ("feed", "page", "directory")

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import DictRow, dict_row
 
-from ingest.errors import ConfigError
+from warday.ingest.errors import ConfigError
 
 Conn = psycopg.Connection[DictRow]
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
-    from store.embedded import embedded_url
+    from warday.store.embedded import embedded_url
 
     data_dir = Path(os.environ.get("WARDAY_PGDATA", DEFAULT_DATA_DIR))
     url = embedded_url(data_dir)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import psycopg
 
-from ingest.errors import ConfigError
-from ingest.urls import scrub
-from store.db import DatabaseUnreachable, connect, database_url, redact
-from store.migrate import MigrationError
 from warday import config, report, steps
+from warday.ingest.errors import ConfigError
+from warday.ingest.urls import scrub
 from warday.pipeline import BatchFailed
+from warday.store.db import DatabaseUnreachable, connect, database_url, redact
+from warday.store.migrate import MigrationError
 
 # Exit codes, one per failure class.
 EXIT_ERROR = 1  # anything unexpected (a bug): one line, the traceback with --debug

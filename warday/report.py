@@ -9,9 +9,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ingest.urls import scrub
-from store import repo
-from store.db import Conn
+from warday.ingest.urls import scrub
+from warday.store import repo
+from warday.store.db import Conn
 
 _EXPORT_BATCH = 500
 

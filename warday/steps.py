@@ -14,12 +14,12 @@ from typing import Any
 
 import psycopg
 
-from ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
-from store import repo
-from store.db import Conn, DatabaseUnreachable, connect
-from store.migrate import migrate
 from warday import pipeline
 from warday.fetching import run_source
+from warday.ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
+from warday.store import repo
+from warday.store.db import Conn, DatabaseUnreachable, connect
+from warday.store.migrate import migrate
 
 log = logging.getLogger(__name__)
 

@@ -119,7 +119,7 @@ def test_refused_database_is_exit_4(capsys: pytest.CaptureFixture[str], monkeypa
 
 
 def test_statement_timeout_applies(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from store.db import connect
+    from warday.store.db import connect
 
     monkeypatch.setenv("WARDAY_STATEMENT_TIMEOUT_S", "0.5")
     with connect() as conn, pytest.raises(psycopg.errors.QueryCanceled):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ingest.sources import load_registry
-from store.db import connect
 from tests.faults.helpers import within
 from warday import pipeline
 from warday.fetching import run_source
+from warday.ingest.sources import load_registry
+from warday.store.db import connect
 
 GOOD = (
     "Day 1,160: Kyiv counts the damage\n\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest import local
-from ingest.local import SidecarError, discover, read_local
 from tests.faults.helpers import within
+from warday.ingest import local
+from warday.ingest.local import SidecarError, discover, read_local
 
 GOOD = (
     "Day 1,160: Kyiv counts the damage\n\n"
