@@ -8,7 +8,7 @@ choice is recorded as ``date_source`` so a stated date can be told from a fallba
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,11 @@ WAR_START = date(2022, 2, 24)
 KYIV = ZoneInfo("Europe/Kyiv")
 # Digests appear 0-2 days after the day they number; a larger gap is worth a flag.
 MAX_PUBLICATION_LAG_DAYS = 2
+# A document date outside [EARLIEST_PLAUSIBLE, fetch time + MAX_AHEAD] (a CMS default such as
+# 0001-01-01, a mistyped year) is not the document's date: flagged, never used.
+EARLIEST_PLAUSIBLE = WAR_START - timedelta(days=365)
+LATEST_PLAUSIBLE = date(2100, 1, 1)
+MAX_AHEAD = timedelta(days=2)
 
 # "Day 1,160", "day 238", "DAY 1 160", "Day 1.160", "from Day 5"; not "days", not "Day 1,160th".
 _DAY = re.compile(
@@ -75,6 +80,20 @@ def war_day_of(when: date) -> int | None:
     return n if n >= 1 else None
 
 
+def plausible(when: date | datetime | None, now: date | datetime | None = None) -> bool:
+    """Whether a stated date can be a war document's date: not long before the war, not
+    after `now` (the fetch or run time) plus two days, never in the far future."""
+    if when is None:
+        return False
+    try:  # year 1 or 9999 with an offset falls off the calendar in Kyiv time
+        day = kyiv_date(when) if isinstance(when, datetime) else when
+        ref = kyiv_date(now) if isinstance(now, datetime) else now
+        latest = min(LATEST_PLAUSIBLE, ref + MAX_AHEAD) if ref else LATEST_PLAUSIBLE
+    except OverflowError:
+        return False
+    return EARLIEST_PLAUSIBLE <= day <= latest
+
+
 def find_day_number(text: str) -> int | None:
     """The first plausible "Day N" in text, with thousands separators of any kind."""
     for match in _DAY.finditer(text):
@@ -119,19 +138,30 @@ def resolve(
     published_at: datetime | None,
     body_text: str = "",
     logical_date: date | None = None,
+    now: datetime | None = None,
 ) -> WarDating:
-    """Resolve war day and date from a day number, metadata, dateline or run date."""
+    """Resolve war day and date from a day number, metadata, dateline or run date.
+    Implausible metadata or dateline dates (see `plausible`; `now` is the fetch time) are
+    skipped and flagged."""
+    implausible: tuple[str, ...] = ()
+    if published_at is not None and not plausible(published_at, now):
+        implausible += (f"implausible_published_{published_at.date().isoformat()}",)
+        published_at = None
+    dateline = find_dateline_date(body_text)
+    if dateline is not None and not plausible(dateline, published_at or now):
+        implausible += (f"implausible_dateline_{dateline.isoformat()}",)
+        dateline = None
     reported = find_day_number(headline_text)
     reference = kyiv_date(published_at) if published_at else logical_date
-    implausible: tuple[str, ...] = ()
     if reported is not None and reference and war_date_of(reported) > reference + timedelta(2):
         # A number naming a day after the text was written is not a war day.
-        reported, implausible = None, (f"implausible_day_number_{reported}",)
+        reported, implausible = None, (*implausible, f"implausible_day_number_{reported}")
     if reported is not None:
-        return _from_day_number(reported, published_at)
+        dated = _from_day_number(reported, published_at)
+        return replace(dated, flags=(*dated.flags, *implausible))
     for source, when in (
         ("metadata", kyiv_date(published_at) if published_at else None),
-        ("dateline", find_dateline_date(body_text)),
+        ("dateline", dateline),
         ("logical_date", logical_date),
     ):
         if when is not None:

@@ -30,7 +30,7 @@ from warday.transform.cluster import (
 from warday.transform.extract import EXTRACTOR_VERSION
 from warday.transform.segment import SEGMENTER_VERSION, Segment, segment
 from warday.transform.tagging import TAGGER_VERSION, tag
-from warday.transform.wardate import resolve
+from warday.transform.wardate import plausible, resolve
 
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "/".join(
@@ -144,7 +144,9 @@ def _process_raw(
             counts: Counter[str] = Counter()
             mine: list[repo.Change] = []
             for draft in documents_from_raw(raw):
-                counts.update(write_document(conn, raw.raw_id, draft, logical_date, mine))
+                counts.update(
+                    write_document(conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at)
+                )
             repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
         changes.extend(mine)
         repo.resolve_dead_letters(conn, "process", [locator])
@@ -169,12 +171,18 @@ def write_document(
     draft: DocDraft,
     logical_date: date | None,
     changes: list[repo.Change],
+    fetched_at: datetime | None = None,
 ) -> Counter[str]:
     """Upsert a document, its entries and their tags; unchanged entries are left alone.
     The feed changes this makes are appended to `changes` for the caller to publish."""
     first_line = draft.text.split("\n", 1)[0]
     dated_text = f"{draft.dateline} {draft.text}" if draft.dateline else draft.text
-    dating = resolve(f"{draft.title}\n{first_line}", draft.published_at, dated_text, logical_date)
+    dating = resolve(
+        f"{draft.title}\n{first_line}", draft.published_at, dated_text, logical_date, fetched_at
+    )
+    # An implausible stated date (year 1, far future) is flagged by resolve and not kept.
+    published = draft.published_at if plausible(draft.published_at, fetched_at) else None
+    modified = draft.modified_at if plausible(draft.modified_at, fetched_at) else None
     document_id = repo.upsert_document(
         conn,
         {
@@ -185,8 +193,8 @@ def write_document(
             "title": draft.title,
             "author": draft.author,
             "dateline": draft.dateline,
-            "modified_at": draft.modified_at,
-            "published_at": draft.published_at,
+            "modified_at": modified,
+            "published_at": published,
             "clean_text": draft.text,
             "language": draft.language,
             "war_day_reported": dating.war_day_reported,
