@@ -18,7 +18,7 @@ CREATE OR REPLACE VIEW war_entries WITH (security_barrier) AS
 SELECT e.entry_id, e.entry_key, e.war_day, e.war_date, e.date_source,
        d.published_at, d.outlet, d.url, d.title AS document_title,
        e.section, e.headline, e.text, e.story_id, e.tagger_version, e.updated_at, e.search,
-       d.extractor_version, e.document_id
+       e.relevance, d.extractor_version, e.document_id
 FROM entries e
 JOIN documents d USING (document_id)
 WHERE e.is_live AND e.relevance = 'war';
@@ -136,6 +136,7 @@ COMMENT ON COLUMN war_entries.story_id IS 'Story linking the same happening acro
 COMMENT ON COLUMN war_entries.tagger_version IS 'Version of the tagger that made this entry''s tags.';
 COMMENT ON COLUMN war_entries.updated_at IS 'When the entry last changed.';
 COMMENT ON COLUMN war_entries.search IS 'Full-text vector (English) of headline and text: use search @@ websearch_to_tsquery(''english'', ...).';
+COMMENT ON COLUMN war_entries.relevance IS 'Always war here: entries not about this war (relevance off_topic) are left out of every war_* view.';
 COMMENT ON COLUMN war_entries.extractor_version IS 'Version of the extractor that made the document''s clean text.';
 COMMENT ON COLUMN war_entries.document_id IS 'Document the entry belongs to.';
 
