@@ -283,8 +283,8 @@ def _calendar(found: re.Match[str], near: date | None) -> date | None:
         try:
             if found["iso"]:
                 return date.fromisoformat(found["iso"])
-            day, month, year = (int(x) for x in found["dmy"].split("."))
-            return date(year, month, day)
+            dd, mm, yyyy = (int(x) for x in found["dmy"].split("."))
+            return date(yyyy, mm, dd)
         except ValueError:
             return None
     year, month, day = (
