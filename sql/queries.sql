@@ -431,3 +431,12 @@ SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
 FROM pg_attribute a
 WHERE a.attrelid = %(relation)s::regclass AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum;
+
+-- name: reserve_host_start
+-- A host's next request start, shared by all fetching processes: start at the later of now
+-- and the reserved next start; the next one may begin an interval after it.
+INSERT INTO host_pacing AS h (host, next_start)
+VALUES (%(host)s, clock_timestamp() + %(interval)s)
+ON CONFLICT (host) DO UPDATE
+    SET next_start = greatest(h.next_start, clock_timestamp()) + %(interval)s
+RETURNING extract(epoch FROM h.next_start - %(interval)s - clock_timestamp()) AS wait_s;
