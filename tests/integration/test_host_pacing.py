@@ -3,6 +3,7 @@ share one pace per host through the database; without the gate they would not.""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -54,7 +55,7 @@ def burst(port: int, gate: object) -> list[float]:
     for t in threads:
         t.join()
     starts = sorted(Stamp.starts)
-    return [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    return [b - a for a, b in itertools.pairwise(starts)]
 
 
 def test_parallel_clients_share_one_pace_per_host(db_url: str, server: int) -> None:
