@@ -35,6 +35,8 @@ def analyst_url(db_url: str, server_url: str) -> Iterator[str]:
         )
     info = {**conninfo_to_dict(db_url), "user": name, "password": password}
     yield make_conninfo("", **info)
+    with psycopg.connect(db_url, autocommit=True) as admin:  # whatever it managed to own
+        admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (name,)
