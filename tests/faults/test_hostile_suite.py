@@ -92,14 +92,14 @@ def _communicate_with_rusage(child: subprocess.Popen[str]) -> tuple[str, str, in
 
 def _check_outcomes(results: list[dict]) -> None:
     """Exit codes: registries are bad configuration (2), except the missing directory (a
-    dead letter for that source, run completes); the rest complete (0) or report a failed
-    batch (3) with its dead letters stored."""
+    dead letter for that source); the rest complete (0), report a failed batch (3) or failed
+    sources (6), with their dead letters stored."""
     for r in results:
         argv = r["argv"]
         if argv[0] == "run" and "registries" in argv[-1] and "missing-directory" not in argv[-1]:
             assert r["code"] == 2, r
         else:
-            assert r["code"] in (0, 3), r
+            assert r["code"] in (0, 3, 6), r
 
 
 def _check_database(plan: hostile.Plan) -> None:
