@@ -86,10 +86,13 @@ _BOLD_LEAD = re.compile(r"^\*\*(?P<head>[^*\n]{3,400}?)\*\*(?P<rest>(?:\s+\S.*)?
 _MIN_BOLD_LEADS = 2
 # Words of theme headings that group items rather than head a story.
 _THEME_WORDS = frozenset(
-    "fighting diplomacy politics military aid assistance sanctions economy humanitarian "
-    "weapons energy nuclear security regional prisoners battlefield frontline front "
-    "international developments attacks strikes the and in on other news elsewhere "
-    "society culture justice war ukraine russia".split()
+    "fighting diplomacy politics political military aid assistance sanctions economy economic "
+    "humanitarian weapons energy nuclear security regional prisoners prisoner battlefield "
+    "frontline front international developments attacks strikes ceasefire peace talks "
+    "negotiations refugees casualties drones drone missiles defence defense support allies "
+    "finance trade grain gas oil elections justice crime courts legal reaction response "
+    "domestic affairs events news elsewhere society culture war ukraine russia nato eu us "
+    "europe exchanges exchange swaps swap the and in on other".split()
 )
 _MAX_THEME_WORDS = 4
 # Story headlines (this long or longer) outrank short crossheads inside their stories.
