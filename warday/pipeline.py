@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,18 @@ MAX_FAILURE_RATIO = 0.5
 MIN_FAILURES_TO_FAIL = 3
 # Raw documents claimed and committed together by one worker.
 BATCH_SIZE = 8
+# Seconds this process spent per stage of the process step (read by bench.e2e).
+STAGE_SECONDS: Counter[str] = Counter()
+
+
+@contextmanager
+def timed(stage: str) -> Iterator[None]:
+    """Add the time spent in the block to STAGE_SECONDS[stage]."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        STAGE_SECONDS[stage] += time.perf_counter() - started
 
 
 class BatchFailed(RuntimeError):
@@ -113,8 +127,11 @@ def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Co
     counts: Counter[str] = Counter()
     with conn.transaction():
         changes: list[repo.Change] = []
-        for row in repo.claim_pending(conn, PIPELINE_VERSION, batch_size):
-            raw = _raw_doc(row, repo.raw_body(conn, row["raw_id"]))
+        with timed("claim"):
+            claimed = repo.claim_pending(conn, PIPELINE_VERSION, batch_size)
+        for row in claimed:
+            with timed("read"):
+                raw = _raw_doc(row, repo.raw_body(conn, row["raw_id"]))
             counts.update(_process_raw(conn, raw, logical_date, changes))
         repo.publish_changes(conn, changes)
     return counts
@@ -145,7 +162,9 @@ def _process_raw(
         with conn.transaction():
             counts: Counter[str] = Counter()
             mine: list[repo.Change] = []
-            for draft in documents_from_raw(raw):
+            with timed("extract"):
+                drafts = documents_from_raw(raw)
+            for draft in drafts:
                 counts.update(
                     write_document(conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at)
                 )
@@ -178,7 +197,8 @@ def write_document(
     """Upsert a document, its entries and their tags; unchanged entries are left alone.
     The feed changes this makes are appended to `changes` for the caller to publish."""
     draft = discard_implausible_dates(draft, fetched_at)
-    analysis = analyse(draft, logical_date)
+    with timed("date+segment"):
+        analysis = analyse(draft, logical_date)
     dating = analysis.dating
     document_id = repo.upsert_document(
         conn,
@@ -254,7 +274,9 @@ def _write_entry(
             repo.move_entry(conn, before["entry_id"], row["ordinal"])
         return "entries_unchanged"
     entry_id = repo.upsert_entry(conn, row)
-    repo.replace_tags(conn, entry_id, tag(row["text"]), TAGGER_VERSION)
+    with timed("tag"):
+        tags = tag(row["text"])
+    repo.replace_tags(conn, entry_id, tags, TAGGER_VERSION)
     changes.append(repo.Change(entry_id, "upsert", row["content_hash"]))
     return "entries_written"
 
