@@ -68,24 +68,37 @@ def land_paths(
     paths: Sequence[Path],
     overrides: dict[str, Any] | None = None,
     source_id: int | None = None,
+    max_bytes: int | None = None,
 ) -> dict[str, int]:
-    """Land local files (recursively) as raw documents; bad ones become dead letters."""
-    files, skipped = discover([Path(p) for p in paths])
-    counts = Counter(skipped=len(skipped))
+    """Land local files (recursively) as raw documents; bad ones become dead letters.
+
+    Each given path is the root its files must stay in (links may not lead out of it)."""
+    counts: Counter[str] = Counter()
+    total = 0
     with conn.transaction():
-        for path in files:
-            counts[_land_file(conn, path.resolve(), overrides, source_id)] += 1
-    return {"files": len(files), **counts}
+        for root in paths:
+            files, skipped = discover([Path(root)])
+            counts["skipped"] += len(skipped)
+            total += len(files)
+            for path in files:
+                counts[_land_file(conn, path, Path(root), overrides, source_id, max_bytes)] += 1
+    return {"files": total, **counts}
 
 
 def _land_file(
-    conn: Conn, path: Path, overrides: dict[str, Any] | None, source_id: int | None
+    conn: Conn,
+    path: Path,
+    root: Path,
+    overrides: dict[str, Any] | None,
+    source_id: int | None,
+    max_bytes: int | None,
 ) -> str:
     """Land one file inside a savepoint; returns the outcome's name."""
-    locator = path.as_uri()
+    locator = path.as_uri()  # the path as found; a refused link is not resolved
     try:
         with conn.transaction():
-            local = read_local(path, overrides)
+            local = read_local(path, overrides, root=root, max_bytes=max_bytes)
+            locator = local.path.as_uri()
             written = repo.insert_raw(
                 conn,
                 doc_key=local.meta.get("url") or locator,

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from warday.ingest.urls import scrub
 from warday.store import repo
 from warday.store.db import Conn
 
@@ -48,7 +49,7 @@ def format_summary(data: dict[str, Any]) -> str:
         f"  [{r['stage']}] {r['locator']}: {r['error_class']}: {r['message'][:160]}"
         for r in data["dead_letters"]
     ]
-    return "\n".join(lines)
+    return scrub("\n".join(lines))  # rows stored before credentials were stripped
 
 
 def status(conn: Conn, limit: int = 10) -> str:
@@ -80,7 +81,7 @@ def status(conn: Conn, limit: int = 10) -> str:
         f" (attempts {d['attempts']})"
         for d in dead
     ]
-    return "\n".join(lines)
+    return scrub("\n".join(lines))  # rows stored before credentials were stripped
 
 
 def export_entries(conn: Conn, since: int = 0) -> Iterator[dict[str, Any]]:
