@@ -35,10 +35,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,9 @@ def _worker(url: str, out: Any) -> None:
     out.close()
 
 
-def process_with_workers(url: str, workers: int) -> tuple[Counter[str], Counter[str], int]:
+def process_with_workers(
+    url: str, workers: int
+) -> tuple[Counter[str], defaultdict[str, float], int]:
     """The process step run by `workers` forked processes; summed counts and stage seconds,
     the largest peak RSS (kB) of any worker."""
     ctx = multiprocessing.get_context("fork")
@@ -113,13 +116,14 @@ def process_with_workers(url: str, workers: int) -> tuple[Counter[str], Counter[
         pipes.append(receive)
         procs.append(proc)
     counts: Counter[str] = Counter()
-    stages: Counter[str] = Counter()
+    stages: defaultdict[str, float] = defaultdict(float)
     peak = 0
     for receive, proc in zip(pipes, procs, strict=True):
         got_counts, got_stages, got_peak = receive.recv()
         proc.join()
         counts.update(got_counts)
-        stages.update(got_stages)
+        for stage, seconds in got_stages.items():
+            stages[stage] += seconds
         peak = max(peak, got_peak)
     return counts, stages, peak
 
@@ -193,7 +197,7 @@ def report(
     """Run the rounds and print the figures."""
     runs: list[tuple[str, Callable[[], Any]]] = [("trafilatura", lambda: run_trafilatura(pages))]
     counts = sorted({1, workers})
-    runs += [(f"warday x{n}", lambda n=n: run_warday(folder, server, template, n)) for n in counts]
+    runs += [(f"warday x{n}", partial(run_warday, folder, server, template, n)) for n in counts]
     results: dict[str, list[Any]] = {name: [] for name, _ in runs}
     for name, result in rotated(runs, rounds):
         results[name].append(result)
