@@ -308,13 +308,23 @@ def move_entry(conn: Conn, entry_id: int, ordinal: int) -> None:
 
 
 def stale_entries(
-    conn: Conn, version: str, everything: bool = False, after: int = 0, limit: int = 100
-) -> list[dict[str, Any]]:
-    """The next `limit` live entries after entry id `after` tagged by another tagger
-    version (or all of them), in id order."""
-    return fetch_all(
-        conn, "stale_entries", version=version, everything=everything, after=after, limit=limit
+    conn: Conn,
+    version: str,
+    everything: bool = False,
+    low: date | None = None,
+    high: date | None = None,
+) -> list[int]:
+    """Ids of live entries tagged by another tagger version (or all of them), optionally only
+    those whose war date lies in [low, high], in id order."""
+    rows = fetch_all(
+        conn, "stale_entries", version=version, everything=everything, low=low, high=high
     )
+    return [int(r["entry_id"]) for r in rows]
+
+
+def retag_rows(conn: Conn, entry_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Text, hashes and tagger version of these entries, for re-tagging."""
+    return fetch_all(conn, "retag_rows", ids=list(entry_ids))
 
 
 def stamp_tagger(
@@ -351,3 +361,13 @@ def current_feed(conn: Conn, source_name: str) -> tuple[bytes, str | None] | Non
     """The bytes and URL of the feed version last landed for a source, if any."""
     row = conn.execute(q("current_feed"), {"name": source_name}).fetchone()
     return (bytes(row["body"]), row["final_url"]) if row else None
+
+
+def requeue_raw(conn: Conn, raw_ids: Sequence[int]) -> int:
+    """Send these current raw documents through processing again; returns how many."""
+    return conn.execute(q("requeue_raw_ids"), {"ids": list(raw_ids)}).rowcount
+
+
+def count_pending(conn: Conn, version: str) -> int:
+    """How many raw documents wait for processing (for progress display)."""
+    return int(fetch_all(conn, "count_pending", version=version)[0]["n"])
