@@ -12,7 +12,7 @@ from transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention, Place
 from transform.text import Span, sentences
 
 # Bump when rules, dictionaries or logic change so stored tags can be found and re-tagged.
-TAGGER_VERSION = "rules-3"
+TAGGER_VERSION = "rules-4"
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class EventTag:
     sentence: str
     start: int
     end: int
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class ActorTag:
     sentence: str
     start: int
     end: int
+    confidence: float = 1.0
+    discovered: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class PlaceTag:
     sentence: str
     start: int
     end: int
+    confidence: float = 1.0
+    discovered: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,9 +76,9 @@ class Tags:
 def tag(text: str, gazetteer: Gazetteer | None = None) -> Tags:
     """All tags of an entry's text; every start/end indexes into text."""
     gaz = gazetteer or Gazetteer.default()
-    actor_mentions, place_mentions = resolve_mentions(
-        text, gaz, gaz.find_actors(text), gaz.find_places(text)
-    )
+    found_actors = gaz.find_actors(text)
+    found_places = gaz.find_places(text, [(m.start, m.end) for m in found_actors])
+    actor_mentions, place_mentions = resolve_mentions(text, gaz, found_actors, found_places)
     spans = sentences(text)
     events: list[EventTag] = []
     figures: list[FigureTag] = []
@@ -339,7 +344,15 @@ def _actor_tag(mention: Mention, sentence: str) -> ActorTag:
     actor = mention.entity
     assert isinstance(actor, Actor)
     return ActorTag(
-        actor.name, actor.kind, actor.side, mention.surface, sentence, mention.start, mention.end
+        actor.name,
+        actor.kind,
+        actor.side,
+        mention.surface,
+        sentence,
+        mention.start,
+        mention.end,
+        round(mention.confidence, 2),
+        mention.discovered,
     )
 
 
@@ -357,6 +370,8 @@ def _place_tag(mention: Mention, sentence: str) -> PlaceTag:
         sentence,
         mention.start,
         mention.end,
+        round(mention.confidence, 2),
+        mention.discovered,
     )
 
 
