@@ -25,9 +25,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from transform.segment import segment  # noqa: E402
-from transform.wardate import resolve  # noqa: E402
 from warday.parse import RawDoc, documents_from_raw  # noqa: E402
+from warday.transform.segment import segment  # noqa: E402
+from warday.transform.wardate import resolve  # noqa: E402
 
 FIXTURE_DIR = REPO / "tests" / "fixtures" / "digests"
 SEED_DIR = REPO / "seeds"

@@ -7,12 +7,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from ingest.feeds import FeedItem, looks_like_feed, parse_feed
-from transform.dateline import split_dateline
-from transform.extract import EXTRACTOR_VERSION, parse_iso
-from transform.isolate import extract_safely
-from transform.pagetype import classify
-from transform.text import normalise
+from warday.ingest.feeds import FeedItem, looks_like_feed, parse_feed
+from warday.transform.dateline import split_dateline
+from warday.transform.extract import EXTRACTOR_VERSION, parse_iso
+from warday.transform.isolate import extract_safely
+from warday.transform.pagetype import classify
+from warday.transform.text import normalise
 
 # Bump when what the plain-text, feed or JSON paths produce changes (part of the pipeline
 # version, so failed documents are retried and `reprocess` can be targeted).

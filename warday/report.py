@@ -9,8 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from store import repo
-from store.db import Conn
+from warday.store import repo
+from warday.store.db import Conn
 
 _EXPORT_BATCH = 500
 

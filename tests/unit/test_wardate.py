@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from transform.wardate import (
+from warday.transform.wardate import (
     find_dateline_date,
     find_day_number,
     kyiv_date,
