@@ -45,7 +45,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from transform.geonames import (
+from warday.transform.geonames import (
     GeoIndex,
     GeoPlace,
     admin1_forms,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from transform import geonames
-from transform.geonames import GeonamesError, geo_key, load_admin1, load_index
-from transform.tagging import tag
+from warday.transform import geonames
+from warday.transform.geonames import GeonamesError, geo_key, load_admin1, load_index
+from warday.transform.tagging import tag
 
 
 def places(text: str) -> list[tuple[str, str | None, str]]:
