@@ -240,22 +240,35 @@ def _scope(
     return sorted(set(scope))
 
 
+@cache
+def _gate(rules: tuple[Rule, ...]) -> re.Pattern[str]:
+    """One pattern that matches wherever any rule's trigger could (a keyword prefilter)."""
+    return re.compile("|".join(f"(?:{r.pattern.pattern})" for r in rules), re.IGNORECASE)
+
+
 def find_events(
     sentence: str,
     rules: tuple[Rule, ...] | None = None,
     blocked: tuple[tuple[int, int], ...] = (),
+    spans: list[Clause] | None = None,
 ) -> list[EventHit]:
     """Events in one sentence, in order of their first trigger.
 
     ``blocked`` spans (names of actors and places, such as "3rd Assault Brigade") hold no
-    triggers.
+    triggers; ``spans`` are the sentence's clauses when the caller has them already.  One
+    combined pattern first tells whether any rule can fire, and from where.
     """
-    spans = clauses(sentence)
+    rules = rules or load_rules()
+    first = _gate(rules).search(sentence)
+    if first is None:
+        return []
+    spans = spans if spans is not None else clauses(sentence)
     claimed: list[tuple[int, int]] = list(blocked)
     found: list[_Found] = []
     cues: list[_Found] = []
-    for rule in rules or load_rules():
-        for match in rule.pattern.finditer(sentence):
+    begin = first.start()
+    for rule in rules:
+        for match in rule.pattern.finditer(sentence, begin):
             start, end = match.span()
             item = _Found(rule, start, end, rule.mode, rule.acled, _clause_of(spans, start))
             if rule.role == "cue":

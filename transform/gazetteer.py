@@ -169,7 +169,7 @@ class Actor:
 
     name: str
     kind: str
-    side: str
+    side: str | None
     role: str | None
     aliases: tuple[str, ...]
     surname_needs_full_mention: bool = False
@@ -571,9 +571,7 @@ class Gazetteer:
         named = [(last_full[e.name], e) for _, e, _ in hits if e.name in last_full]
         return max(named, key=lambda pair: pair[0])[1] if named else None
 
-    def find_places(
-        self, text: str, blocked: Sequence[tuple[int, int]] = ()
-    ) -> list[Mention]:
+    def find_places(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[Mention]:
         """Return place mentions in text, ordered by position.
 
         Curated places first; then GeoNames settlements outside them and outside
@@ -596,8 +594,15 @@ class Gazetteer:
         for hit in find_settlements(text, self.geo, spans, known):
             entity = _as_place(hit.place)
             found.append(
-                Mention(entity.name, hit.start, hit.end, text[hit.start : hit.end], entity,
-                        hit.confidence, discovered=True)
+                Mention(
+                    entity.name,
+                    hit.start,
+                    hit.end,
+                    text[hit.start : hit.end],
+                    entity,
+                    hit.confidence,
+                    discovered=True,
+                )
             )
         return sorted(found, key=lambda m: m.start)
 

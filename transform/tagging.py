@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
+from warday.transform.discover import bare_general_staff, discover, org_key
 from warday.transform.events import Clause, EventHit, clauses, find_events
 from warday.transform.figures import Figure, find_figures
 from warday.transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention, Place
@@ -76,8 +78,11 @@ class Tags:
 def tag(text: str, gazetteer: Gazetteer | None = None) -> Tags:
     """All tags of an entry's text; every start/end indexes into text."""
     gaz = gazetteer or Gazetteer.default()
-    found_actors = gaz.find_actors(text)
-    found_places = gaz.find_places(text, [(m.start, m.end) for m in found_actors])
+    curated = gaz.find_actors(text)
+    found_places = gaz.find_places(text, [(m.start, m.end) for m in curated])
+    found_actors = curated + discovered_mentions(text, gaz, curated, found_places)
+    found_actors.sort(key=lambda m: m.start)
+    found_places = [p for p in found_places if not _inside_discovered(p, found_actors)]
     actor_mentions, place_mentions = resolve_mentions(text, gaz, found_actors, found_places)
     spans = sentences(text)
     events: list[EventTag] = []
@@ -92,6 +97,80 @@ def tag(text: str, gazetteer: Gazetteer | None = None) -> Tags:
         tuple(_actor_tag(m, _sentence_of(spans, text, m)) for m in actor_mentions),
         tuple(_place_tag(m, _sentence_of(spans, text, m)) for m in place_mentions),
         tuple(figures),
+    )
+
+
+def discovered_mentions(
+    text: str, gaz: Gazetteer, curated: list[Mention], places: list[Mention]
+) -> list[Mention]:
+    """Actors found by form (see ``transform.discover``), as mentions.
+
+    A body whose normalised form is a curated one's ("Russia's Ministry of Defence") is
+    that curated actor; a bare "the General Staff" is the one of the side named last.
+    """
+    side_of: dict[str, str | None] = {m.surface: _side(m) for m in curated}
+    side_of.update({m.surface: getattr(m.entity, "country", None) for m in places})
+    place_info = [(m.start, m.end, getattr(m.entity, "country", None)) for m in places]
+    taken = [(m.start, m.end) for m in curated]
+    by_key = _org_index(gaz)
+    out: list[Mention] = []
+    for item in discover(text, taken, side_of, place_info):
+        known = by_key.get(org_key(item.name)) if item.kind == "organisation" else None
+        if known is not None:
+            start = item.start if item.lead is None else item.lead
+            curated[:] = [m for m in curated if not start <= m.start < item.end]
+            out.append(Mention(known.name, start, item.end, text[start : item.end], known))
+            continue
+        if item.kind == "organisation":
+            curated[:] = [m for m in curated if not item.start <= m.start < item.end]
+        actor = Actor(item.name, item.kind, item.side, item.role, ())
+        surface = text[item.start : item.end]
+        out.append(Mention(item.name, item.start, item.end, surface, actor, item.confidence, True))
+    taken += [(m.start, m.end) for m in out]
+    staffs = _by_side(gaz, _GENERAL_STAFFS)
+    sides = [(m.start, side) for m in curated if (side := _side(m))]
+    for start, end, side in bare_general_staff(text, sides):
+        if side in staffs and not any(s < end and start < e for s, e in taken):
+            staff = staffs[side]
+            out.append(Mention(staff.name, start, end, text[start:end], staff, 0.6))
+    return out
+
+
+_GENERAL_STAFFS = ("General Staff of the Armed Forces of Ukraine", "Russian General Staff")
+
+
+@cache
+def _by_side(gaz: Gazetteer, names: tuple[str, ...]) -> dict[str | None, Actor]:
+    """Named curated actors by their side."""
+    return {a.side: a for a in gaz.actors if a.name in names}
+
+
+@cache
+def _states(gaz: Gazetteer) -> dict[str, Actor]:
+    """Curated states by name."""
+    return {a.name: a for a in gaz.actors if a.kind == "state"}
+
+
+def _side(mention: Mention) -> str | None:
+    """Side of an actor mention."""
+    return mention.entity.side if isinstance(mention.entity, Actor) else None
+
+
+@cache
+def _org_index(gaz: Gazetteer) -> dict[frozenset[str], Actor]:
+    """Curated bodies by the normalised bag of words of each of their forms."""
+    out: dict[frozenset[str], Actor] = {}
+    for actor in gaz.actors:
+        if actor.kind in ("organisation", "armed_force", "unit", "group"):
+            for form in (actor.name, *actor.aliases):
+                out.setdefault(org_key(form), actor)
+    return out
+
+
+def _inside_discovered(place: Mention, actors: list[Mention]) -> bool:
+    """True if a GeoNames place lies inside a discovered actor's name."""
+    return place.discovered and any(
+        a.discovered and a.start <= place.start and place.end <= a.end for a in actors
     )
 
 
@@ -142,7 +221,7 @@ def resolve_mentions(
     did not confirm") becomes one; a place inside a longer actor name ("UN mission in
     Ukraine") is part of that name; a seat after "at the" is the building.
     """
-    states = {a.name: a for a in gaz.actors if a.kind == "state"}
+    states = _states(gaz)
     place_starts = {p.start for p in places}
     kept_actors: list[Mention] = []
     dropped_places: set[int] = set()
@@ -199,8 +278,8 @@ def _government_slot(text: str, place: Mention) -> bool:
 def _events(sent: Span, actors: list[Mention], places: list[Mention]) -> list[EventTag]:
     """Events of one sentence with actor/recipient roles from sentence structure."""
     blocked = tuple((m.start - sent.start, m.end - sent.start) for m in [*actors, *places])
-    hits = find_events(sent.text, blocked=blocked)
     spans = clauses(sent.text)
+    hits = find_events(sent.text, blocked=blocked, spans=spans)
     everyone = [(m.start - sent.start, m.end - sent.start, m.name) for m in actors]
     roles = _roles(sent.text, hits, spans, everyone)
     tags = []
