@@ -142,6 +142,16 @@ def is_outlet_name(line: str) -> bool:
     return line.strip().rstrip(":").strip().casefold() in _OUTLETS
 
 
+def is_byline(line: str) -> bool:
+    """A line naming only the authors: "By Jane Smith", "Jane Smith, Ann Lee and Bo Chan"."""
+    line = line.strip()
+    names = line[start.end() :] if (start := _BYLINE_START.match(line)) else line
+    if not names or len(line) > _MAX_BYLINE:
+        return False
+    parts = [p for p in _NAME_SPLIT.split(names) if p]
+    return bool(parts) and all(_is_name(p) for p in parts) and (start is not None or len(parts) > 1)
+
+
 def dateline_source(dateline: str | None) -> str | None:
     """The outlet a dateline names: its agency in brackets, a trailing outlet, or itself."""
     if not dateline:

@@ -232,6 +232,20 @@ def find_dateline_date(text: str) -> date | None:
     )
 
 
+def find_title_date(title: str) -> date | None:
+    """A full date closing a title: "Campaign Assessment, February 21, 2026"."""
+    found = None
+    for found in _DATE_RE.finditer(title):  # noqa: B007 - the last date is the one
+        continue
+    if (
+        found is None
+        or title[found.end() :].strip(" .")
+        or not (found["year"] or found["year2"] or found["iso"])
+    ):
+        return None
+    return _calendar(found, None)
+
+
 def is_date_line(line: str) -> bool:
     """Whether a line holds only a date (a date line under a byline or a source line)."""
     return _DATE_LINE.match(line.strip()) is not None
@@ -319,7 +333,7 @@ def resolve(
     if published_at is not None and not plausible(published_at, now):
         flags += (f"implausible_published_{published_at.date().isoformat()}",)
         published_at = None
-    dateline = find_dateline_date(body_text)
+    dateline = find_dateline_date(body_text) or find_title_date(headline_text.partition("\n")[0])
     if dateline is not None and not plausible(dateline, published_at or now):
         flags, dateline = (*flags, f"implausible_dateline_{dateline.isoformat()}"), None
     reported = said = find_day_number(headline_text)

@@ -219,7 +219,7 @@ def write_document(
     existing = repo.existing_entries(conn, document_id)
     counts: Counter[str] = Counter(documents=1)
     keys = match_keys(draft.doc_key, segments, list(existing.values()))
-    for seg, key in zip(segments, keys, strict=True):
+    for seg, key, (relevant, why) in zip(segments, keys, analysis.relevance, strict=True):
         row = {
             "entry_key": key,
             "document_id": document_id,
@@ -230,6 +230,8 @@ def write_document(
             "war_day": dating.war_day,
             "war_date": dating.war_date,
             "date_source": dating.date_source,
+            "relevance": relevant,
+            "relevance_reason": why,
             "tagger_version": TAGGER_VERSION,
         }
         row["content_hash"] = _entry_hash(row)
@@ -314,7 +316,9 @@ def entry_key(doc_key: str, ordinal: int, headline: str = "") -> str:
 
 def _entry_hash(row: dict[str, Any]) -> str:
     """Hash of everything a consumer sees of an entry."""
-    fields = ("section", "headline", "text", "war_day", "war_date", "date_source")
+    fields: tuple[str, ...] = ("section", "headline", "text", "war_day", "war_date", "date_source")
+    if row.get("relevance", "war") != "war":  # unchanged hashes for war entries
+        fields = (*fields, "relevance", "relevance_reason")
     return repo.sha256("\x1f".join(str(row[f]) for f in fields).encode())
 
 
