@@ -58,18 +58,22 @@ _ROLES = (
     r"oligarch|dissident|politician|pilot|commentator|propagandist|presenter|host|"
     r"coordinator|manager|executive|rapporteur|investigator|ombudsman|commissioner)"
 )
+# The title and the name after it are found first; what stands before the title (a
+# possessive, a place, adjectives) is read from a short window in front of it.
 _TITLED = re.compile(
-    rf"(?:(?P<poss>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,2}})['\u2019]s\s+)?"
-    rf"(?P<pre>(?:(?:[A-Z][\w.'-]*|national|security|foreign|defen[cs]e|deputy|regional|"
-    rf"military|top|chief|senior|former|prominent)\s+){{0,4}}?)"
-    rf"(?P<title>{_TITLES}|{_ROLES})\s+(?P<name>{_NAME}|{_SURNAME_ONLY})(?![\w-])"
+    rf"(?<![\w-])(?P<title>{_TITLES}|{_ROLES})\s+(?P<name>{_NAME}|{_SURNAME_ONLY})(?![\w-])"
+)
+_LEAD = re.compile(
+    r"(?:(?P<poss>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})['\u2019]s\s+)?"
+    r"(?P<pre>(?:(?:[A-Z][\w.'-]*|national|security|foreign|defen[cs]e|deputy|regional|"
+    r"military|top|chief|senior|former|prominent)\s+){0,4})$"
 )
 _APPOSED = re.compile(
     rf"(?<![\w-])(?P<name>{_NAME}),\s+(?P<role>(?:the\s+|a\s+|an\s+)?[^,;.\n]{{0,90}}?"
     rf"\b(?i:{_ROLES})\b[^,;.\n]{{0,60}}?)(?=,|\.|;|$|\s+(?:said|says|told|added|wrote))"
 )
 _ROLE_THEN_NAME = re.compile(
-    rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w-]+\s+){{0,3}}?{_ROLES},\s+(?P<name>{_NAME}),"
+    rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?{_ROLES},\s+(?P<name>{_NAME}),"
 )
 _SPEAKER_AFTER = re.compile(
     rf"(?P<name>{_NAME})(?:,[^,\n]{{1,90}},)?\s+(?:said|says|told|added|wrote|argued|stressed|"
@@ -85,7 +89,7 @@ _ORG_HEADS = (
     r"Rada|Assembly|Police|Army|Navy|Air\s+Force|Forces"
 )
 _ORG = re.compile(
-    rf"(?:(?P<poss>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)['\u2019]s\s+)?"
+    rf"(?<![\w'-])(?=[A-Z])(?:(?P<poss>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)['\u2019]s\s+)?"
     rf"(?P<body>(?:(?!(?:The|A|An|This|Its|Their|In|On|At|By|For|From|With|As|But|And)\s)"
     rf"[A-Z][\w'-]*\s+){{0,4}}(?:{_ORG_HEADS})(?:\s+(?:of|for)\s+(?:the\s+)?"
     rf"[A-Z][\w'-]*(?:\s+(?:and\s+)?[A-Z][\w'-]*){{0,3}})?)"
@@ -103,6 +107,7 @@ _GROUP_HEADS = (
     r"Organi[sz]ation|Movement|Front|Party|Group|Brigade|Battalion|Regiment|Union|Mission|"
     r"Corps|Division|Network|Alliance|Coalition|Federation|Association|Institute|Centre|Center"
 )
+_ORG_GATE = re.compile(rf"\b(?:{_ORG_HEADS})\b")
 _ACRONYM = re.compile(r"(?<![\w.])(?P<acr>[A-Z]{2,6})(?![\w.])")
 _ACRONYM_ACTS = re.compile(
     r"\s+(?:said|says|urged|urges|warned|reported|supports|supported|estimated|recorded|"
@@ -220,8 +225,9 @@ def discover(
     for pattern in (_APPOSED, _ROLE_THEN_NAME, _SPEAKER_AFTER, _SPEAKER_BEFORE):
         for match in pattern.finditer(text):
             add(_named(text, match, side_of))
-    for match in _ORG.finditer(text):
-        add(_organisation(match, side_of))
+    if _ORG_GATE.search(text):
+        for match in _ORG.finditer(text):
+            add(_organisation(match, side_of))
     for match in _ACRONYM.finditer(text):
         add(_acronym(text, match))
     people = [d for d in found if d.kind == "person"]
@@ -262,10 +268,13 @@ def _titled(
     honorific = title in ("Mr.", "Ms.", "Mrs.", "Dr.", "Mx.")
     if single and not (title[0].isupper() and title not in ("General", "Major", "Chair")):
         return None
-    lead = f"{match['poss'] or ''} {match['pre'] or ''}"
+    window = max(0, match.start() - 80)
+    front = _LEAD.search(text, window, match.start())
+    lead = f"{front['poss'] or ''} {front['pre'] or ''}" if front else ""
+    begin = front.start() if front else match.start()
     side = _side_from(lead, side_of)
     if side is None:
-        side = next((c for s, e, c in places if match.start() <= s < match.start("title")), None)
+        side = next((c for s, e, c in places if begin <= s < match.start("title")), None)
     confidence = 0.6 if single and honorific else 0.8 if single else 0.9
     role = title if not honorific else None
     return Discovered(

@@ -104,7 +104,7 @@ _WEAPON_NOUNS = [
         "equipment",
         r"tanks?|armou?red vehicles?|vehicles|artillery systems?|aircraft|helicopters?|"
         r"air defen[cs]e systems?|howitzers?|fighter jets?|jets|bombers|warships?|ships|planes?|"
-        r"warplanes?|airplanes?",
+        r"warplanes?|airplanes?|launchers?",
     ),
 ]
 _PEOPLE = (
@@ -137,14 +137,16 @@ _AFTER_VERB = re.compile(
     r"\s*,?\s*(?:(?:were|was|are|is|have been|had been|has been|have|had|were reportedly)\s+)?"
     r"(?:reportedly\s+|internally\s+)?(?P<verb>killed or wounded|killed and wounded|killed or "
     r"injured|dead or wounded|killed|died|dead|wounded|injured|hurt|captured|taken prisoner|"
-    r"arrested|detained|deported|displaced|evacuated|returned home|released|freed)\b",
+    r"arrested|detained|deported|displaced|evacuated|fled|hospitali[sz]ed|returned home|released|"
+    r"freed|remain(?:s|ed)? in (?:\w+ )?captivity|(?:are|were|is|was) held captive)\b",
     re.IGNORECASE,
 )
 _BEFORE_VERB = re.compile(
     r"\b(?P<verb>killing|killed|kills|injuring|injured|wounding|wounded|capturing|captured|"
     r"arrested|arresting|detained|detaining|deported|deporting|evacuated|evacuating|"
     r"evacuation of|displacing|released|releasing|freed|returned|exchanged?|exchange of|"
-    r"exchange for|in exchange for|swapped|swap of|deaths of|death of|killing of)\s+"
+    r"exchange for|in exchange for|swapped|swap of|deaths of|death of|killing of|mobili[sz]ed|"
+    r"mobili[sz]ing|deployed|recruited)\s+"
     r"(?:the\s+|another\s+|a further\s+|an additional\s+|further\s+)?$",
     re.IGNORECASE,
 )
@@ -176,6 +178,15 @@ _VERB_KIND = {
     "evacuated": "displaced",
     "evacuating": "displaced",
     "evacuation of": "displaced",
+    "fled": "displaced",
+    "hospitalised": "wounded",
+    "hospitalized": "wounded",
+    "mobilised": "troops",
+    "mobilized": "troops",
+    "mobilising": "troops",
+    "mobilizing": "troops",
+    "deployed": "troops",
+    "recruited": "troops",
     "deaths of": "killed",
     "death of": "killed",
     "killing of": "killed",
@@ -300,7 +311,7 @@ def _kind(
             return ("wounded" if word in ("wounded", "injured") else "killed"), end, None
     if _TOLL.search(head):
         return "killed", end, None
-    if _INCLUDING.search(head) and earlier:
+    if _INCLUDING.search(head) and earlier and earlier[-1].kind != "money":
         return earlier[-1].kind, end, None
     if _ELIDED_HIT.match(sentence, end):
         nouns = re.findall(r"\b(drones?|missiles?)\b", head, re.IGNORECASE)
@@ -347,6 +358,7 @@ def _people(
     return None
 
 
+_ASIDE = re.compile(r",\s+(?:including|among them)\b[^,;.]{1,60}(?=,)", re.IGNORECASE)
 _AUXILIARY = re.compile(r"\b(?:were|was|are|is|have|had|has)\b", re.IGNORECASE)
 _COORDINATED = re.compile(
     rf"\s+and\s+(?:(?:{_QUAL})\s+)?(?:{_NUM}|(?:{_WORDS}))\s+(?:[\w'-]+\s+){{0,3}}?(?={_PEOPLE})",
@@ -357,6 +369,9 @@ _COORDINATED = re.compile(
 def _after_verb(sentence: str, end: int) -> re.Match[str] | None:
     """The verb after a count ("12 people were killed"); a verb after a comma only with
     its auxiliary ("killed one civilian, injured three" gives the first no verb)."""
+    aside = _ASIDE.match(sentence, end)
+    if aside is not None:
+        end = aside.end()  # "19 people, including four children, were killed"
     after = _AFTER_VERB.match(sentence, end)
     if after and re.match(r"\s*,", after.group()) and not _AUXILIARY.search(after.group()):
         return None

@@ -146,6 +146,7 @@ _AFTER_PREPOSITION = re.compile(
     r"(?<!\w)(?:" + "|".join(_PLACE_PREPOSITIONS) + r")\s+$", re.IGNORECASE
 )
 _MASTHEAD = re.compile(r"\s+(?:" + "|".join(_MASTHEAD_WORDS) + r")(?!\w)")
+_REGION_OF = re.compile(r"\b(?:region|regions|oblast|province)\s+of\s+$", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(
     r"(?:(?:,|,?\s+and|,?\s+or)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)*\s+(?:regions|oblasts)(?!\w)"
 )
@@ -586,7 +587,7 @@ class Gazetteer:
                 skipped.append((start, end))
                 continue
             entity = self._place_index[_key(match.group())][0][1]
-            found.append(_mention(text, start, end, self._region_of(folded, end, entity)))
+            found.append(_mention(text, start, end, self._region_of(folded, start, end, entity)))
         if self.geo is None:
             return found
         spans = [(m.start, m.end) for m in found] + skipped + list(blocked)
@@ -606,11 +607,13 @@ class Gazetteer:
             )
         return sorted(found, key=lambda m: m.start)
 
-    def _region_of(self, folded: str, end: int, place: Entity) -> Entity:
-        """Return the region for a city listed before "regions", else the place itself."""
+    def _region_of(self, folded: str, start: int, end: int, place: Entity) -> Entity:
+        """Return the region for a city listed before "regions" or named as "the region of
+        X", else the place itself."""
         if not isinstance(place, Place) or place.kind not in ("city", "town"):
             return place
-        if not _REGION_LIST_TAIL.match(folded, end):
+        region_of = _REGION_OF.search(folded, max(0, start - 30), max(0, start))
+        if not _REGION_LIST_TAIL.match(folded, end) and region_of is None:
             return place
         hits = self._place_index.get(_key(place.name + " region"))
         return hits[0][1] if hits else place

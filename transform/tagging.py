@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
-from warday.transform.discover import bare_general_staff, discover, org_key
-from warday.transform.events import Clause, EventHit, clauses, find_events
+from warday.transform.discover import bare_general_staff, demonyms, discover, org_key
+from warday.transform.events import Clause, EventHit, clauses, find_events, outside_this_war
 from warday.transform.figures import Figure, find_figures
 from warday.transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention, Place
 from warday.transform.text import Span, sentences
@@ -176,13 +176,15 @@ def _inside_discovered(place: Mention, actors: list[Mention]) -> bool:
 
 # A country name after one of these is a location, not a government.
 _LOCATIVE = re.compile(
-    r"(?:\b(?:in|into|inside|across|throughout|within|over|near|out of|deep in)\s+(?:the\s+)?)$",
+    r"(?:\b(?:in|into|inside|across|throughout|within|over|near|out of|deep in)\s+(?:the\s+)?"
+    r"(?:neighbou?ring\s+|nearby\s+|western\s+|eastern\s+|northern\s+|southern\s+|central\s+)?)$",
     re.IGNORECASE,
 )
 # ... and so is the goal or source of a movement ("deployed troops to Russia").
 _MOVEMENT = re.compile(
     r"\b(?:deploy\w*|sen[dt]|sending|withdr\w+|mov\w+|travel\w*|pull\w*|fle\w+|return\w*|"
-    r"evacuat\w+|deport\w*|transferr\w*|went|flew|arriv\w+|troops|forces|soldiers)\b"
+    r"evacuat\w+|deport\w*|transferr\w*|went|flew|arriv\w+|cross\w*|fled|escap\w+|troops|forces|"
+    r"soldiers|refugees)\b"
     r"[^,;.]{0,60}\b(?:to|from)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -277,9 +279,12 @@ def _government_slot(text: str, place: Mention) -> bool:
 
 def _events(sent: Span, actors: list[Mention], places: list[Mention]) -> list[EventTag]:
     """Events of one sentence with actor/recipient roles from sentence structure."""
+    if _other_war(sent.text, actors, places):
+        return []
     blocked = tuple((m.start - sent.start, m.end - sent.start) for m in [*actors, *places])
     spans = clauses(sent.text)
-    hits = find_events(sent.text, blocked=blocked, spans=spans)
+    found = (_credible(sent.text, h) for h in find_events(sent.text, blocked=blocked, spans=spans))
+    hits = [h for h in found if h is not None]
     everyone = [(m.start - sent.start, m.end - sent.start, m.name) for m in actors]
     roles = _roles(sent.text, hits, spans, everyone)
     tags = []
@@ -298,9 +303,55 @@ def _events(sent: Span, actors: list[Mention], places: list[Mention]) -> list[Ev
                 sent.text,
                 sent.start,
                 sent.end,
+                hit.confidence,
             )
         )
     return tags
+
+
+_THIS_WAR = frozenset(["Ukraine", "Russia"])
+
+
+def _other_war(sentence: str, actors: list[Mention], places: list[Mention]) -> bool:
+    """True if a sentence names another war's parties and nothing of this war.
+
+    Parties are named by actors' sides, places' countries and nationality words
+    ("Palestinians", "Sudanese").
+    """
+    named = {getattr(m.entity, "side", None) for m in actors}
+    named |= {getattr(m.entity, "country", None) for m in places}
+    named |= {_DEMONYMS[w] for w in _CAPITAL_WORD.findall(sentence) if w in _DEMONYMS}
+    return bool(named & outside_this_war()) and not named & _THIS_WAR
+
+
+_CAPITAL_WORD = re.compile(r"\b([A-Z][a-z]+?)(?:s)?\b")
+_DEMONYMS = demonyms()
+_PROPOSAL = re.compile(r"\b(?:proposals?|propos(?:ed|es))\b", re.IGNORECASE)
+_BANNED = re.compile(r"\b(?:prohibit\w*|ban on|banning|restrict\w*|refrain\w*)\b", re.IGNORECASE)
+_CEASEFIRE_HOLDS = re.compile(
+    r"\b(?:agreed|agree|declared|announced|(?:came|come|comes) into (?:force|effect)|took effect|"
+    r"in (?:force|effect)|"
+    r"observ\w+|hold|holds|held|holding|violat\w+|broke|broken|breach\w*|extended|began|"
+    r"started|ended|collapsed|expired|brokered|facilitated)\b",
+    re.IGNORECASE,
+)
+
+
+def _credible(sentence: str, hit: EventHit) -> EventHit | None:
+    """Drop attacks named inside a proposal or ban; a ceasefire no verb says holds is
+    only talked about (hedged)."""
+    clause = sentence[hit.clause_start : hit.clause_end]
+    if hit.event_type in ("ASSAULT", "AID") and _BANNED.search(clause):
+        return None  # "a ban on arms sales", "refrain from further attacks"
+    if hit.event_type == "ASSAULT" and _PROPOSAL.search(clause):
+        return None
+    if (
+        hit.mode == "ceasefire"
+        and hit.assertion == "asserted"
+        and not _CEASEFIRE_HOLDS.search(clause)
+    ):
+        return replace(hit, assertion="hedged", confidence=round(hit.confidence - 0.1, 2))
+    return hit
 
 
 def _in_report(spans: list[Clause], pos: int) -> bool:
@@ -308,6 +359,17 @@ def _in_report(spans: list[Clause], pos: int) -> bool:
     return any(c.reporting and c.start <= pos < c.end for c in spans)
 
 
+# The reporter of an event is neither its actor nor its recipient.
+_SPEAKS = re.compile(
+    r"(?:['\u2019]s?)?(?:,[^,;]{1,90},)?\s+(?:has\s+|had\s+|also\s+)?(?:said|says|told|reported|"
+    r"acknowledged|stated|noted|claimed|announced|wrote|added|posted|confirmed)\b"
+)
+# A relative clause after the trigger's object ("missiles that Putin calls ...") holds no
+# recipient; a "that" right after the trigger ("demanded that Ukraine ...") is its object.
+_RELATIVE = re.compile(r"(?<=\w)\s+\S.*?\b(?P<rel>that|which|who|whom|whose)\b")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:(?:in|near|inside|outside)\s+(?:the\s+)?|at\s+the\s+)$", re.IGNORECASE
+)
 _TARGET_BEFORE = re.compile(r"\b(?:on|against|at|to|for|with)\s+(?:the\s+)?$", re.IGNORECASE)
 _AGENT_BEFORE = re.compile(r"\b(?:by|from|alongside|together with)\s+(?:the\s+)?$", re.IGNORECASE)
 _SHARED_SUBJECT = re.compile(r"(?:,|\band)\s+(?:[a-z]+\s+){0,3}$")
@@ -331,7 +393,7 @@ def _roles(
     "from X" agents and "between X and Y" pairs, which act.  A clause framed by "X said
     it ..." takes X as its subject.
     """
-    speakers = [m for m in mentions if _in_report(spans, m[0])]
+    speakers = [m for m in mentions if _in_report(spans, m[0]) or _SPEAKS.match(sentence, m[1])]
     mentions = [m for m in mentions if m not in speakers]
     slots = sorted({h.trigger_start: h for h in hits}.values(), key=lambda h: h.trigger_start)
     by_slot: dict[int, tuple[Names, Names]] = {}
@@ -344,6 +406,8 @@ def _roles(
         )
         lo = prev.trigger_end if prev else hit.clause_start
         hi = nxt.trigger_start if nxt else hit.clause_end
+        relative = _RELATIVE.search(sentence, hit.trigger_end, hi)
+        hi = relative.start("rel") if relative else hi
         subject: list[str] = []
         targets_before: list[str] = []
         for start, _end, name in mentions:
@@ -362,6 +426,8 @@ def _roles(
         targets = list(targets_before)
         for start, _end, name in mentions:
             if hit.trigger_end <= start < hi:
+                if _PLACE_BEFORE.search(sentence, max(0, start - 12), start):
+                    continue  # "at the Kremlin", "in Osaka, Japan": where, not who
                 before = sentence[max(hit.trigger_end, start - 16) : start]
                 (agents if _AGENT_BEFORE.search(before) else targets).append(name)
         if re.search(r"\bbetween\b", sentence[hit.trigger_end : hi]):
