@@ -524,7 +524,7 @@ def assertion_of(
     coordinated = list(_COORDINATED_VERB.finditer(window))
     if coordinated:
         window = window[coordinated[-1].end() :]
-    if _JOINED.search(window):
+    if _JOINED.search(window) and sentence[trigger_start:trigger_end].endswith("ed"):
         window = ""  # "denied X and called for Y": the call is not denied
     near = window[-_NEGATION_REACH:]
     if (
