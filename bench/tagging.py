@@ -24,6 +24,11 @@ actors, places, figures (kind, low, high) and event types, modes, ACLED types an
 assertions; roles are left to the first file.  Canonical names of people and bodies that
 no list holds are the names as written.
 
+``tests/gold/realtext_review.json`` judges by hand the tags the tagger puts on the real
+development set (``../shared/realtext``): every event tag, discovered actor, GeoNames
+place and figure, each ``right`` or ``wrong`` with why; ``score.py EXPORT labels.json
+--review tests/gold/realtext_review.json`` prints the share judged right.
+
 Annotation conventions
 ----------------------
 

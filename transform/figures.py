@@ -327,6 +327,8 @@ def _people(
 ) -> tuple[str, int, str | None] | None:
     """Kind of a number of people: from its adjectives, verb, context or noun."""
     noun = phrase["noun"]
+    if _NOUN_AFTER.match(sentence, phrase.end()):
+        return None  # "dozens of hacked military personnel accounts" counts accounts
     subject = _subject_of(phrase["mods"], noun)
     head, end = sentence[: match.start()], phrase.end()
     if noun.lower() in _NOUN_KIND:
@@ -359,6 +361,12 @@ def _people(
 
 
 _ASIDE = re.compile(r",\s+(?:including|among them)\b[^,;.]{1,60}(?=,)", re.IGNORECASE)
+# A person noun that modifies another noun counts that noun, not people.
+_NOUN_AFTER = re.compile(
+    r"\s+(?:accounts|records|files|data|families|relatives|homes|houses|cards|documents|"
+    r"salaries|wages|numbers|lists|names|bodies|remains|graves|phones|passports|units)\b",
+    re.IGNORECASE,
+)
 _AUXILIARY = re.compile(r"\b(?:were|was|are|is|have|had|has)\b", re.IGNORECASE)
 _COORDINATED = re.compile(
     rf"\s+and\s+(?:(?:{_QUAL})\s+)?(?:{_NUM}|(?:{_WORDS}))\s+(?:[\w'-]+\s+){{0,3}}?(?={_PEOPLE})",
