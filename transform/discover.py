@@ -332,6 +332,11 @@ def _acronym(text: str, match: re.Match[str]) -> Discovered | None:
     return Discovered(acr, "organisation", None, None, match.start(), match.end(), 0.7)
 
 
+def _wordish(char: str) -> bool:
+    """True for a letter, digit, underscore or hyphen (a name goes on)."""
+    return bool(char) and (char.isalnum() or char in "_-")
+
+
 def _surnames(
     text: str, people: Iterable[Discovered], spans: Sequence[tuple[int, int]]
 ) -> list[Discovered]:
@@ -342,20 +347,16 @@ def _surnames(
         if len(parts) < 2:
             continue
         surname = parts[-1]
-        for match in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
-            if match.start() < person.end or any(s <= match.start() < e for s, e in spans):
-                continue
-            out.append(
-                Discovered(
-                    person.name,
-                    "person",
-                    person.side,
-                    person.role,
-                    match.start(),
-                    match.end(),
-                    person.confidence,
+        at = text.find(surname, person.end)
+        while at != -1:
+            end = at + len(surname)
+            bounded = not _wordish(text[at - 1 : at]) and not _wordish(text[end : end + 1])
+            if bounded and not any(s <= at < e for s, e in spans):
+                found = Discovered(
+                    person.name, "person", person.side, person.role, at, end, person.confidence
                 )
-            )
+                out.append(found)
+            at = text.find(surname, end)
     return out
 
 

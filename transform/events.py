@@ -311,8 +311,7 @@ def _scope(
 @dataclass(frozen=True)
 class _KeywordIndex:
     rules: tuple[Rule, ...]
-    pattern: re.Pattern[str]  # one pass: every keyword at every position
-    rules_of: dict[str, frozenset[int]]  # keyword -> rules it (or a prefix of it) opens
+    by_head: dict[str, tuple[tuple[str, frozenset[int]], ...]]  # first 3 letters -> keywords
     always: frozenset[int]  # rules without keywords
 
 
@@ -320,7 +319,7 @@ _INDEXES: dict[int, _KeywordIndex] = {}
 
 
 def _keyword_index(rules: tuple[Rule, ...]) -> _KeywordIndex:
-    """The combined keyword pattern of a rule set, built once."""
+    """The keyword index of a rule set, built once."""
     index = _INDEXES.get(id(rules))
     if index is not None and index.rules is rules:
         return index
@@ -328,23 +327,31 @@ def _keyword_index(rules: tuple[Rule, ...]) -> _KeywordIndex:
     for i, rule in enumerate(rules):
         for word in rule.keywords or ():
             owners.setdefault(word, set()).add(i)
-    words = sorted(owners, key=len, reverse=True)
-    alternation = "|".join(re.escape(w) for w in words) or "(?!)"
-    rules_of = {w: frozenset(i for v in words if w.startswith(v) for i in owners[v]) for w in words}
+    by_head: dict[str, list[tuple[str, frozenset[int]]]] = {}
+    for word, rule_ids in owners.items():
+        by_head.setdefault(word[:3], []).append((word, frozenset(rule_ids)))
     always = frozenset(i for i, r in enumerate(rules) if r.keywords is None)
-    index = _KeywordIndex(rules, re.compile(f"(?=({alternation}))"), rules_of, always)
+    heads = {head: tuple(words) for head, words in by_head.items()}
+    index = _KeywordIndex(rules, heads, always)
     _INDEXES[id(rules)] = index
     return index
 
 
 def _candidates(sentence: str, rules: tuple[Rule, ...]) -> list[Rule]:
-    """The rules whose keywords the sentence holds, in rule order (a prefilter: one pass of
-    one combined pattern instead of every rule's own)."""
+    """The rules whose keywords open a word of the sentence, in rule order (a prefilter: one
+    pass over word starts and a dictionary of keyword heads instead of every rule's pattern;
+    triggers begin at a word boundary, so a keyword can only open a word)."""
     index = _keyword_index(rules)
     hit = set(index.always)
-    for word in {m.group(1) for m in index.pattern.finditer(sentence.lower())}:
-        hit |= index.rules_of[word]
+    low = sentence.lower()
+    for start in {m.start() for m in _WORD_START.finditer(low)}:
+        for word, rule_ids in index.by_head.get(low[start : start + 3], ()):
+            if low.startswith(word, start):
+                hit |= rule_ids
     return [rules[i] for i in sorted(hit)]
+
+
+_WORD_START = re.compile(r"\b\w")
 
 
 def find_events(

@@ -505,7 +505,11 @@ def _choose(
     return GeoHit(start, end, best, confidence)
 
 
+_ADMIN_LEAD = re.compile(r"\W{1,4}(?:in\s+)?(?:the\s+)?")
+
+
 def _names_admin1(window: str, admin1: str) -> bool:
     """True if the text just after a name names this admin1 unit."""
     base = admin1.split()[0]
-    return bool(re.match(rf"\W{{1,4}}(?:in\s+)?(?:the\s+)?{re.escape(base)}", window))
+    lead = _ADMIN_LEAD.match(window)
+    return lead is not None and window.startswith(base, lead.end())
