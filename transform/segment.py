@@ -52,6 +52,8 @@ _MERIDIEM = r"(?:\s*[ap]\.\s?m\.|\s*[ap]m\b)"
 _TIMESTAMP = re.compile(
     rf"^(?:[01]?\d|2[0-3])(?::[0-5]\d{_MERIDIEM}?(?:\s*{_ZONE})?(?=\s|:|$)"
     rf"|\.[0-5]\d(?:\s*{_ZONE}(?=\s|$)|(?=\s*(?:$|\n|[-\u2014|]\s))))"
+    # a live page's relative stamp alone on its line: "2 hr 15 min ago", "45m ago"
+    r"|^\d{1,2}\s?(?:hr|hrs|hours?|h|min|mins|minutes?|m)(?:\s\d{1,2}\s?(?:min|mins|m))?\sago$"
 )
 _META_LINE = re.compile(
     r"^(?:by|updated|last updated|published|posted|photo|source|reporting by|editing by"
@@ -378,13 +380,24 @@ def _summary_list_end(paragraphs: list[str], plan: _Plan) -> int:
         _clean(paragraphs[first_list - 1]) if first_list else ""
     ):
         return 0
-    items = len(_list_items(paragraphs[first_list])[1])
-    stories = sum(
-        1
-        for i in range(first_list + 1, len(paragraphs))
+    end, items = first_list, []
+    while end < len(paragraphs) and (listed := _list_items(paragraphs[end])[1]):
+        items.extend(listed)  # one paragraph per line: each bullet is its own block
+        end += 1
+    headings = [
+        _key(paragraphs[i])
+        for i in range(end, len(paragraphs))
         if _heading(paragraphs, i, plan) and _kind(paragraphs, i + 1, plan) == "text"
-    )
-    return first_list + 1 if stories >= 2 and abs(stories - items) <= 1 else 0
+    ]
+    retold = sum(1 for item in items if any(_retells(h, _key(item)) for h in headings))
+    return end if len(headings) >= 2 and 2 * retold >= len(items) else 0
+
+
+def _retells(heading: str, item: str) -> bool:
+    """Whether a heading and a list item share most content words of the shorter one."""
+    a = {w for w in heading.split() if w not in _STOPWORDS}
+    b = {w for w in item.split() if w not in _STOPWORDS}
+    return bool(a and b) and 2 * len(a & b) >= min(len(a), len(b))
 
 
 def _bold_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:

@@ -109,7 +109,7 @@ _CALENDAR = (
     rf"(?:(?P<weekday>{_WEEKDAY}),?{_SP})?"
     rf"(?:(?P<month>{_MONTH}){_SP}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}(?P<year>20\d\d))?"
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?{_SP}(?P<month2>{_MONTH})(?:,?{_SP}(?P<year2>20\d\d))?"
-    r"|(?P<iso>20\d\d-[01]\d-[0-3]\d))\b"
+    r"|(?P<iso>20\d\d-[01]\d-[0-3]\d)|(?P<dmy>[0-3]?\d\.[01]?\d\.20\d\d))\b"
 )
 _DATE_RE = re.compile(_CALENDAR)
 # A line that is only a date (with a time, a "Published:" label or an outlet before it):
@@ -117,7 +117,7 @@ _DATE_RE = re.compile(_CALENDAR)
 _DATE_LINE = re.compile(
     r"^(?:[A-Z][\w.&' ]{0,40}\s*[/|\u00b7\u2022]\s*)?"
     r"(?:(?:published|updated|posted|last updated|date)\s*(?:on|at)?\s*:?\s*)?"
-    rf"{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
+    rf"(?:{_TIME},?\s*)?{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
     re.IGNORECASE,
 )
 # Words that make a date in an opening sentence the date the text is about.
@@ -240,7 +240,7 @@ def find_title_date(title: str) -> date | None:
     if (
         found is None
         or title[found.end() :].strip(" .")
-        or not (found["year"] or found["year2"] or found["iso"])
+        or not (found["year"] or found["year2"] or found["iso"] or found["dmy"])
     ):
         return None
     return _calendar(found, None)
@@ -279,9 +279,12 @@ def _header_lines(text: str) -> list[str]:
 def _calendar(found: re.Match[str], near: date | None) -> date | None:
     """The date a calendar match names; without a year, the one nearest ``near`` whose
     weekday agrees (None when it has no year and nothing to infer it from)."""
-    if found["iso"]:
+    if found["iso"] or found["dmy"]:
         try:
-            return date.fromisoformat(found["iso"])
+            if found["iso"]:
+                return date.fromisoformat(found["iso"])
+            dd, mm, yyyy = (int(x) for x in found["dmy"].split("."))
+            return date(yyyy, mm, dd)
         except ValueError:
             return None
     year, month, day = (
