@@ -434,3 +434,32 @@ SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
 FROM pg_attribute a
 WHERE a.attrelid = %(relation)s::regclass AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum;
+
+-- name: resolve_item_letters
+-- Items (or links) of one document that were dropped when it was last processed.
+UPDATE dead_letters SET resolved_at = now()
+WHERE resolved_at IS NULL AND stage = 'item'
+  AND left(locator, length(%(prefix)s)) = %(prefix)s;
+
+-- name: own_run
+UPDATE pipeline_runs
+SET heartbeat_at = now(), owner_host = %(host)s, owner_pid = %(pid)s
+WHERE run_key = %(run_key)s;
+
+-- name: heartbeat_run
+UPDATE pipeline_runs SET heartbeat_at = now()
+WHERE run_key = %(run_key)s AND status = 'running';
+
+-- name: running_runs
+-- Open runs other than the caller's, with how long since they were last heard of.
+SELECT run_key, owner_host, owner_pid,
+       extract(epoch FROM now() - coalesce(heartbeat_at, started_at))::float8 AS silent_s
+FROM pipeline_runs
+WHERE status = 'running' AND run_key <> %(run_key)s
+ORDER BY run_id;
+
+-- name: abort_run
+UPDATE pipeline_runs
+SET status = 'aborted', finished_at = now(),
+    counts = counts || jsonb_build_object('aborted', jsonb_build_object('reason', %(reason)s::text))
+WHERE run_key = %(run_key)s AND status = 'running';
