@@ -73,7 +73,9 @@ _APPOSED = re.compile(
     rf"\b(?i:{_ROLES})\b[^,;.\n]{{0,60}}?)(?=,|\.|;|$|\s+(?:said|says|told|added|wrote))"
 )
 _ROLE_THEN_NAME = re.compile(
-    rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?{_ROLES},\s+(?P<name>{_NAME}),"
+    rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?{_ROLES}"
+    rf"(?:\s+of\s+(?:the\s+)?(?:[\w'-]+\s+){{0,3}}?(?:region|oblast|city|town|province|district|"
+    rf"country|agency|ministry|office|mission|army|navy|[A-Z][\w'-]*))?,\s+(?P<name>{_NAME}),"
 )
 _SPEAKER_AFTER = re.compile(
     rf"(?P<name>{_NAME})(?:,[^,\n]{{1,90}},)?\s+(?:said|says|told|added|wrote|argued|stressed|"

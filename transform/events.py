@@ -97,6 +97,7 @@ _HEDGE = re.compile(
     r"accus(?:ed|es|ing)|plott(?:ing|ed)|plots?|suspected|suspicion|must|should|whether|"
     r"promis(?:ed|es) to|pledg(?:ed|es) to|vow(?:ed|s) to|ready to|aims? to|seeks? to|"
     r"wants?|wanted|hopes? to|possibility|potential|needs? to|has to|have to|to be|"
+    r"threatened|threatens|threatening|"
     r"calls? (?:on|for)|calling (?:on|for)|press(?:ing|es|ed)|pushing|prepar\w+ for)\b",
     re.IGNORECASE,
 )
