@@ -192,8 +192,8 @@ to 0.893 when it was first scored: actors 0.936 -> 0.973, places 0.907 -> 0.975,
 0.831 -> 0.848, event_type 0.857 -> 0.868.  One rule added afterwards for a shape seen in
 real reporting ("the governor of the X region, NAME, said") also mends one blind miss
 (overall 0.896 now); no other rule change followed a blind error.  The older held-out
-part (h*) fell from 0.865 to 0.854 overall, from event recall.  While adjudicating the real-syntax errors, gold labels that broke the
-conventions above were corrected (never to match the tagger where the convention
+part (h*) fell from 0.865 to 0.854 overall, from event recall.  While adjudicating the
+real-syntax errors, gold labels that broke the conventions above were corrected (never to match the tagger where the convention
 disagreed): possessive countries and capitals in government slots added as actors
 ("Ukraine's Interior Minister", "against Moscow"), canonical spellings of listed names
 ("Radosław Sikorski", GeoNames' "Nizhniy Novgorod", "L'gov"), a place inside a court's name
