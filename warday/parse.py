@@ -17,7 +17,7 @@ from warday.transform.text import normalise
 
 # Bump when what the plain-text, feed or JSON paths produce changes (part of the pipeline
 # version, so failed documents are retried and `reprocess` can be targeted).
-TEXT_PARSER_VERSION = "warday-text.4"
+TEXT_PARSER_VERSION = "warday-text.5"
 FEED_PARSER_VERSION = "warday-feed.1"
 
 
@@ -164,7 +164,7 @@ def _from_html(raw: RawDoc) -> DocDraft:
         raw.doc_key,
         page.url or raw.url,
         page.sitename or dateline_source(dateline),
-        page.title or "",
+        "" if is_outlet_name(page.title or "") else page.title or "",
         page.author or byline,
         page.published,
         text,
