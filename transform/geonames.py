@@ -398,11 +398,16 @@ def find_settlements(
         i += n
     admins = {a for a, _, _ in known if a}
     points = [(lat, lon) for _, lat, lon in known if lat is not None and lon is not None]
+    anchors = list(points)
+    anchor_admins = set(admins)
     for _, _, places in found:
         if len(places) == 1 and places[0].admin1:
             admins.add(places[0].admin1)
             points.append((places[0].lat, places[0].lon))
-    hits = [_choose(text, s, e, places, admins, points) for s, e, places in found]
+    hits = [
+        _choose(text, s, e, places, admins, points, anchors, anchor_admins)
+        for s, e, places in found
+    ]
     return sorted(hits + _named_places(text, taken), key=lambda h: h.start)
 
 
@@ -430,7 +435,7 @@ def _longest(
     first = words[i]
     if not first.group()[0].isupper():
         return None
-    for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+    for n in range(min(MAX_WORDS + 2, len(words) - i), 0, -1):
         run = words[i : i + n]
         if any(not w.group()[0].isupper() and w.group() not in _PARTICLES for w in run[1:]):
             continue
@@ -449,7 +454,7 @@ def _longest(
 
 
 _PARTICLES = frozenset(
-    ["na", "on", "upon", "nad", "pod", "am", "de", "del", "la", "le", "el", "al"]
+    ["na", "on", "upon", "nad", "pod", "am", "de", "del", "la", "le", "el", "al", "of", "the"]
 )
 
 
@@ -478,6 +483,8 @@ def _choose(
     places: tuple[GeoPlace, ...],
     admins: set[str],
     points: list[tuple[float, float]],
+    anchors: list[tuple[float, float]],
+    anchor_admins: set[str],
 ) -> GeoHit:
     """Pick one of same-named settlements and say how sure the pick is."""
     key = geo_key(text[start:end])
@@ -502,7 +509,13 @@ def _choose(
     else:
         margin = best_score - scored[1][0]
         confidence = 0.85 if margin >= 2 else 0.7 if margin >= 1 else 0.5
+    far = anchors and min(distance_km((best.lat, best.lon), q) for q in anchors) > _FAR_KM
+    if far and best.kind not in ("city", "country") and best.admin1 not in anchor_admins:
+        confidence = min(confidence, 0.4)  # far from every listed place the entry names
     return GeoHit(start, end, best, confidence)
+
+
+_FAR_KM = 400
 
 
 _ADMIN_LEAD = re.compile(r"\W{1,4}(?:in\s+)?(?:the\s+)?")

@@ -89,3 +89,14 @@ def test_admin1_table_rejects_bad_kind(tmp_path: Path) -> None:
 def test_shipped_index_matches_a_fresh_build() -> None:
     lines = geonames.INDEX_PATH.read_text(encoding="utf-8").splitlines()
     assert len(lines) - 2 == len(geonames.build_rows())
+
+
+def test_village_far_from_the_entrys_other_places_is_unsure() -> None:
+    tags = tag("Troops advanced near Ternove, east of Pokrovske, in Dnipropetrovsk Oblast.")
+    (village,) = [p for p in tags.places if p.surface == "Ternove"]
+    assert village.confidence <= 0.4
+
+
+def test_country_names_with_lower_case_words() -> None:
+    found = places("Fighting continued in the Democratic Republic of the Congo.")
+    assert [p[0] for p in found] == ["Democratic Republic of the Congo"]
