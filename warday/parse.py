@@ -198,7 +198,7 @@ def _from_html(raw: RawDoc) -> DocDraft:
         raw.doc_key,
         page.url or raw.url,
         page.sitename or dateline_source(dateline),
-        page.title or "",
+        "" if is_outlet_name(page.title or "") else page.title or "",
         page.author or byline,
         page.published,
         text,

@@ -276,3 +276,10 @@ def test_a_caption_date_that_cannot_be_trusted_is_not_used(
 def test_a_date_in_a_sentence_is_not_a_caption_date() -> None:
     body = "KYIV (AP) \u2014 Drones hit the city.\nSince Monday, March 10, 2025, there were more."
     assert resolve("A headline", None, body, date(2026, 11, 1)).date_source == "logical_date"
+
+
+def test_a_publication_stamp_a_day_after_the_number_is_no_stated_date() -> None:
+    # digests normally appear the day after the day they number: no one-day shift
+    body = "Published On 22 Feb 2025\nFighting\n- Drones hit Sumy."
+    dating = resolve("Key events, day 1,094\nFighting", datetime(2025, 2, 22, 6, tzinfo=UTC), body)
+    assert (dating.war_day, dating.war_date, dating.flags) == (1094, date(2025, 2, 21), ())
