@@ -103,7 +103,10 @@ _MONTHS = {
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]{0,6}\.?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}\.?"
-_TIME = r"\d{1,2}[:.]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2})?\)?)?"
+_TIME = (
+    r"\d{1,2}[:.]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d\d)?)?\)?)?"
+)
 # A calendar date: "Friday, July 5, 2024", "27 February 2026", "Feb. 3", "2026-02-27".
 _CALENDAR = (
     rf"(?:(?P<weekday>{_WEEKDAY}),?{_SP})?"
@@ -115,7 +118,8 @@ _DATE_RE = re.compile(_CALENDAR)
 # A line that is only a date (with a time, a "Published:" label or an outlet before it):
 # "Feb 26, 2026", "27 February 2026, 19:06", "The Associated Press / April 24, 2025, 12:48 AM".
 _DATE_LINE = re.compile(
-    r"^(?:[A-Z][\w.&' ]{0,40}\s*[/|\u00b7\u2022]\s*)?"
+    r"^(?:[A-Z][\w.,&' ]{0,60}\s*[/|\u00b7\u2022]\s*"
+    r"(?:[A-Z][\w.&' ]{0,30}\s*[/|\u00b7\u2022]\s*)?)?"
     r"(?:(?:published|updated|posted|last updated|date)\s*(?:on|at)?\s*:?\s*)?"
     rf"(?:{_TIME},?\s*)?{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
     re.IGNORECASE,
