@@ -62,9 +62,12 @@ _META_LINE = re.compile(
 )
 # A header label alone on its line: "Published :", "Updated:", "Source: Meduza".
 _LABEL_LINE = re.compile(
-    r"^(?:published|updated|posted|source|photo|credit)\s*(?::\s*[^.!?]{0,40})?$|^\u00a9",
+    r"^(?:published|updated|posted|source|photo|credit)\s*(?::\s*[^.!?]{0,40})?$|^\u00a9"
+    r"|^(?:live(?: updates?)?|\d+ posts?|\d+ min read)$",
     re.IGNORECASE,
 )
+# A live page's own markers among its first lines ("Live Updates", "36 Posts").
+_LIVE_MARKER = re.compile(r"^(?:live(?: updates?)?|\d+ posts?)$", re.IGNORECASE)
 # Headlines are written in the present tense; "said" or "told" marks a reported sentence.
 _REPORTED = re.compile(r"\b(?:said|told|added)\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^#+\s*|\*\*")
@@ -126,6 +129,7 @@ _SUMMARY_HEAD = re.compile(
     re.IGNORECASE,
 )
 _MIN_STRUCTURE = 3
+_HEADER_BLOCKS = 8  # where a page's own markers sit
 _MIN_TITLE_TOPICS = 3  # "In Brief: A, B, C" lists its stories
 # Words that carry no content when comparing a heading with a lead sentence.
 _STOPWORDS = frozenset(
@@ -187,6 +191,8 @@ def looks_like_digest(title: str, text: str) -> bool:
     if _DIGEST_TITLE.search(title):
         return True
     paragraphs = blocks(text)
+    if any(_LIVE_MARKER.match(b) for b in paragraphs[:_HEADER_BLOCKS]):
+        return True
     bold = sum(1 for b in paragraphs if _BOLD_LEAD.match(b))
     stamps = sum(1 for b in paragraphs if _TIMESTAMP.match(b))
     themes = sum(1 for i in range(len(paragraphs)) if _is_theme(paragraphs, i))
