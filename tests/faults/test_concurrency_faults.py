@@ -213,9 +213,7 @@ def test_kill_minus_nine_at_random_points(
         assert_consistent(url, expected, consumer)
 
 
-def test_two_concurrent_runs(
-    server_url: str, template_db: str, corpus: tuple[Path, Path]
-) -> None:
+def test_two_concurrent_runs(server_url: str, template_db: str, corpus: tuple[Path, Path]) -> None:
     expected = reference(server_url, template_db, *corpus)
     with scratch_db(server_url, template_db) as url:
         consumer = Consumer(url)
