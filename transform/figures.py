@@ -91,7 +91,7 @@ _QUAL = "|".join(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse=Tr
 _AMOUNT = re.compile(
     rf"(?<![\w.,$\u20ac\u00a3-])(?:(?P<qual>(?i:{_QUAL}))\s+)?(?P<currency>[$\u20ac\u00a3])?"
     rf"(?P<low>{_NUM}|(?i:{_WORDS})(?!\w))"
-    rf"(?:\s*(?:-|\u2013|to|and)\s*(?P<high>{_NUM}))?"
+    rf"(?:\s*(?:-|\u2013|to|and)\s*(?P<high>{_NUM}))?(?P<or_more>\s+or\s+more\b)?"
     rf"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|tn|m|k)\b)?"
     rf"(?:\s+(?P<currency_word>euros?|dollars?|pounds?|hryvnias?|roubles?|rubles?|kroner|krone|kronor|yen|zlotys?))?",
 )
@@ -134,15 +134,18 @@ _OF_WEAPONS = re.compile(
     re.IGNORECASE,
 )
 _AFTER_VERB = re.compile(
+    r"(?:\s+(?:more|others|other))?"  # "Eight more die", "14 others were injured"
     r"\s*,?\s*(?:(?:were|was|are|is|have been|had been|has been|have|had|were reportedly)\s+)?"
-    r"(?:reportedly\s+|internally\s+)?(?P<verb>killed or wounded|killed and wounded|killed or "
+    r"(?:reportedly\s+|internally\s+|also\s+)?(?P<verb>(?:sustained|suffered|received) "
+    r"(?:\w+ )?(?:injuries|wounds)|lost their lives|perished|die[ds]?|killed or wounded|"
+    r"killed and wounded|killed or "
     r"injured|dead or wounded|killed|died|dead|wounded|injured|hurt|captured|taken prisoner|"
     r"arrested|detained|deported|displaced|evacuated|fled|hospitali[sz]ed|returned home|released|"
     r"freed|remain(?:s|ed)? in (?:\w+ )?captivity|(?:are|were|is|was) held captive)\b",
     re.IGNORECASE,
 )
 _BEFORE_VERB = re.compile(
-    r"\b(?P<verb>killing|killed|kills|injuring|injured|wounding|wounded|capturing|captured|"
+    r"\b(?P<verb>killing|killed|kills|kill|wounds|wound|injures|injure|hurting|injuring|injured|wounding|wounded|capturing|captured|"
     r"arrested|arresting|detained|detaining|deported|deporting|evacuated|evacuating|"
     r"evacuation of|displacing|released|releasing|freed|returned|exchanged?|exchange of|"
     r"exchange for|in exchange for|swapped|swap of|deaths of|death of|killing of|mobili[sz]ed|"
@@ -155,6 +158,16 @@ _VERB_KIND = {
     "killed": "killed",
     "kills": "killed",
     "died": "killed",
+    "die": "killed",
+    "dies": "killed",
+    "perished": "killed",
+    "lost their lives": "killed",
+    "kill": "killed",
+    "wounds": "wounded",
+    "wound": "wounded",
+    "injures": "wounded",
+    "injure": "wounded",
+    "hurting": "wounded",
     "dead": "killed",
     "injuring": "wounded",
     "injured": "wounded",
@@ -207,7 +220,6 @@ _LOSSES = re.compile(
     r"\b(?:losses|lost|losing|suffered)\b[^.;]{0,40}?(?:\b(?:to|at|of|reached)\s+)?$",
     re.IGNORECASE,
 )
-_ELIDED_HIT = re.compile(r"\s+(?:hit|struck|reached|got through)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -223,20 +235,31 @@ class Figure:
     end: int
 
 
-def find_figures(sentence: str, offset: int = 0) -> list[Figure]:
+@dataclass(frozen=True)
+class Context:
+    """The sentence before, for counts whose noun it names ("Four more were shot down")."""
+
+    figures: tuple[Figure, ...] = ()
+    text: str = ""
+
+
+_NO_CONTEXT = Context()
+
+
+def find_figures(sentence: str, offset: int = 0, context: Context = _NO_CONTEXT) -> list[Figure]:
     """Figures in one sentence; offsets are shifted by ``offset`` into the entry text."""
     found: list[Figure] = []
     for match in _AMOUNT.finditer(sentence):
         if _is_date_or_ordinal(sentence, match):
             continue
-        figure = _figure(sentence, match, offset, found)
+        figure = _figure(sentence, match, offset, found, context)
         if figure is not None:
             found.append(figure)
     return found
 
 
 def _figure(
-    sentence: str, match: re.Match[str], offset: int, earlier: list[Figure]
+    sentence: str, match: re.Match[str], offset: int, earlier: list[Figure], context: Context
 ) -> Figure | None:
     """Turn one amount into a figure if a kind can be found for it."""
     low, high = _value(match["low"], match["scale"]), _value(match["high"], match["scale"])
@@ -246,6 +269,8 @@ def _figure(
     vague = match["low"].lower() in _VAGUE
     if vague:
         qualifier = "vague"
+    elif match["or_more"]:
+        qualifier = "at_least"
     if match["currency"] or match["currency_word"]:
         unit = _currency(match["currency"] or match["currency_word"])
         return Figure(
@@ -259,7 +284,9 @@ def _figure(
             offset + match.start(),
             offset + match.end(),
         )
-    found = _kind(sentence, match, earlier)
+    if _OTHER_COUNT.match(sentence, match.end()):
+        return None  # "the two sides", "three hours", "120 pages"
+    found = _kind(sentence, match, earlier, context)
     if found is None:
         return None
     kind, kind_end, subject = found
@@ -278,7 +305,7 @@ def _figure(
 
 
 def _kind(
-    sentence: str, match: re.Match[str], earlier: list[Figure]
+    sentence: str, match: re.Match[str], earlier: list[Figure], context: Context = _NO_CONTEXT
 ) -> tuple[str, int, str | None] | None:
     """Kind, end of evidence and subject of a number, from the noun it counts and its verb."""
     end, head = match.end(), sentence[: match.start()]
@@ -287,22 +314,26 @@ def _kind(
         weapon = next((k for k, _ in _WEAPON_NOUNS if phrase[k]), None)
         if weapon is not None:
             return (*_shot_down(sentence, weapon, phrase.end(), match.start()), None)
-        return _people(sentence, match, phrase, earlier)
+        people = _people(sentence, match, phrase, earlier)
+        if people is not None or phrase["noun"].lower() != "others":
+            return people  # "29 others crashed" falls through to the elided noun
     if of_weapons := _OF_WEAPONS.match(sentence, end):
         base = "drones" if of_weapons["noun"].lower().startswith("drone") else "missiles"
         return (*_shot_down(sentence, base, of_weapons.end(), match.start()), None)
-    kind, kind_end = _shot_down_of_earlier(sentence, match)
+    if later := _of_later(sentence, match, earlier, context):
+        return later
+    kind, kind_end = _shot_down_of_earlier(sentence, match, context)
     if kind is not None:
         return kind, kind_end, None
     weapon = _elided_weapon(sentence, match, earlier)
     if weapon is not None:
         return weapon, end, None
     if (before := _BEFORE_VERB.search(head)) and (
-        verb_kind := _VERB_KIND.get(before["verb"].lower())
+        verb_kind := _verb_kind(before["verb"])
     ):
         return verb_kind, end, None
     after = _after_verb(sentence, end)
-    if after and (verb_kind := _VERB_KIND.get(after["verb"].lower())):
+    if after and (verb_kind := _verb_kind(after["verb"])):
         return verb_kind, after.end(), None
     if _TOTAL.search(head):
         casualty = re.search(r"\b(killed|died|deaths?|dead|wounded|injured)\b", sentence)
@@ -313,13 +344,97 @@ def _kind(
         return "killed", end, None
     if _INCLUDING.search(head) and earlier and earlier[-1].kind != "money":
         return earlier[-1].kind, end, None
-    if _ELIDED_HIT.match(sentence, end):
-        nouns = re.findall(r"\b(drones?|missiles?)\b", head, re.IGNORECASE)
-        if nouns:
-            return ("drones" if nouns[-1].lower().startswith("drone") else "missiles"), end, None
+    if _WEAPON_FATE.match(sentence, end) and (weapon := _weapon_before(head, context)):
+        return weapon, end, None  # "three more hit port facilities", "29 others crashed"
     if re.search(r"\bto\s+$", head) and earlier and earlier[-1].kind != "money":
         return earlier[-1].kind, end, None
+    kind = _elided(sentence, match, earlier, context)
+    return None if kind is None else (kind, end, None)
+
+
+# Nouns a number counts that are no figure ("the two sides", "three hours", "120 pages").
+_OTHER_COUNT = re.compile(
+    r"\s+(?:sides|years?|days?|weeks?|months?|hours?|minutes?|seconds?|times|pages?|"
+    r"kilomet(?:re|er)s?|km|miles?|met(?:re|er)s?|rounds?|regions|oblasts|countries|villages|"
+    r"towns|cities|storeys|floors|points|votes|languages|steps|stages|parts)\b",
+    re.IGNORECASE,
+)
+_WEAPON_WORD = re.compile(
+    r"\b(drones?|UAVs?|Shaheds?|unmanned aerial vehicles?|missiles?|rockets?)\b", re.IGNORECASE
+)
+# What became of weapons counted apart from their noun ("29 others crashed").
+_WEAPON_FATE = re.compile(
+    r"(?:\s+(?:more|others|other))?\s+(?:(?:were|was|have|had|been|also)\s+)*"
+    r"(?:hit|struck|reached|got through|crashed|lost|went missing|jammed|suppressed|"
+    r"failed to reach|disappeared)\b",
+    re.IGNORECASE,
+)
+_MORE_AFTER = re.compile(r"\s+(?:more|others|other)\b", re.IGNORECASE)
+_MORE_BEFORE = re.compile(r"\b(?:another|a further|an additional|further)\s+$", re.IGNORECASE)
+_LIST_HEAD = re.compile(
+    r"(?:,|;|\band|\bwhile)\s*(?:(?:another|a further|an additional|further)\s+)?$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER = re.compile(
+    r"(?:\s+(?:more|others))?\s+(?:over|in|on|near|across|from|at|into|around|above|off)\s+"
+    r"(?!the\s+(?:past|last|next|same|first)\b)",
+    re.IGNORECASE,
+)
+_OF_LATER = re.compile(rf"\s+(?:out\s+)?of\s+(?:the\s+)?(?=(?:{_NUM})\b)", re.IGNORECASE)
+
+
+def _weapon_before(head: str, context: Context) -> str | None:
+    """Drones or missiles named last before a number, in its sentence or the one before."""
+    nouns = _WEAPON_WORD.findall(head)
+    if not nouns:
+        prior = [f.kind for f in context.figures if f.kind.startswith(("drones", "missiles"))]
+        if prior:
+            return prior[-1].removesuffix("_shot_down")
+        nouns = _WEAPON_WORD.findall(context.text)
+    if not nouns:
+        return None
+    return "missiles" if nouns[-1].lower().startswith(("missile", "rocket")) else "drones"
+
+
+def _of_later(
+    sentence: str, match: re.Match[str], earlier: list[Figure], context: Context
+) -> tuple[str, int, str | None] | None:
+    """ "downed 52 out of the 54 drones": the part takes the kind of the whole after it."""
+    of_later = _OF_LATER.match(sentence, match.end())
+    whole = _AMOUNT.match(sentence, of_later.end()) if of_later else None
+    found = _kind(sentence, whole, earlier, context) if whole else None
+    if found is None:
+        return None
+    base = found[0].removesuffix("_shot_down")
+    if base in ("drones", "missiles") and _SHOT_DOWN_BEFORE.search(
+        sentence[max(0, match.start() - 40) : match.start()]
+    ):
+        return f"{base}_shot_down", match.end(), None
+    return found[0], match.end(), found[2]
+
+
+def _elided(
+    sentence: str, match: re.Match[str], earlier: list[Figure], context: Context
+) -> str | None:
+    """A bare count in a list or marked "more"/"another" counts what the count before did:
+    "31 drones over Kharkiv and 12 over Poltava", "Eight more ...", "a further 40 from ..."."""
+    head, end = sentence[: match.start()], match.end()
+    counts = [f for f in earlier if f.kind != "money"]
+    marked = _MORE_AFTER.match(sentence, end) or _MORE_BEFORE.search(head)
+    if counts and _LIST_HEAD.search(head) and (marked or _PLACE_AFTER.match(sentence, end)):
+        return counts[-1].kind
+    if marked:
+        prior = counts or [f for f in context.figures if f.kind != "money"]
+        return prior[-1].kind if prior else None
     return None
+
+
+def _verb_kind(verb: str) -> str | None:
+    """The figure kind a verb gives its count."""
+    verb = verb.lower()
+    if verb.startswith(("sustained", "suffered", "received")):
+        return "wounded"
+    return _VERB_KIND.get(verb)
 
 
 def _people(
@@ -338,12 +453,12 @@ def _people(
     if _FALLEN.search(phrase["mods"]):
         return "killed", end, subject
     before = _BEFORE_VERB.search(head)
-    if before and (verb_kind := _VERB_KIND.get(before["verb"].lower())):
+    if before and (verb_kind := _verb_kind(before["verb"])):
         return verb_kind, end, subject
     after = _after_verb(sentence, end) or _coordinated_verb(sentence, end)
     if after and after["verb"].lower() in ("returned home", "released", "freed"):
         return "prisoners", after.end(), subject
-    if after and (verb_kind := _VERB_KIND.get(after["verb"].lower())):
+    if after and (verb_kind := _verb_kind(after["verb"])):
         return verb_kind, after.end(), subject
     if _INCLUDING.search(head) and earlier and earlier[-1].kind != "money":
         return earlier[-1].kind, end, subject
@@ -420,6 +535,9 @@ def _shot_down(sentence: str, kind: str, end: int, start: int) -> tuple[str, int
     if kind in ("drones", "missiles"):
         if hit := _SHOT_DOWN.match(sentence, end):
             return f"{kind}_shot_down", hit.end()
+        joined = _JOINED_WEAPON.match(sentence, end)
+        if joined and _SHOT_DOWN.match(sentence, joined.end()):
+            return f"{kind}_shot_down", end  # "101 drones and 7 missiles were intercepted"
         if _SHOT_DOWN_BEFORE.search(sentence[max(0, start - 40) : start]):
             return f"{kind}_shot_down", end
     return kind, end
@@ -437,21 +555,33 @@ def _value(text: str | None, scale: str | None) -> Decimal | None:
 _SHOT_DOWN = re.compile(
     r"[^.;,\d]{0,40}?\b(shot down|intercepted|downed|destroyed|neutrali[sz]ed)\b", re.IGNORECASE
 )
+_JOINED_WEAPON = re.compile(
+    rf"\s+and\s+(?:{_NUM})\s+(?:[\w-]+\s+){{0,2}}?(?:drones?|UAVs?|missiles?|rockets?)\b",
+    re.IGNORECASE,
+)
 _SHOT_DOWN_BEFORE = re.compile(
     r"\b(shot down|intercepted|downed|destroyed)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
 
 
-def _shot_down_of_earlier(sentence: str, match: re.Match[str]) -> tuple[str | None, int]:
-    """ "..., 57 of which were shot down": the kind comes from drones/missiles named before."""
+def _shot_down_of_earlier(
+    sentence: str, match: re.Match[str], context: Context
+) -> tuple[str | None, int]:
+    """ "..., 57 of which were shot down", "Three more were shot down": the kind comes from
+    drones/missiles named before, in this sentence or the one before."""
     hit = _SHOT_DOWN.match(sentence, match.end())
-    if not hit or not re.match(r"\s+(of (which|them)|were|was)\b", sentence[match.end() :]):
+    if not hit or not _ELLIPSIS_VERB.match(sentence, match.end()):
         return None, match.end()
-    earlier = re.findall(r"\b(drones?|missiles?)\b", sentence[: match.start()], re.IGNORECASE)
-    if not earlier:
+    base = _weapon_before(sentence[: match.start()], context)
+    if base is None:
         return None, match.end()
-    base = "drones" if earlier[-1].lower().startswith("drone") else "missiles"
     return f"{base}_shot_down", hit.end()
+
+
+_ELLIPSIS_VERB = re.compile(
+    r"\s+(?:(?:more|others|other)\s+)?(?:of (?:which|them|those)|were|was|have|had)\b",
+    re.IGNORECASE,
+)
 
 
 def _unit_of(kind: str) -> str:

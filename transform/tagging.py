@@ -10,12 +10,12 @@ from functools import cache
 
 from warday.transform.discover import bare_general_staff, demonyms, discover, org_key
 from warday.transform.events import Clause, EventHit, clauses, find_events, outside_this_war
-from warday.transform.figures import Figure, find_figures
+from warday.transform.figures import Context, Figure, find_figures
 from warday.transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention, Place
 from warday.transform.text import Span, sentences
 
 # Bump when rules, dictionaries or logic change so stored tags can be found and re-tagged.
-TAGGER_VERSION = "rules-4"
+TAGGER_VERSION = "rules-5"
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,14 @@ def tag(text: str, gazetteer: Gazetteer | None = None) -> Tags:
     events: list[EventTag] = []
     figures: list[FigureTag] = []
     actor_index, place_index = _StartIndex(actor_mentions), _StartIndex(place_mentions)
+    context = Context()
     for sent in spans:
         actors_here = actor_index.between(sent.start, sent.end)
         places_here = place_index.between(sent.start, sent.end)
         events.extend(_events(sent, actors_here, places_here))
-        figures.extend(_figure_tag(f, sent.text) for f in find_figures(sent.text, sent.start))
+        found = find_figures(sent.text, sent.start, context)
+        figures.extend(_figure_tag(f, sent.text) for f in found)
+        context = Context(tuple(found), sent.text)  # "Four more were shot down." reads back
     return Tags(
         tuple(events),
         tuple(_actor_tag(m, _sentence_of(spans, text, m, starts)) for m in actor_mentions),

@@ -144,3 +144,31 @@ def test_a_released_statement_is_no_prisoner_release() -> None:
     assert [h.mode for h in find_events("Russia released 150 Ukrainian prisoners of war.")] == [
         "release"
     ]
+
+
+def test_implied_noun_reads_back_to_the_sentence_before() -> None:
+    from warday.transform.tagging import tag
+
+    text = (
+        "Russia sent 63 drones at the south overnight. Of those, 51 were shot down and "
+        "nine others crashed. A further four people sustained injuries in Mykolaiv."
+    )
+    got = [(f.kind, f.low, text[f.start : f.end]) for f in tag(text).figures]
+    assert got == [
+        ("drones", Decimal(63), "63 drones"),
+        ("drones_shot_down", Decimal(51), "51 were shot down"),
+        ("drones", Decimal(9), "nine"),
+        ("wounded", Decimal(4), "four people sustained injuries"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The two sides exchanged prisoners on Friday.",
+        "The talks lasted three hours and the report ran to 120 pages.",
+        "Two more buildings were destroyed in the shelling.",
+    ],
+)
+def test_counts_of_other_things_are_no_figures(sentence: str) -> None:
+    assert find_figures(sentence) == []
