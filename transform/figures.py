@@ -81,6 +81,7 @@ _QUALIFIERS = {
     "approximately": "about",
     "nearly": "nearly",
     "almost": "nearly",
+    "close to": "nearly",
     "up to": "up_to",
     "fewer than": "less_than",
     "less than": "less_than",
@@ -138,6 +139,7 @@ _AFTER_VERB = re.compile(
     r"\s*,?\s*(?:(?:were|was|are|is|have been|had been|has been|have|had|were reportedly)\s+)?"
     r"(?:reportedly\s+|internally\s+|also\s+)?(?P<verb>(?:sustained|suffered|received) "
     r"(?:\w+ )?(?:injuries|wounds)|lost their lives|perished|die[ds]?|killed or wounded|"
+    r"killed,? wounded,? (?:or|and) (?:gone |went )?missing|"
     r"killed and wounded|killed or "
     r"injured|dead or wounded|killed|died|dead|wounded|injured|hurt|captured|taken prisoner|"
     r"arrested|detained|deported|displaced|evacuated|fled|hospitali[sz]ed|returned home|released|"
@@ -434,6 +436,8 @@ def _verb_kind(verb: str) -> str | None:
     verb = verb.lower()
     if verb.startswith(("sustained", "suffered", "received")):
         return "wounded"
+    if verb.startswith("killed,") or verb.startswith("killed wounded"):
+        return "killed_or_wounded"  # "killed, wounded, or gone missing"
     return _VERB_KIND.get(verb)
 
 
@@ -482,6 +486,7 @@ _NOUN_AFTER = re.compile(
     r"salaries|wages|numbers|lists|names|bodies|remains|graves|phones|passports|units)\b",
     re.IGNORECASE,
 )
+_SIDES = re.compile(r"\s+on (?:both|either|each|the \w+) sides?\b", re.IGNORECASE)
 _AUXILIARY = re.compile(r"\b(?:were|was|are|is|have|had|has)\b", re.IGNORECASE)
 _COORDINATED = re.compile(
     rf"\s+and\s+(?:(?:{_QUAL})\s+)?(?:{_NUM}|(?:{_WORDS}))\s+(?:[\w'-]+\s+){{0,3}}?(?={_PEOPLE})",
@@ -492,7 +497,7 @@ _COORDINATED = re.compile(
 def _after_verb(sentence: str, end: int) -> re.Match[str] | None:
     """The verb after a count ("12 people were killed"); a verb after a comma only with
     its auxiliary ("killed one civilian, injured three" gives the first no verb)."""
-    aside = _ASIDE.match(sentence, end)
+    aside = _ASIDE.match(sentence, end) or _SIDES.match(sentence, end)
     if aside is not None:
         end = aside.end()  # "19 people, including four children, were killed"
     after = _AFTER_VERB.match(sentence, end)

@@ -172,3 +172,12 @@ def test_implied_noun_reads_back_to_the_sentence_before() -> None:
 )
 def test_counts_of_other_things_are_no_figures(sentence: str) -> None:
     assert find_figures(sentence) == []
+
+
+def test_losses_on_both_sides_and_close_to() -> None:
+    sentence = "Thousands of soldiers on both sides have been killed, wounded or gone missing."
+    (figure,) = find_figures(sentence)
+    assert (figure.kind, figure.qualifier) == ("killed_or_wounded", "vague")
+    # "close to N" is a qualifier, never "rose to N" continuing the count before it
+    later = "Some 40,000 people have fled, and deaths may be close to 90."
+    assert [f.kind for f in find_figures(later)] == ["displaced"]
