@@ -330,9 +330,7 @@ def _kind(
     weapon = _elided_weapon(sentence, match, earlier)
     if weapon is not None:
         return weapon, end, None
-    if (before := _BEFORE_VERB.search(head)) and (
-        verb_kind := _verb_kind(before["verb"])
-    ):
+    if (before := _BEFORE_VERB.search(head)) and (verb_kind := _verb_kind(before["verb"])):
         return verb_kind, end, None
     after = _after_verb(sentence, end)
     if after and (verb_kind := _verb_kind(after["verb"])):
