@@ -4,11 +4,32 @@ into day-numbered war entries, link stories across outlets."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 
 WAR_ENTRIES = Asset("warday_war_entries")
+
+
+def _use_warday_db(context: Any) -> None:
+    """Before each task: the database is the `warday_db` Airflow connection when one is
+    defined (AIRFLOW_CONN_WARDAY_DB, the metadata DB or a secrets backend), else DATABASE_URL."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    from warday.settings import AIRFLOW_CONN_ID
+    from warday.store import db
+
+    try:
+        conn = Connection.get(AIRFLOW_CONN_ID)
+    except AirflowNotFoundException:
+        return
+    db.use_url(
+        db.conninfo_from_parts(
+            conn.host, conn.port, conn.login, conn.password, conn.schema, conn.extra_dejson
+        )
+    )
 
 
 def _run_key() -> str:
@@ -22,7 +43,11 @@ def _run_key() -> str:
     start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
+    default_args={
+        "retries": 2,
+        "retry_delay": timedelta(minutes=5),
+        "pre_execute": _use_warday_db,
+    },
     tags=["warday"],
     doc_md=__doc__,
 )

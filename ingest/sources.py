@@ -20,7 +20,10 @@ from typing import Any
 
 import yaml
 
-DEFAULT_REGISTRY = Path(__file__).parent / "sources.yaml"
+from warday.settings import package_dir
+
+# Shipped inside the package (importlib.resources); its `../seeds` is the packaged seeds.
+DEFAULT_REGISTRY = package_dir("ingest") / "sources.yaml"
 KINDS = ("feed", "page", "directory")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _KEYS = {"name", "kind", "url", "path", "outlet", "enabled", "fetch_pages", "limits"}

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg.rows import DictRow, dict_row
 
+from warday import settings
+
 Conn = psycopg.Connection[DictRow]
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = REPO_ROOT / ".warday" / "pgdata"
 
 
 def database_url() -> str:
     """The URL to use: DATABASE_URL, or the embedded server (started on demand)."""
-    url = os.environ.get("DATABASE_URL")
+    url = settings.database_url()
     if url:
         return url
     from warday.store.embedded import embedded_url
 
-    data_dir = Path(os.environ.get("WARDAY_PGDATA", DEFAULT_DATA_DIR))
-    url = embedded_url(data_dir)
+    url = embedded_url(settings.pgdata_dir())
     # Child processes (Airflow tasks, subcommands) reuse the same server.
-    os.environ["DATABASE_URL"] = url
+    os.environ[settings.ENV_DATABASE_URL] = url
     return url
 
 
@@ -38,3 +37,27 @@ def redact(url: str) -> str:
     if info.get("password"):
         info["password"] = "***"
     return psycopg.conninfo.make_conninfo("", **{k: v for k, v in info.items() if v is not None})
+
+
+def conninfo_from_parts(
+    host: str | None,
+    port: int | None,
+    login: str | None,
+    password: str | None,
+    dbname: str | None,
+    extra: dict[str, object] | None = None,
+) -> str:
+    """A libpq connection string from a connection's fields (e.g. an Airflow connection);
+    extras that libpq knows (sslmode, options, ...) are kept, others are dropped."""
+    known = {opt.keyword.decode() for opt in psycopg.pq.Conninfo.get_defaults()}
+    params: dict[str, Any] = {
+        k: v for k, v in (extra or {}).items() if k in known and v not in (None, "")
+    }
+    fields = {"host": host, "port": port, "user": login, "password": password, "dbname": dbname}
+    params.update({k: v for k, v in fields.items() if v not in (None, "")})
+    return psycopg.conninfo.make_conninfo("", **params)
+
+
+def use_url(url: str) -> None:
+    """Make url the database of this process and of the children it starts."""
+    os.environ[settings.ENV_DATABASE_URL] = url

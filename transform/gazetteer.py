@@ -44,7 +44,10 @@ from typing import Any, NoReturn
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from warday.settings import package_dir
+
+# Shipped inside the package (importlib.resources), so an installed wheel finds it too.
+DATA_DIR = package_dir("transform", "data")
 ACTORS_PATH = DATA_DIR / "actors.yaml"
 PLACES_PATH = DATA_DIR / "places.yaml"
 

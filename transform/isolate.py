@@ -42,7 +42,8 @@ DEFAULT_MEMORY_MB = 512
 _MEMORY_EXIT = 3
 # Containers that the HTML parser nests when left open (unlike <p> or <li>, which it closes).
 _CONTAINERS = (b"div", b"span")
-_ROOT = Path(__file__).resolve().parent.parent
+# The folder holding the `warday` package: the checkout, or site-packages when installed.
+_ROOT = Path(__file__).parents[2]
 
 
 class ExtractionTimeout(ExtractionError):

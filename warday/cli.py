@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
-from warday import config, report, steps
+from warday import config, procs, report, settings, steps
 from warday.pipeline import BatchFailed
 from warday.store.db import connect, database_url, redact
 
@@ -24,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args.func(args) or 0)
+    except procs.Stopped as stop:  # every process it started is gone already
+        print(f"warday: stopped by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except BatchFailed as exc:  # the dead letters are stored; say so instead of a traceback
         print(f"warday: {exc} (run `warday status` for the reasons)", file=sys.stderr)
         return 3
@@ -58,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         "nightly", help="run the nightly DAG once through Airflow, then summarise"
     )
     nightly.set_defaults(func=cmd_nightly)
+
+    ui = sub.add_parser(
+        "airflow-ui", help="Airflow standalone (UI, scheduler, ...) over the shipped DAGs"
+    )
+    ui.add_argument("--port", type=int, default=8080)
+    ui.set_defaults(func=cmd_airflow_ui)
 
     reprocess = sub.add_parser(
         "reprocess", help="rebuild derived rows from stored bytes, without re-fetching"
@@ -134,25 +142,43 @@ def _process_and_link(run_key: str, logical: date) -> None:
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:
-    """Run the nightly DAG through Airflow itself (`airflow dags test`), then summarise."""
+    """Run the nightly DAG through Airflow itself (`airflow dags test`), then summarise.
+
+    Each Airflow command runs in its own process group; SIGINT/SIGTERM stop all of it."""
     env = {**os.environ, **config.airflow_env(), "DATABASE_URL": database_url()}
-    logs = config.STATE_DIR / "logs"
+    logs = settings.state_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    airflow = str(Path(sys.executable).with_name("airflow"))
     for name, cmd in (
-        ("airflow-db-migrate", [airflow, "db", "migrate"]),
-        ("airflow-dags-test", [airflow, "dags", "test", "warday_nightly"]),
+        ("airflow-db-migrate", [_airflow(), "db", "migrate"]),
+        ("airflow-dags-test", [_airflow(), "dags", "test", "warday_nightly"]),
     ):
         print(f"-> {' '.join(cmd[1:])} (log: {logs / name}.log)", flush=True)
         with open(logs / f"{name}.log", "w") as out:
-            done = subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
-        if done.returncode != 0:
+            code = procs.run(cmd, env=env, stdout=out)
+        if code != 0:
             print((logs / f"{name}.log").read_text()[-4000:], file=sys.stderr)
-            print(f"{name} failed with exit code {done.returncode}", file=sys.stderr)
-            return done.returncode
+            print(f"{name} failed with exit code {code}", file=sys.stderr)
+            return code
     cmd_summary(args)
     print(f"\nconnect: psql '{redact(database_url())}'")
     return 0
+
+
+def cmd_airflow_ui(args: argparse.Namespace) -> int:
+    """`airflow standalone` over the shipped DAGs; a stop signal ends every process it started."""
+    env = {**os.environ, **config.airflow_env(), "DATABASE_URL": database_url()}
+    env["AIRFLOW__API__PORT"] = str(args.port)
+    print(
+        f"Airflow UI on http://localhost:{args.port} (home {env['AIRFLOW_HOME']}); "
+        "Ctrl-C stops it all",
+        flush=True,
+    )
+    return procs.run([_airflow(), "standalone"], env=env)
+
+
+def _airflow() -> str:
+    """The airflow executable installed beside this interpreter."""
+    return str(Path(sys.executable).with_name("airflow"))
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ def test_no_generic_top_level_imports() -> None:
 
 def test_layers_do_not_import_upwards() -> None:
     pattern = re.compile(
-        r"^\s*(?:from|import)\s+(warday\.store|warday\.(?!ingest|transform)\w+|airflow|dags)\b",
+        r"^\s*(?:from|import)\s+(warday\.store|warday\.(?!ingest|transform|settings)\w+|airflow|dags)\b",
         re.MULTILINE,
     )
     for layer in ("ingest", "transform"):
