@@ -33,12 +33,15 @@ INSERT INTO raw_documents (source_id, content_hash, doc_key, requested_url, fina
 VALUES (%(source_id)s, %(content_hash)s, %(doc_key)s, %(requested_url)s, %(final_url)s,
         %(media_type)s, %(headers)s, %(meta)s, %(body)s, %(fetched_at)s, %(previous_raw_id)s);
 
--- name: pending_raw
+-- name: claim_pending
+-- Workers share the queue: each takes rows no other transaction holds, without waiting.
 SELECT raw_id, doc_key, requested_url, final_url, media_type, meta, fetched_at
 FROM raw_documents
 WHERE is_current
   AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
-ORDER BY raw_id;
+ORDER BY raw_id
+LIMIT %(limit)s
+FOR UPDATE SKIP LOCKED;
 
 -- name: raw_body
 SELECT body FROM raw_documents WHERE raw_id = %(raw_id)s;
@@ -91,9 +94,14 @@ UPDATE entries SET is_live = false, updated_at = now()
 WHERE document_id = %(document_id)s AND is_live AND NOT (entry_key = ANY(%(keep)s))
 RETURNING entry_id, content_hash;
 
--- name: record_change
+-- name: publish_changes
+-- seq is drawn in commit order by the trigger of migration 0040.
 INSERT INTO entry_changes (entry_id, op, content_hash)
-VALUES (%(entry_id)s, %(op)s, %(content_hash)s);
+SELECT * FROM unnest(%(entry_ids)s::bigint[], %(ops)s::text[], %(hashes)s::text[])
+RETURNING seq;
+
+-- name: notify_changes
+SELECT pg_notify('warday_entry_changes', id::text) FROM unnest(%(entry_ids)s::bigint[]) AS id;
 
 -- name: clear_tags
 WITH e AS (DELETE FROM events WHERE entry_id = %(entry_id)s),
