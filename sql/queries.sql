@@ -281,3 +281,11 @@ UPDATE entries SET tagger_version = %(version)s, updated_at = now() WHERE entry_
 
 -- name: requeue_processed
 UPDATE raw_documents SET status = 'pending' WHERE is_current AND status = 'processed';
+
+-- name: analyst_access
+SELECT r.rolcanlogin AS can_login,
+       pg_has_role(r.oid, 'warday_analyst', 'MEMBER') AS is_member,
+       has_table_privilege(r.oid, 'war_entries', 'SELECT') AS can_read,
+       has_table_privilege(r.oid, 'raw_documents', 'SELECT') AS reads_raw
+FROM pg_roles r
+WHERE r.rolname = %(role)s;

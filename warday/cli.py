@@ -12,6 +12,7 @@ from pathlib import Path
 from warday import config, procs, report, settings, steps
 from warday.pipeline import BatchFailed
 from warday.store.db import connect, database_url, redact
+from warday.store.queries import q
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,12 +98,34 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(func=cmd_migrate)
+
+    analyst = sub.add_parser(
+        "analyst-check", help="check that a login role has the analysts' read-only access"
+    )
+    analyst.add_argument("role")
+    analyst.set_defaults(func=cmd_analyst_check)
     return parser
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     applied = steps.apply_migrations()
     print("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
+    return 0
+
+
+def cmd_analyst_check(args: argparse.Namespace) -> int:
+    """A deployment's analyst login: can log in, is in warday_analyst, reads views, not bytes."""
+    with connect() as conn:
+        row = conn.execute(q("analyst_access"), {"role": args.role}).fetchone()
+    if row is None:
+        print(f"analyst role {args.role!r} does not exist", file=sys.stderr)
+        return 1
+    wrong = [k for k in ("can_login", "is_member", "can_read") if not row[k]]
+    wrong += ["reads_raw"] if row["reads_raw"] else []
+    if wrong:
+        print(f"analyst role {args.role!r} is wrong: {', '.join(wrong)}", file=sys.stderr)
+        return 1
+    print(f"analyst role {args.role!r}: logs in, reads the war_* views, no raw bytes")
     return 0
 
 
