@@ -25,9 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from warday.analyse import analyse  # noqa: E402
 from warday.parse import RawDoc, documents_from_raw  # noqa: E402
-from warday.transform.segment import segment  # noqa: E402
-from warday.transform.wardate import resolve  # noqa: E402
 
 FIXTURE_DIR = REPO / "tests" / "fixtures" / "digests"
 SEED_DIR = REPO / "seeds"
@@ -55,9 +54,8 @@ def record(path: Path) -> dict[str, Any]:
     """The golden record of one text file, computed as the pipeline would."""
     raw = RawDoc(0, path.name, "text/plain", path.read_bytes(), sidecar(path), None, _EPOCH)
     (draft,) = documents_from_raw(raw)
-    first_line = draft.text.split("\n", 1)[0]
-    dating = resolve(f"{draft.title}\n{first_line}", draft.published_at, draft.text, None)
-    segments = segment(draft.title, draft.text, digest=dating.date_source == "day_number")
+    analysis = analyse(draft, None)
+    dating, segments = analysis.dating, analysis.segments
     war_date = dating.war_date.isoformat() if dating.war_date else None
     return {
         "source": path.relative_to(REPO).as_posix(),
@@ -73,8 +71,10 @@ def record(path: Path) -> dict[str, Any]:
                 "war_date": war_date,
                 "first_words": " ".join(seg.text.split()[:_EDGE_WORDS]),
                 "last_words": " ".join(seg.text.split()[-_EDGE_WORDS:]),
+                # only off-topic items carry it, so war entries' goldens stay as they were
+                **({"relevance": why} if relevant != "war" else {}),
             }
-            for seg in segments
+            for seg, (relevant, why) in zip(segments, analysis.relevance, strict=True)
         ],
     }
 

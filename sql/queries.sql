@@ -75,14 +75,16 @@ FROM entries WHERE document_id = %(document_id)s;
 
 -- name: upsert_entry
 INSERT INTO entries (entry_key, document_id, ordinal, section, headline, text, war_day, war_date,
-                     date_source, content_hash, tagger_version)
+                     date_source, relevance, relevance_reason, content_hash, tagger_version)
 VALUES (%(entry_key)s, %(document_id)s, %(ordinal)s, %(section)s, %(headline)s, %(text)s,
-        %(war_day)s, %(war_date)s, %(date_source)s, %(content_hash)s, %(tagger_version)s)
+        %(war_day)s, %(war_date)s, %(date_source)s, %(relevance)s, %(relevance_reason)s,
+        %(content_hash)s, %(tagger_version)s)
 ON CONFLICT (entry_key) DO UPDATE
     SET document_id = EXCLUDED.document_id, ordinal = EXCLUDED.ordinal,
         section = EXCLUDED.section, headline = EXCLUDED.headline, text = EXCLUDED.text,
         war_day = EXCLUDED.war_day, war_date = EXCLUDED.war_date,
-        date_source = EXCLUDED.date_source, content_hash = EXCLUDED.content_hash,
+        date_source = EXCLUDED.date_source, relevance = EXCLUDED.relevance,
+        relevance_reason = EXCLUDED.relevance_reason, content_hash = EXCLUDED.content_hash,
         tagger_version = EXCLUDED.tagger_version, is_live = true, updated_at = now()
 RETURNING entry_id;
 
@@ -182,8 +184,9 @@ INSERT INTO stories (label, war_date) VALUES (%(label)s, %(war_date)s) RETURNING
 UPDATE entries SET story_id = %(story_id)s WHERE entry_id = %(entry_id)s;
 
 -- name: export_entries
-SELECT c.op, c.seq, e.entry_id, e.war_day, e.war_date, e.date_source, d.published_at, d.outlet,
-       d.url, e.headline, e.text, e.story_id
+SELECT c.op, c.seq, e.entry_id, e.war_day, e.war_date, e.date_source, d.date_flags,
+       d.published_at, d.outlet, d.url, e.headline, e.text, e.story_id, e.relevance,
+       e.relevance_reason
 FROM (SELECT DISTINCT ON (entry_id) entry_id, seq, op FROM entry_changes
       WHERE seq > %(since)s ORDER BY entry_id, seq DESC) c
 JOIN entries e USING (entry_id)
@@ -212,14 +215,26 @@ FROM figures WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start;
 SELECT (SELECT count(*) FROM raw_documents) AS raw_documents,
        (SELECT count(*) FROM documents) AS documents,
        (SELECT count(*) FROM entries WHERE is_live) AS entries,
+       (SELECT count(*) FROM entries WHERE is_live AND date_source = 'logical_date')
+           AS entries_dated_by_run_fallback,
+       (SELECT count(*) FROM entries WHERE is_live AND relevance = 'off_topic')
+           AS entries_off_topic,
        (SELECT count(*) FROM events) AS events,
        (SELECT count(*) FROM figures) AS figures,
        (SELECT count(*) FROM stories) AS stories,
        (SELECT count(*) FROM dead_letters WHERE resolved_at IS NULL) AS dead_letters;
 
 -- name: entries_per_day
-SELECT war_day, war_date, count(*) AS entries, array_agg(DISTINCT date_source) AS date_sources
-FROM entries WHERE is_live GROUP BY war_day, war_date ORDER BY war_date NULLS LAST;
+-- Entries dated only by the run's fallback date are counted apart from stated dates.
+SELECT war_day, war_date, date_source = 'logical_date' AS fallback, count(*) AS entries,
+       array_agg(DISTINCT date_source) AS date_sources
+FROM entries WHERE is_live GROUP BY war_day, war_date, fallback
+ORDER BY war_date NULLS LAST, fallback;
+
+-- name: fallback_dated_documents
+SELECT d.document_id, d.outlet, coalesce(d.url, r.final_url) AS locator, d.war_date
+FROM documents d JOIN raw_documents r USING (raw_id)
+WHERE d.date_source = 'logical_date' ORDER BY d.document_id DESC LIMIT %(limit)s;
 
 -- name: events_by_type
 SELECT event_type, count(*) AS events FROM events ev JOIN entries e USING (entry_id)

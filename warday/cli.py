@@ -6,17 +6,31 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from datetime import date
 from pathlib import Path
 
+import psycopg
+
 from warday import config, procs, report, settings, steps
+from warday.ingest.errors import ConfigError
+from warday.ingest.urls import scrub
 from warday.pipeline import BatchFailed
-from warday.store.db import connect, database_url, redact
+from warday.store.db import DatabaseUnreachable, connect, database_url, redact
+from warday.store.migrate import MigrationError
 from warday.store.queries import q
+
+# Exit codes, one per failure class.
+EXIT_ERROR = 1  # anything unexpected (a bug): one line, the traceback with --debug
+EXIT_CONFIG = 2  # bad configuration: registry, settings, arguments
+EXIT_BATCH = 3  # a batch failed; its dead letters are stored
+EXIT_DB_UNREACHABLE = 4  # no connection to the database
+EXIT_DB_ERROR = 5  # the database refused or failed a statement (not migrated, timeout, ...)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """Entry point of the console script: a one-line message and a distinct exit code per
+    failure class; tracebacks only with --debug."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -27,14 +41,61 @@ def main(argv: list[str] | None = None) -> int:
     except procs.Stopped as stop:  # every process it started is gone already
         print(f"warday: stopped by {stop}", file=sys.stderr)
         return 128 + stop.signum
-    except BatchFailed as exc:  # the dead letters are stored; say so instead of a traceback
-        print(f"warday: {exc} (run `warday status` for the reasons)", file=sys.stderr)
-        return 3
+    except KeyboardInterrupt:
+        print("warday: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        code, message = classify(exc)
+        if args.debug:
+            traceback.print_exc()
+        hint = "" if args.debug or code != EXIT_ERROR else " (run with --debug for the traceback)"
+        print(f"warday: {one_line(scrub(message))}{hint}", file=sys.stderr)
+        return code
+
+
+def classify(exc: BaseException) -> tuple[int, str]:
+    """The exit code and message of a failure."""
+    if isinstance(exc, BatchFailed):
+        return EXIT_BATCH, f"{exc} (run `warday status` for the reasons)"
+    if isinstance(exc, ConfigError):
+        return EXIT_CONFIG, f"bad configuration: {exc}"
+    if isinstance(exc, DatabaseUnreachable):
+        return EXIT_DB_UNREACHABLE, f"database unreachable: {exc}"
+    if isinstance(exc, MigrationError):
+        return EXIT_DB_ERROR, f"database schema: {exc}"
+    if isinstance(exc, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn):
+        return (
+            EXIT_DB_ERROR,
+            f"the database is not migrated (run `warday migrate`): {first_line(exc)}",
+        )
+    if isinstance(exc, psycopg.errors.QueryCanceled):
+        return (
+            EXIT_DB_ERROR,
+            f"a statement ran past its time limit (WARDAY_STATEMENT_TIMEOUT_S): {exc}",
+        )
+    if isinstance(exc, psycopg.OperationalError):
+        return EXIT_DB_UNREACHABLE, f"database connection lost: {first_line(exc)}"
+    if isinstance(exc, psycopg.Error):
+        return EXIT_DB_ERROR, f"database error ({type(exc).__name__}): {first_line(exc)}"
+    return EXIT_ERROR, f"internal error: {type(exc).__name__}: {exc}"
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (the server's context lines follow it)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def one_line(message: str, limit: int = 500) -> str:
+    """A message on one line, cut at limit characters."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warday", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     ingest = sub.add_parser("ingest", help="land local files or directories and process them now")

@@ -17,8 +17,9 @@ import psycopg
 
 from warday.ingest.feeds import FeedError, FeedItem, parse_feed
 from warday.ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
+from warday.ingest.local import LocalFileError
 from warday.ingest.sources import Source
-from warday.ingest.urls import canonical_url
+from warday.ingest.urls import canonical_url, scrub
 from warday.pipeline import PIPELINE_VERSION, land_paths
 from warday.store import repo
 from warday.store.db import Conn
@@ -54,8 +55,15 @@ def _run_source(
     state = repo.upsert_source(conn, source.name, source.kind, source.locator, source.outlet)
     conn.commit()
     if source.kind == "directory":
+        folder = Path(source.locator)
+        if not folder.is_dir():  # a typo in the registry is an error, not an empty source
+            raise LocalFileError(f"{folder}: directory does not exist or is not a directory")
         landed = land_paths(
-            conn, [Path(source.locator)], {"outlet": source.outlet}, state["source_id"]
+            conn,
+            [folder],
+            {"outlet": source.outlet},
+            state["source_id"],
+            max_bytes=source.limits.get("max_bytes"),
         )
         repo.record_fetch(conn, source.name, "ok")
         return landed
@@ -205,7 +213,7 @@ def _record_failure(
     conn: Conn, source: Source, url: str, exc: Exception, *, status: str | None
 ) -> None:
     """Dead-letter a failed fetch; with a status, also as the source's last fetch result."""
-    log.warning("fetch %s failed: %s: %s", url, type(exc).__name__, exc)
+    log.warning("fetch %s failed: %s: %s", scrub(url), type(exc).__name__, scrub(str(exc)))
     repo.dead_letter(
         conn,
         stage="fetch",

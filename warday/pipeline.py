@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections import Counter
@@ -10,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from warday.analyse import analyse
 from warday.ingest.local import discover, read_local
 from warday.parse import (
     FEED_PARSER_VERSION,
@@ -28,9 +30,9 @@ from warday.transform.cluster import (
     similarity,
 )
 from warday.transform.extract import EXTRACTOR_VERSION
-from warday.transform.segment import SEGMENTER_VERSION, Segment, segment
+from warday.transform.segment import SEGMENTER_VERSION, Segment
 from warday.transform.tagging import TAGGER_VERSION, tag
-from warday.transform.wardate import resolve
+from warday.transform.wardate import plausible
 
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "/".join(
@@ -52,24 +54,37 @@ def land_paths(
     paths: Sequence[Path],
     overrides: dict[str, Any] | None = None,
     source_id: int | None = None,
+    max_bytes: int | None = None,
 ) -> dict[str, int]:
-    """Land local files (recursively) as raw documents; bad ones become dead letters."""
-    files, skipped = discover([Path(p) for p in paths])
-    counts = Counter(skipped=len(skipped))
+    """Land local files (recursively) as raw documents; bad ones become dead letters.
+
+    Each given path is the root its files must stay in (links may not lead out of it)."""
+    counts: Counter[str] = Counter()
+    total = 0
     with conn.transaction():
-        for path in files:
-            counts[_land_file(conn, path.resolve(), overrides, source_id)] += 1
-    return {"files": len(files), **counts}
+        for root in paths:
+            files, skipped = discover([Path(root)])
+            counts["skipped"] += len(skipped)
+            total += len(files)
+            for path in files:
+                counts[_land_file(conn, path, Path(root), overrides, source_id, max_bytes)] += 1
+    return {"files": total, **counts}
 
 
 def _land_file(
-    conn: Conn, path: Path, overrides: dict[str, Any] | None, source_id: int | None
+    conn: Conn,
+    path: Path,
+    root: Path,
+    overrides: dict[str, Any] | None,
+    source_id: int | None,
+    max_bytes: int | None,
 ) -> str:
     """Land one file inside a savepoint; returns the outcome's name."""
-    locator = path.as_uri()
+    locator = path.as_uri()  # the path as found; a refused link is not resolved
     try:
         with conn.transaction():
-            local = read_local(path, overrides)
+            local = read_local(path, overrides, root=root, max_bytes=max_bytes)
+            locator = local.path.as_uri()
             written = repo.insert_raw(
                 conn,
                 doc_key=local.meta.get("url") or locator,
@@ -144,7 +159,9 @@ def _process_raw(
             counts: Counter[str] = Counter()
             mine: list[repo.Change] = []
             for draft in documents_from_raw(raw):
-                counts.update(write_document(conn, raw.raw_id, draft, logical_date, mine))
+                counts.update(
+                    write_document(conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at)
+                )
             repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
         changes.extend(mine)
         repo.resolve_dead_letters(conn, "process", [locator])
@@ -169,12 +186,13 @@ def write_document(
     draft: DocDraft,
     logical_date: date | None,
     changes: list[repo.Change],
+    fetched_at: datetime | None = None,
 ) -> Counter[str]:
     """Upsert a document, its entries and their tags; unchanged entries are left alone.
     The feed changes this makes are appended to `changes` for the caller to publish."""
-    first_line = draft.text.split("\n", 1)[0]
-    dated_text = f"{draft.dateline} {draft.text}" if draft.dateline else draft.text
-    dating = resolve(f"{draft.title}\n{first_line}", draft.published_at, dated_text, logical_date)
+    draft = discard_implausible_dates(draft, fetched_at)
+    analysis = analyse(draft, logical_date)
+    dating = analysis.dating
     document_id = repo.upsert_document(
         conn,
         {
@@ -197,11 +215,11 @@ def write_document(
             "extractor_version": draft.extractor_version,
         },
     )
-    segments = segment(draft.title, draft.text, digest=dating.date_source == "day_number")
+    segments = analysis.segments
     existing = repo.existing_entries(conn, document_id)
     counts: Counter[str] = Counter(documents=1)
     keys = match_keys(draft.doc_key, segments, list(existing.values()))
-    for seg, key in zip(segments, keys, strict=True):
+    for seg, key, (relevant, why) in zip(segments, keys, analysis.relevance, strict=True):
         row = {
             "entry_key": key,
             "document_id": document_id,
@@ -212,6 +230,8 @@ def write_document(
             "war_day": dating.war_day,
             "war_date": dating.war_date,
             "date_source": dating.date_source,
+            "relevance": relevant,
+            "relevance_reason": why,
             "tagger_version": TAGGER_VERSION,
         }
         row["content_hash"] = _entry_hash(row)
@@ -220,6 +240,19 @@ def write_document(
     changes.extend(retracted)
     counts["entries_retracted"] += len(retracted)
     return counts
+
+
+def discard_implausible_dates(draft: DocDraft, fetched_at: datetime | None) -> DocDraft:
+    """The draft without stated dates that cannot be its own (year 1, after it was fetched),
+    each flagged; nothing downstream computes with them."""
+    changes: dict[str, Any] = {}
+    flags = list(draft.flags)
+    for field in ("published_at", "modified_at"):
+        when = getattr(draft, field)
+        if when is not None and not plausible(when, fetched_at):
+            changes[field] = None
+            flags.append(f"implausible_{field.removesuffix('_at')}_{when.date().isoformat()}")
+    return dataclasses.replace(draft, **changes, flags=tuple(flags)) if changes else draft
 
 
 def _write_entry(
@@ -283,7 +316,9 @@ def entry_key(doc_key: str, ordinal: int, headline: str = "") -> str:
 
 def _entry_hash(row: dict[str, Any]) -> str:
     """Hash of everything a consumer sees of an entry."""
-    fields = ("section", "headline", "text", "war_day", "war_date", "date_source")
+    fields: tuple[str, ...] = ("section", "headline", "text", "war_day", "war_date", "date_source")
+    if row.get("relevance", "war") != "war":  # unchanged hashes for war entries
+        fields = (*fields, "relevance", "relevance_reason")
     return repo.sha256("\x1f".join(str(row[f]) for f in fields).encode())
 
 

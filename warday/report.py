@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from warday.ingest.urls import scrub
 from warday.store import repo
 from warday.store.db import Conn
 
@@ -36,9 +37,10 @@ def format_summary(data: dict[str, Any]) -> str:
     ]
     for row in data["entries_per_day"]:
         day = f"day {row['war_day']:,}" if row["war_day"] else "undated"
+        how = "FALLBACK: dated by the run, no stated date" if row["fallback"] else None
         lines.append(
             f"  {day:<11} {row['war_date'] or '-'!s:<11} {row['entries']:>4} entries"
-            f"  ({', '.join(row['date_sources'])})"
+            f"  ({how or ', '.join(row['date_sources'])})"
         )
     lines += ["", "events by type:"]
     lines += [f"  {r['event_type']:<10} {r['events']:>4}" for r in data["events_by_type"]]
@@ -47,7 +49,7 @@ def format_summary(data: dict[str, Any]) -> str:
         f"  [{r['stage']}] {r['locator']}: {r['error_class']}: {r['message'][:160]}"
         for r in data["dead_letters"]
     ]
-    return "\n".join(lines)
+    return scrub("\n".join(lines))  # rows stored before credentials were stripped
 
 
 def status(conn: Conn, limit: int = 10) -> str:
@@ -69,6 +71,9 @@ def status(conn: Conn, limit: int = 10) -> str:
         lines.append(
             f"  {src['name']:<20} {src['kind']:<9} {when:<16} {src['last_status'] or '-'}{error}"
         )
+    fallback = repo.fetch_all(conn, "fallback_dated_documents", limit=limit)
+    lines += ["", f"documents dated by the run's fallback date (no stated date): {len(fallback)}"]
+    lines += [f"  {d['war_date']} {d['outlet'] or '-'} {d['locator']}" for d in fallback]
     dead = repo.fetch_all(conn, "open_dead_letters", limit=50)
     lines += ["", f"open dead letters: {len(dead)}"]
     lines += [
@@ -76,7 +81,7 @@ def status(conn: Conn, limit: int = 10) -> str:
         f" (attempts {d['attempts']})"
         for d in dead
     ]
-    return "\n".join(lines)
+    return scrub("\n".join(lines))  # rows stored before credentials were stripped
 
 
 def export_entries(conn: Conn, since: int = 0) -> Iterator[dict[str, Any]]:

@@ -30,6 +30,9 @@ ENV_FETCH_ALLOW = "WARDAY_FETCH_ALLOW"
 #: Tests and benchmarks: the shared reference data beside the repository, and the corpus.
 ENV_SHARED = "WARDAY_SHARED"
 ENV_BENCH_CORPUS = "WARDAY_BENCH_CORPUS"
+#: Seconds to wait for a database connection, and for one statement (positive numbers).
+ENV_CONNECT_TIMEOUT_S = "WARDAY_CONNECT_TIMEOUT_S"
+ENV_STATEMENT_TIMEOUT_S = "WARDAY_STATEMENT_TIMEOUT_S"
 #: Airflow settings the project sets when it starts Airflow itself (`warday nightly`).
 ENV_AIRFLOW_HOME = "AIRFLOW_HOME"
 AIRFLOW_DEFAULTS = {
@@ -40,6 +43,18 @@ AIRFLOW_DEFAULTS = {
 }
 
 # --------------------------------------------------------------------------- limits
+
+#: Database connections (store/db.py; the environment variables above override the first two).
+DB_CONNECT_TIMEOUT_S = 10.0
+DB_STATEMENT_TIMEOUT_S = 900.0
+#: TCP keepalives: a peer that vanishes mid-query is noticed within about a minute.
+DB_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,
+}
 
 #: Fetching (ingest/http.py FetchLimits defaults; a source's `limits:` may lower them).
 FETCH_DEADLINE_S = 30.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -11,12 +12,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from warday import pipeline
 from warday.fetching import run_source
 from warday.ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
 from warday.store import repo
-from warday.store.db import Conn, connect
+from warday.store.db import Conn, DatabaseUnreachable, connect
 from warday.store.migrate import migrate
+
+log = logging.getLogger(__name__)
 
 
 def registry_path() -> Path:
@@ -48,12 +53,12 @@ def local_run(trigger: str, logical: date | None) -> Iterator[tuple[str, date]]:
     run_key = f"{trigger}:{uuid.uuid4()}"
     logical = logical or datetime.now(UTC).date()
     begin(run_key, trigger, datetime.combine(logical, datetime.min.time(), UTC))
-    status = "failed"
     try:
         yield run_key, logical
-        status = "success"
-    finally:
-        finish(run_key, status)
+    except BaseException:
+        _quietly(finish, run_key, "failed")  # the original error is what the operator needs
+        raise
+    finish(run_key, "success")
 
 
 def begin(run_key: str, trigger: str, logical: datetime | None) -> None:
@@ -108,11 +113,25 @@ def _stage(
         with connect(autocommit=autocommit) as conn:
             counts = work(conn)
     except Exception as exc:
-        with connect() as conn:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-            repo.add_run_counts(conn, run_key, {stage: {"error": error}})
-            repo.finish_run(conn, run_key, "failed")
+        _quietly(_record_failed, run_key, stage, exc)
         raise
     with connect() as conn:
         repo.add_run_counts(conn, run_key, {stage: counts})
     return counts
+
+
+def _record_failed(run_key: str, stage: str, exc: Exception) -> None:
+    """Mark the run failed with the stage's error."""
+    with connect() as conn:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        repo.add_run_counts(conn, run_key, {stage: {"error": error}})
+        repo.finish_run(conn, run_key, "failed")
+
+
+def _quietly(work: Callable[..., Any], *args: Any) -> None:
+    """Bookkeeping after a failure: when the database is what failed, it fails too; log it
+    (the run is closed as aborted by the next start) and let the first error speak."""
+    try:
+        work(*args)
+    except (psycopg.Error, DatabaseUnreachable) as exc:
+        log.warning("could not record the failure of run: %s", type(exc).__name__)
