@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 import feedparser
 from lxml import html as lxml_html
 
+from warday import settings
 from warday.ingest.urls import canonical_url
 
 # Entity declarations are how billion-laughs and quadratic blow-ups start.
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # bozo exceptions that leave a perfectly usable feed.
 _HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
-_MAX_SUMMARY_CHARS = 200_000
+_MAX_SUMMARY_CHARS = settings.FEED_MAX_SUMMARY_CHARS
 
 
 class FeedError(ValueError):

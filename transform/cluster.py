@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from warday import settings
+
 # Function words and newsroom filler that say nothing about which happening it is.
 _STOP = frozenset(
     [
@@ -103,8 +105,8 @@ _STOP = frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
 # Two entries a few days apart scoring this much tell one story (set on the seeds: same
 # happening 0.69-0.85, related but distinct happenings 0.2-0.5).
-LINK_THRESHOLD = 0.6
-MAX_DAYS_APART = 2
+LINK_THRESHOLD = settings.STORY_LINK_THRESHOLD
+MAX_DAYS_APART = settings.STORY_MAX_DAYS_APART
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from warday import settings
 from warday.transform.extract import (
     MAX_HTML_BYTES,
     Extracted,
@@ -33,12 +34,12 @@ from warday.transform.extract import (
 )
 
 # Pages above this size are never parsed in the calling process.
-IN_PROCESS_MAX_BYTES = 1024 * 1024
+IN_PROCESS_MAX_BYTES = settings.ISOLATE_IN_PROCESS_MAX_BYTES
 # Pre-scan limits for pages under IN_PROCESS_MAX_BYTES (a large news page has ~10,000 tags).
-MAX_TAGS_IN_PROCESS = 50_000
-MAX_DEPTH_IN_PROCESS = 2_000
-DEFAULT_TIMEOUT_S = 20.0
-DEFAULT_MEMORY_MB = 512
+MAX_TAGS_IN_PROCESS = settings.ISOLATE_MAX_TAGS_IN_PROCESS
+MAX_DEPTH_IN_PROCESS = settings.ISOLATE_MAX_DEPTH_IN_PROCESS
+DEFAULT_TIMEOUT_S = settings.ISOLATE_TIMEOUT_S
+DEFAULT_MEMORY_MB = settings.ISOLATE_MEMORY_MB
 _MEMORY_EXIT = 3
 # Containers that the HTML parser nests when left open (unlike <p> or <li>, which it closes).
 _CONTAINERS = (b"div", b"span")

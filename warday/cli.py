@@ -229,7 +229,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     """Run the nightly DAG through Airflow itself (`airflow dags test`), then summarise.
 
     Each Airflow command runs in its own process group; SIGINT/SIGTERM stop all of it."""
-    env = {**os.environ, **config.airflow_env(), "DATABASE_URL": database_url()}
+    env = {**os.environ, **config.airflow_env(), settings.ENV_DATABASE_URL: database_url()}
     logs = settings.state_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     for name, cmd in (
@@ -250,7 +250,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
 
 def cmd_airflow_ui(args: argparse.Namespace) -> int:
     """`airflow standalone` over the shipped DAGs; a stop signal ends every process it started."""
-    env = {**os.environ, **config.airflow_env(), "DATABASE_URL": database_url()}
+    env = {**os.environ, **config.airflow_env(), settings.ENV_DATABASE_URL: database_url()}
     env["AIRFLOW__API__PORT"] = str(args.port)
     print(
         f"Airflow UI on http://localhost:{args.port} (home {env['AIRFLOW_HOME']}); "

@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from warday import settings
 from warday.ingest.feeds import FeedError, FeedItem, parse_feed
 from warday.ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
 from warday.ingest.local import LocalFileError
@@ -27,7 +28,7 @@ from warday.store.db import Conn
 log = logging.getLogger(__name__)
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-DEFAULT_MAX_ITEMS = 100
+DEFAULT_MAX_ITEMS = settings.FEED_MAX_ITEMS
 
 
 def run_source(

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from warday import settings
 from warday.analyse import analyse
 from warday.ingest.local import discover, read_local
 from warday.parse import (
@@ -39,10 +40,10 @@ PIPELINE_VERSION = "/".join(
     (EXTRACTOR_VERSION, TEXT_PARSER_VERSION, FEED_PARSER_VERSION, SEGMENTER_VERSION, TAGGER_VERSION)
 )
 # A batch where more than this share of documents fail (and at least a few) fails its task.
-MAX_FAILURE_RATIO = 0.5
-MIN_FAILURES_TO_FAIL = 3
+MAX_FAILURE_RATIO = settings.BATCH_MAX_FAILURE_RATIO
+MIN_FAILURES_TO_FAIL = settings.BATCH_MIN_FAILURES_TO_FAIL
 # Raw documents claimed and committed together by one worker.
-BATCH_SIZE = 8
+BATCH_SIZE = settings.PROCESS_BATCH_SIZE
 
 
 class BatchFailed(RuntimeError):

@@ -19,7 +19,9 @@ from typing import IO, Any
 
 import psutil
 
-GRACE_S = 10.0
+from warday import settings
+
+GRACE_S = settings.STOP_GRACE_S
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 

@@ -30,6 +30,9 @@ ENV_FETCH_ALLOW = "WARDAY_FETCH_ALLOW"
 #: Tests and benchmarks: the shared reference data beside the repository, and the corpus.
 ENV_SHARED = "WARDAY_SHARED"
 ENV_BENCH_CORPUS = "WARDAY_BENCH_CORPUS"
+#: Largest local file, and sidecar, that is read (bytes).
+ENV_MAX_FILE_BYTES = "WARDAY_MAX_FILE_BYTES"
+ENV_MAX_SIDECAR_BYTES = "WARDAY_MAX_SIDECAR_BYTES"
 #: Seconds to wait for a database connection, and for one statement (positive numbers).
 ENV_CONNECT_TIMEOUT_S = "WARDAY_CONNECT_TIMEOUT_S"
 ENV_STATEMENT_TIMEOUT_S = "WARDAY_STATEMENT_TIMEOUT_S"
@@ -67,12 +70,21 @@ FETCH_BACKOFF_S = 1.0
 FETCH_MAX_RETRY_AFTER_S = 60.0
 FETCH_MIN_HOST_INTERVAL_S = 1.0
 FETCH_MAX_PER_HOST = 2
+#: Local files (ingest/local.py; the environment variables above override the first two).
+LOCAL_MAX_FILE_BYTES = 16 * 1024 * 1024
+LOCAL_MAX_SIDECAR_BYTES = 64 * 1024
+LOCAL_MAX_SIDECAR_VALUE_CHARS = 2000
+#: The sources registry: largest file, and most values once YAML aliases are expanded.
+REGISTRY_MAX_BYTES = 1024 * 1024
+REGISTRY_MAX_NODES = 100_000
 #: Items taken from one feed per run when the source sets no max_items.
 FEED_MAX_ITEMS = 100
 #: Characters kept of a feed item's summary.
 FEED_MAX_SUMMARY_CHARS = 200_000
 #: Extraction: HTML above this is refused outright.
 EXTRACT_MAX_HTML_BYTES = 32 * 1024 * 1024
+EXTRACT_MAX_JSON_LD_BYTES = 256 * 1024
+EXTRACT_PARSER_MAX_DEPTH = 256
 #: Extraction: pages above this size are parsed in a limited child process only.
 ISOLATE_IN_PROCESS_MAX_BYTES = 1024 * 1024
 ISOLATE_MAX_TAGS_IN_PROCESS = 50_000
@@ -82,6 +94,12 @@ ISOLATE_MEMORY_MB = 512
 #: A batch fails when at least this many documents, and this share of them, failed.
 BATCH_MAX_FAILURE_RATIO = 0.5
 BATCH_MIN_FAILURES_TO_FAIL = 3
+#: Raw documents one worker claims and commits together.
+PROCESS_BATCH_SIZE = 8
+#: A war day ahead of the publication date by more than this is not taken.
+MAX_DAYS_AHEAD_OF_PUBLICATION = 2
+#: Past this many days between a day number and the publication date, the number is wrong.
+MAX_NUMBER_DISAGREEMENT_DAYS = 3
 #: A digest published further than this from the day its number implies is flagged.
 MAX_PUBLICATION_LAG_DAYS = 2
 #: Story linking: similarity threshold and the widest gap between linked entries.
@@ -89,6 +107,8 @@ STORY_LINK_THRESHOLD = 0.6
 STORY_MAX_DAYS_APART = 2
 #: Rows per round trip of `warday export`.
 EXPORT_BATCH = 500
+#: Seconds a stopped process tree gets between SIGTERM and SIGKILL.
+STOP_GRACE_S = 10.0
 
 
 # --------------------------------------------------------------------------- paths

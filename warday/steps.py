@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 
-from warday import pipeline
+from warday import pipeline, settings
 from warday.fetching import run_source
 from warday.ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
 from warday.store import repo
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def registry_path() -> Path:
     """The sources registry in use: WARDAY_SOURCES, else the shipped default."""
-    return Path(os.environ.get("WARDAY_SOURCES", DEFAULT_REGISTRY))
+    return Path(os.environ.get(settings.ENV_SOURCES, DEFAULT_REGISTRY))
 
 
 def source_list(path: Path | None = None, *, live: bool = True) -> list[dict[str, Any]]:

@@ -41,3 +41,13 @@ def test_no_sql_built_with_fstrings() -> None:
     for layer in ("ingest", "transform", "store", "warday", "dags"):
         for path in (REPO / layer).rglob("*.py"):
             assert not pattern.search(path.read_text()), f"f-string SQL in {path}"
+
+
+def test_environment_variables_are_named_in_settings_only() -> None:
+    """warday/settings.py is the one list of what the environment can change."""
+    pattern = re.compile(r"[\"'](WARDAY_[A-Z_]+|DATABASE_URL|AIRFLOW_CONN_[A-Z_]+)[\"']")
+    for layer in ("ingest", "transform", "store", "warday", "dags"):
+        for path in (REPO / layer).rglob("*.py"):
+            if path != REPO / "warday" / "settings.py":
+                found = pattern.findall(path.read_text())
+                assert not found, f"{path.relative_to(REPO)} names {found}: use warday.settings"
