@@ -252,6 +252,8 @@ def cmd_airflow_ui(args: argparse.Namespace) -> int:
     """`airflow standalone` over the shipped DAGs; a stop signal ends every process it started."""
     env = {**os.environ, **config.airflow_env(), settings.ENV_DATABASE_URL: database_url()}
     env["AIRFLOW__API__PORT"] = str(args.port)
+    # standalone starts its components as `airflow ...` from PATH: this installation's.
+    env["PATH"] = os.pathsep.join([str(Path(_airflow()).parent), env.get("PATH", "")])
     print(
         f"Airflow UI on http://localhost:{args.port} (home {env['AIRFLOW_HOME']}); "
         "Ctrl-C stops it all",

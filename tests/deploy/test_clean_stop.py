@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 
 from tests.deploy.airflow_cluster import free_port
 from tests.deploy.conftest import REPO
+from warday.procs import stop_tree
 
 pytestmark = pytest.mark.integration
 
@@ -68,18 +70,28 @@ def _env(tmp_path: Path, db_url: str) -> dict[str, str]:
     }
 
 
-def _stop(proc: subprocess.Popen[bytes], tree: list[psutil.Process], sig: signal.Signals) -> None:
+def _stop(proc: subprocess.Popen[bytes], ready: Callable[[str], bool], sig: signal.Signals) -> None:
+    """Once ready, signal proc; it must exit 128+sig with no descendant left. Whatever
+    happens, nothing it started outlives the test."""
     try:
+        tree = _wait_until(proc.pid, ready, timeout=300)
+        time.sleep(3)  # let the components start their own children (api workers, log servers)
+        tree += [p for p in _descendants(proc.pid) if p not in tree]
         proc.send_signal(sig)
         assert proc.wait(timeout=60) == 128 + sig
         assert _still_running(tree) == []
     finally:
-        for p in [proc, *tree]:
-            with contextlib.suppress(psutil.Error, ProcessLookupError):
-                p.kill()
+        stop_tree(proc.pid, grace_s=5)
+        proc.wait()
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM])
+COMPONENTS = [
+    re.compile(rf"airflow[ _-]{c}")
+    for c in ("scheduler", "api.server", "dag.processor", "triggerer")
+]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_run_sh_stops_airflow_dags_test_and_its_children(
     db_url: str, tmp_path: Path, sig: signal.Signals
 ) -> None:
@@ -89,8 +101,7 @@ def test_run_sh_stops_airflow_dags_test_and_its_children(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    tree = _wait_until(proc.pid, lambda cmds: "dags test warday_nightly" in cmds, timeout=180)
-    _stop(proc, tree, sig)
+    _stop(proc, lambda cmds: "dags test warday_nightly" in cmds, sig)
 
 
 def test_airflow_ui_stops_every_component_of_standalone(db_url: str, tmp_path: Path) -> None:
@@ -102,9 +113,4 @@ def test_airflow_ui_stops_every_component_of_standalone(db_url: str, tmp_path: P
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    components = ("scheduler", "api-server", "dag-processor", "triggerer")
-    tree = _wait_until(
-        proc.pid, lambda cmds: all(f"airflow {c}" in cmds for c in components), timeout=300
-    )
-    time.sleep(5)  # let the components start their own children (api workers, log servers)
-    _stop(proc, tree + [p for p in _descendants(proc.pid) if p not in tree], signal.SIGINT)
+    _stop(proc, lambda cmds: all(c.search(cmds) for c in COMPONENTS), signal.SIGINT)
