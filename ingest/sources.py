@@ -8,7 +8,7 @@ sources:
     outlet: Kyiv Independent
     enabled: false                  # default true
     fetch_pages: true               # feed: fetch each new article page (default true)
-    limits: {max_items: 50, max_bytes: 8388608, deadline_s: 30}
+    limits: {max_items: 50, max_bytes: 8388608, deadline_s: 30, stale_days: 3}
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ _LIMIT_KEYS: dict[str, tuple[type, ...]] = {
     "max_items": (int,),
     "max_bytes": (int,),
     "deadline_s": (int, float),
+    "stale_days": (int, float),  # quality gate: nothing new for longer is stale
 }
 
 

@@ -285,9 +285,18 @@ def move_entry(conn: Conn, entry_id: int, ordinal: int) -> None:
     conn.execute(q("move_entry"), {"entry_id": entry_id, "ordinal": ordinal})
 
 
-def stale_entries(conn: Conn, version: str, everything: bool = False) -> list[dict[str, Any]]:
-    """Live entries tagged by another tagger version (or all of them)."""
-    return fetch_all(conn, "stale_entries", version=version, everything=everything)
+def stale_entries(
+    conn: Conn,
+    version: str,
+    everything: bool = False,
+    low: date | None = None,
+    high: date | None = None,
+) -> list[dict[str, Any]]:
+    """Live entries tagged by another tagger version (or all of them), optionally only those
+    whose war date lies in [low, high]."""
+    return fetch_all(
+        conn, "stale_entries", version=version, everything=everything, low=low, high=high
+    )
 
 
 def stamp_tagger(conn: Conn, entry_id: int, version: str) -> None:
@@ -313,3 +322,13 @@ def current_feed(conn: Conn, source_name: str) -> tuple[bytes, str | None] | Non
     """The bytes and URL of the feed version last landed for a source, if any."""
     row = conn.execute(q("current_feed"), {"name": source_name}).fetchone()
     return (bytes(row["body"]), row["final_url"]) if row else None
+
+
+def requeue_raw(conn: Conn, raw_ids: Sequence[int]) -> int:
+    """Send these current raw documents through processing again; returns how many."""
+    return conn.execute(q("requeue_raw_ids"), {"ids": list(raw_ids)}).rowcount
+
+
+def count_pending(conn: Conn, version: str) -> int:
+    """How many raw documents wait for processing (for progress display)."""
+    return int(fetch_all(conn, "count_pending", version=version)[0]["n"])

@@ -121,6 +121,11 @@ _OUTLETS = frozenset(
         "The Moscow Times",
     )
 )
+# A broadcaster's bracketed dateline: "(KHARKIV, Ukraine) -- One person was killed".
+_BRACKETED = re.compile(
+    r"\((?P<line>[A-Z][A-Z.'\- ]{1,30}(?:, [A-Z][\w.'\- ]{1,30})?)\)"
+    r"[ ]?(?:--|—|–)\s*(?=[\"'“‘]?[A-Z0-9])"
+)
 _TRAILER = re.compile(r"[ ]+[·•|][ ]+")
 _MAX_BYLINE = 120
 _MAX_DATELINE = 90
@@ -196,6 +201,9 @@ def _is_name(part: str) -> bool:
 
 def _take_dateline(text: str) -> tuple[str | None, str]:
     """A wire dateline at the very start of `text`, and the text after it."""
+    bracketed = _BRACKETED.match(text)
+    if bracketed and text[bracketed.end() :].strip():
+        return bracketed["line"], text[bracketed.end() :]  # "(KHARKIV, Ukraine) -- Text"
     found = _DATELINE.match(text[: _MAX_DATELINE + 8])
     if not found or not _plausible(found):
         return None, text

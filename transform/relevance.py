@@ -22,7 +22,7 @@ _WAR_TERMS = re.compile(
     r"|luhansk|crimea\w*|kherson|zaporizhzhia|zaporizhia|kharkiv|odesa|odessa|mykolaiv|dnipro\w*"
     r"|sumy|chernihiv|lviv|kursk|belgorod|bryansk|belarus\w*|lukashenko|nato|wagner"
     r"|lavrov|peskov|shoigu|gerasimov|sybiha|yermak|syrskyi|donbas|black sea|sevastopol"
-    r"|bakhmut|avdiivka|pokrovsk|mariupol|chernobyl|chornobyl|azov\w*)\b",
+    r"|bakhmut|avdiivka|pokrovsk|mariupol|chernobyl|chornobyl|azov\w*|the war|war in)\b",
     re.IGNORECASE,
 )
 _PARTIES = frozenset(("Ukraine", "Russia", "Belarus"))

@@ -40,7 +40,7 @@ from warday.transform.dateline import is_byline, is_outlet_name
 from warday.transform.text import sentences
 from warday.transform.wardate import is_date_line
 
-SEGMENTER_VERSION = "segment-3"
+SEGMENTER_VERSION = "segment-4"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
 _ZONE = (
     r"(?:GMT|UTC|CET|CEST|EET|EEST|BST|MSK|ET|EDT|EST|PT|PDT|PST|CT|CDT"
@@ -272,6 +272,7 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
     theme: str | None = None
     nested = False  # the theme heads sub-stories, not just list items
     itemise = False  # a theme over plain one-paragraph items (bullets lost in extraction)
+    absorb = False  # a heading over a single bulleted paragraph: that paragraph is its story
     for i in range(start, len(paragraphs)):
         block = paragraphs[i]
         current = drafts[-1]
@@ -291,12 +292,22 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
                 drafts.append(_Draft(heading, theme if nested else None))
                 if not nested:
                     theme = None
+            elif (
+                nxt == "list"
+                and not _is_theme(paragraphs, i)
+                and _single_item_story(paragraphs, i + 1, plan)
+            ):
+                drafts.append(_Draft(heading, theme if nested else None))
+                absorb = True
             elif nxt == "list":
                 theme, nested = heading, False
             elif nxt in ("heading", "stamp") and not block.endswith(":"):
                 theme, nested = heading, True
             else:
                 current.parts.append(block)
+        elif absorb and (listed := _list_items(block))[1]:
+            current.parts.extend(listed[1])  # the heading's one bulleted paragraph
+            absorb = False
         elif (listed := _list_items(block))[1]:
             inline, items = listed
             section = inline if inline is not None else theme
@@ -321,10 +332,23 @@ class _Plan:
 def _story_blocks(paragraphs: list[str]) -> list[str]:
     """Blocks that carry the digest: captions go, and so do header lines before the first
     story (date lines, outlet and source lines, bylines)."""
-    kept = [b for b in paragraphs if not _is_header_block(b)]
+    kept = [b for b in (_without_captions(b) for b in paragraphs) if b and not _is_header_block(b)]
     while kept and "\n" not in kept[0] and (is_meta_line(kept[0]) or is_byline(kept[0])):
         kept.pop(0)
     return kept
+
+
+def _without_captions(block: str) -> str:
+    """A block without its caption lines, nor the bare caption repeated above one
+    ("Zelensky in Berlin" / "Zelensky in Berlin. Photograph: Name/Agency")."""
+    lines = block.split("\n")
+    if len(lines) == 1:
+        return block
+    drop = {i for i, ln in enumerate(lines) if _CAPTION.search(ln)}
+    drop |= {
+        i for i in range(len(lines) - 1) if i + 1 in drop and lines[i + 1].startswith(lines[i])
+    }
+    return "\n".join(ln for i, ln in enumerate(lines) if i not in drop).strip()
 
 
 def _is_header_block(block: str) -> bool:
@@ -443,12 +467,28 @@ def _heading(paragraphs: list[str], i: int, plan: _Plan) -> str | None:
         and following
         and not block.rstrip().endswith(":")
         and is_heading(block[marker.end() :])
-        and not _BULLET.match(following)
+        and not _same_marker(marker.group(), following)
         and not _TIMESTAMP.match(following)
         and not is_heading(following)
     ):
         return _clean(block[marker.end() :])
     return None
+
+
+def _single_item_story(paragraphs: list[str], i: int, plan: _Plan) -> bool:
+    """A list of one item between two headings ("2. Kharkiv bombarded" / "\u2022 text" /
+    "3. ..."): the story of the heading above it, not a themed list."""
+    inline, items = _list_items(paragraphs[i])
+    return (
+        inline is None and len(items) == 1 and _kind(paragraphs, i + 1, plan) in ("heading", None)
+    )
+
+
+def _same_marker(marker: str, block: str) -> bool:
+    """Whether block opens with a list marker of the same kind (numbers, or symbols):
+    "2. Kharkiv bombarded" over a "\u2022" paragraph heads it; over "3. ..." it is a list."""
+    other = _BULLET.match(block)
+    return other is not None and marker.strip()[0].isdigit() == other.group().strip()[0].isdigit()
 
 
 def _list_items(block: str) -> tuple[str | None, list[str]]:

@@ -44,4 +44,4 @@ def _relevance(seg: Segment, count: int, judged: bool) -> tuple[str, str | None]
     article or a digest's summary is the document's own subject."""
     if not judged or count < 2 or seg.section == "summary":
         return WAR, None
-    return relevance(seg.headline, seg.text)
+    return relevance(f"{seg.section or ''}\n{seg.headline}", seg.text)

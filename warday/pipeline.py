@@ -21,6 +21,7 @@ from warday.parse import (
     RawDoc,
     documents_from_raw,
 )
+from warday.progress import Bar, progress
 from warday.store import repo
 from warday.store.db import Conn
 from warday.transform.cluster import (
@@ -56,6 +57,7 @@ def land_paths(
     overrides: dict[str, Any] | None = None,
     source_id: int | None = None,
     max_bytes: int | None = None,
+    source_name: str = "cli",
 ) -> dict[str, int]:
     """Land local files (recursively) as raw documents; bad ones become dead letters.
 
@@ -67,8 +69,10 @@ def land_paths(
             files, skipped = discover([Path(root)])
             counts["skipped"] += len(skipped)
             total += len(files)
-            for path in files:
-                counts[_land_file(conn, path, Path(root), overrides, source_id, max_bytes)] += 1
+            for path in progress(files, "land"):
+                counts[
+                    _land_file(conn, path, Path(root), overrides, source_id, max_bytes, source_name)
+                ] += 1
     return {"files": total, **counts}
 
 
@@ -79,6 +83,7 @@ def _land_file(
     overrides: dict[str, Any] | None,
     source_id: int | None,
     max_bytes: int | None,
+    source_name: str = "cli",
 ) -> str:
     """Land one file inside a savepoint; returns the outcome's name."""
     locator = path.as_uri()  # the path as found; a refused link is not resolved
@@ -101,7 +106,14 @@ def _land_file(
         return "landed" if written else "unchanged"
     except Exception as exc:  # an unreadable file, a bad sidecar, a value the DB refuses
         log.warning("landing %s failed: %s", locator, exc)
-        repo.dead_letter(conn, stage="land", locator=locator, error=exc, version=PIPELINE_VERSION)
+        repo.dead_letter(
+            conn,
+            stage="land",
+            locator=locator,
+            error=exc,
+            version=PIPELINE_VERSION,
+            source_name=source_name,
+        )
         return "failed"
 
 
@@ -116,8 +128,12 @@ def process_pending(
     that dies releases it with its connection. The batch's change-feed rows go last.
     """
     counts: Counter[str] = Counter()
-    while batch := _process_batch(conn, logical_date, batch_size):
-        counts.update(batch)
+    with conn.transaction():  # its own transaction: each batch below must commit on its own
+        pending = repo.count_pending(conn, PIPELINE_VERSION)
+    with Bar("process", pending) as bar:
+        while batch := _process_batch(conn, logical_date, batch_size):
+            counts.update(batch)
+            bar.advance(batch["raw_processed"] + batch["raw_failed"])
     _check_failures(counts)
     return dict(counts)
 
@@ -129,7 +145,7 @@ def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Co
         changes: list[repo.Change] = []
         for row in repo.claim_pending(conn, PIPELINE_VERSION, batch_size):
             raw = _raw_doc(row, repo.raw_body(conn, row["raw_id"]))
-            counts.update(_process_raw(conn, raw, logical_date, changes))
+            counts.update(_process_raw(conn, raw, logical_date, changes, row["source_name"]))
         repo.publish_changes(conn, changes)
     return counts
 
@@ -150,10 +166,14 @@ def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
 
 
 def _process_raw(
-    conn: Conn, raw: RawDoc, logical_date: date | None, changes: list[repo.Change]
+    conn: Conn,
+    raw: RawDoc,
+    logical_date: date | None,
+    changes: list[repo.Change],
+    source_name: str | None = None,
 ) -> Counter[str]:
-    """Process one raw document in a savepoint; a failure becomes a dead letter. Its feed
-    changes are added to `changes` only when it went through."""
+    """Process one raw document in a savepoint; a failure becomes a dead letter (named after
+    its source). Its feed changes are added to `changes` only when it went through."""
     locator = raw.doc_key  # a fixed version of the same document resolves the letter
     try:
         with conn.transaction():
@@ -176,6 +196,7 @@ def _process_raw(
             error=exc,
             version=PIPELINE_VERSION,
             raw_id=raw.raw_id,
+            source_name=source_name,
         )
         repo.mark_raw(conn, raw.raw_id, "failed", PIPELINE_VERSION)
         return Counter(raw_failed=1)
@@ -385,11 +406,18 @@ def _link_one(conn: Conn, row: dict[str, Any], pool: list[tuple[dict, Fingerprin
     return outcome
 
 
-def retag(conn: Conn, everything: bool = False, batch_size: int = 100) -> dict[str, int]:
-    """Re-tag stored entries after a tagger upgrade, one short transaction per batch."""
+def retag(
+    conn: Conn,
+    everything: bool = False,
+    batch_size: int = 100,
+    low: date | None = None,
+    high: date | None = None,
+) -> dict[str, int]:
+    """Re-tag stored entries after a tagger upgrade, one short transaction per batch (only
+    entries whose war date lies in [low, high] when given)."""
     counts: Counter[str] = Counter()
-    rows = repo.stale_entries(conn, TAGGER_VERSION, everything)
-    for start in range(0, len(rows), batch_size):
+    rows = repo.stale_entries(conn, TAGGER_VERSION, everything, low, high)
+    for start in progress(range(0, len(rows), batch_size), "retag"):
         with conn.transaction():
             changes = []
             for row in rows[start : start + batch_size]:
