@@ -10,7 +10,7 @@ ARG AIRFLOW_IMAGE=apache/airflow:3.3.2-python3.11
 FROM ${AIRFLOW_IMAGE} AS build
 USER airflow
 WORKDIR /tmp/src
-RUN pip install --no-cache-dir --user "uv==0.13.8"
+RUN pip install --no-cache-dir "uv==0.13.8"
 COPY --chown=airflow:0 pyproject.toml uv.lock README.md ./
 COPY --chown=airflow:0 warday ./warday
 COPY --chown=airflow:0 ingest ./ingest
@@ -20,8 +20,9 @@ COPY --chown=airflow:0 sql ./sql
 COPY --chown=airflow:0 dags ./dags
 COPY --chown=airflow:0 seeds ./seeds
 # Every dependency pinned with its hashes, exactly as locked; the project as a wheel.
-RUN ~/.local/bin/uv export --frozen --no-dev --no-emit-project --output-file /tmp/dist/requirements.txt \
- && ~/.local/bin/uv build --wheel --out-dir /tmp/dist
+RUN mkdir -p /tmp/dist \
+ && python -m uv export --frozen --no-dev --no-emit-project --output-file /tmp/dist/requirements.txt \
+ && python -m uv build --wheel --out-dir /tmp/dist
 
 # ---------------------------------------------------------------- runtime
 FROM ${AIRFLOW_IMAGE}

@@ -36,6 +36,8 @@ ENV_MAX_SIDECAR_BYTES = "WARDAY_MAX_SIDECAR_BYTES"
 #: Seconds to wait for a database connection, and for one statement (positive numbers).
 ENV_CONNECT_TIMEOUT_S = "WARDAY_CONNECT_TIMEOUT_S"
 ENV_STATEMENT_TIMEOUT_S = "WARDAY_STATEMENT_TIMEOUT_S"
+#: "0" or "off" hides progress bars (they show only at a terminal, never under CI).
+ENV_PROGRESS = "WARDAY_PROGRESS"
 #: Airflow settings the project sets when it starts Airflow itself (`warday nightly`).
 ENV_AIRFLOW_HOME = "AIRFLOW_HOME"
 AIRFLOW_DEFAULTS = {

