@@ -72,7 +72,7 @@ def score(data_dir: Path, export: Path) -> tuple[str, dict[str, float]]:
 
 def run(data_dir: Path, url: str) -> dict[str, float]:
     """Ingest, export and score the set in a scratch database on the server of ``url``."""
-    name = f"warday_bench_{uuid.uuid4().hex[:8]}"
+    name = f"warday_realtext_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     scratch = make_conninfo("", **{**conninfo_to_dict(url), "dbname": name})

@@ -111,7 +111,7 @@ _CALENDAR = (
     rf"(?:(?P<weekday>{_WEEKDAY}),?{_SP})?"
     rf"(?:(?P<month>{_MONTH}){_SP}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}(?P<year>20\d\d))?"
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?{_SP}(?P<month2>{_MONTH})(?:,?{_SP}(?P<year2>20\d\d))?"
-    r"|(?P<iso>20\d\d-[01]\d-[0-3]\d))\b"
+    r"|(?P<iso>20\d\d-[01]\d-[0-3]\d)|(?P<dmy>[0-3]?\d\.[01]?\d\.20\d\d))\b"
 )
 _DATE_RE = re.compile(_CALENDAR)
 # A line that is only a date (with a time, a "Published:" label or an outlet before it):
@@ -119,9 +119,11 @@ _DATE_RE = re.compile(_CALENDAR)
 _DATE_LINE = re.compile(
     r"^(?:[A-Z][\w.&' ]{0,40}\s*[/|\u00b7\u2022]\s*)?"
     r"(?:(?:published|updated|posted|last updated|date)\s*(?:on|at)?\s*:?\s*)?"
-    rf"{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
+    rf"(?:{_TIME},?\s*)?{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
     re.IGNORECASE,
 )
+# A bare date line with its weekday: the day a digest is about, not a publication stamp.
+_DAY_LINE = re.compile(rf"^{_CALENDAR}\s*$")
 # Words that make a date in an opening sentence the date the text is about.
 _SELF_DATE_CUES = re.compile(
     r"\b(?:key events|developments|situation|things stand|stands|as of|so far|today"
@@ -242,7 +244,7 @@ def find_title_date(title: str) -> date | None:
     if (
         found is None
         or title[found.end() :].strip(" .")
-        or not (found["year"] or found["year2"] or found["iso"])
+        or not (found["year"] or found["year2"] or found["iso"] or found["dmy"])
     ):
         return None
     return _calendar(found, None)
@@ -256,12 +258,21 @@ def is_date_line(line: str) -> bool:
 def find_stated_date(title: str, body: str, near: date) -> date | None:
     """The calendar date a text states about itself, a year inferred near ``near``.
 
-    A date line, a date in the title, or a date in an opening sentence that introduces
-    the day ("Here are the key events on Friday, February 28"); a date a sentence merely
-    reports ("Putin said on February 27") is not the text's own.
+    A date line naming its weekday ("Thursday, July 11, 2024"), a date in the title, or
+    a date in an opening sentence that introduces the day ("Here are the key events on
+    Friday, February 28"). A publication stamp ("Published 28 Feb 2025", "April 24, 2025,
+    12:48 AM") says when the text appeared, which is normally a day or two after the day
+    it numbers; a date a sentence merely reports ("Putin said on February 27") is not the
+    text's own either.
     """
     for line in _header_lines(body):
-        if (found := _DATE_LINE.match(line)) and (when := _calendar(found, near)):
+        found = _DATE_LINE.match(line)
+        if (
+            found
+            and found["weekday"]
+            and _DAY_LINE.match(line)
+            and (when := _calendar(found, near))
+        ):
             return when
     for line in [title, *body.split("\n")[:_LEAD_LINES]]:
         for found in _DATE_RE.finditer(line):
@@ -281,9 +292,12 @@ def _header_lines(text: str) -> list[str]:
 def _calendar(found: re.Match[str], near: date | None) -> date | None:
     """The date a calendar match names; without a year, the one nearest ``near`` whose
     weekday agrees (None when it has no year and nothing to infer it from)."""
-    if found["iso"]:
+    if found["iso"] or found["dmy"]:
         try:
-            return date.fromisoformat(found["iso"])
+            if found["iso"]:
+                return date.fromisoformat(found["iso"])
+            dd, mm, yyyy = (int(x) for x in found["dmy"].split("."))
+            return date(yyyy, mm, dd)
         except ValueError:
             return None
     year, month, day = (

@@ -38,6 +38,15 @@ ENV_CONNECT_TIMEOUT_S = "WARDAY_CONNECT_TIMEOUT_S"
 ENV_STATEMENT_TIMEOUT_S = "WARDAY_STATEMENT_TIMEOUT_S"
 #: "0" or "off" hides progress bars (they show only at a terminal, never under CI).
 ENV_PROGRESS = "WARDAY_PROGRESS"
+#: A run with no heartbeat for this long is closed as aborted; runs beat this often (s).
+ENV_RUN_LEASE_S = "WARDAY_RUN_LEASE_S"
+ENV_HEARTBEAT_S = "WARDAY_HEARTBEAT_S"
+#: Failure notices: a webhook (JSON POST) and mail through an SMTP relay, when set.
+ENV_ALERT_WEBHOOK = "WARDAY_ALERT_WEBHOOK"
+ENV_ALERT_EMAIL = "WARDAY_ALERT_EMAIL"
+ENV_SMTP_HOST = "WARDAY_SMTP_HOST"
+ENV_SMTP_PORT = "WARDAY_SMTP_PORT"
+ENV_SMTP_FROM = "WARDAY_SMTP_FROM"
 #: Airflow settings the project sets when it starts Airflow itself (`warday nightly`).
 ENV_AIRFLOW_HOME = "AIRFLOW_HOME"
 AIRFLOW_DEFAULTS = {
@@ -109,6 +118,9 @@ STORY_LINK_THRESHOLD = 0.6
 STORY_MAX_DAYS_APART = 2
 #: Rows per round trip of `warday export`.
 EXPORT_BATCH = 500
+#: Runs (warday/runs.py; the environment variables above override these).
+RUN_LEASE_S = 900
+RUN_HEARTBEAT_S = 30
 #: Seconds a stopped process tree gets between SIGTERM and SIGKILL.
 STOP_GRACE_S = 10.0
 
