@@ -78,17 +78,19 @@ FROM entries WHERE document_id = %(document_id)s;
 
 -- name: upsert_entry
 INSERT INTO entries (entry_key, document_id, ordinal, section, headline, text, war_day, war_date,
-                     date_source, relevance, relevance_reason, content_hash, tagger_version)
+                     date_source, relevance, relevance_reason, content_hash, tagger_version,
+                     tags_hash)
 VALUES (%(entry_key)s, %(document_id)s, %(ordinal)s, %(section)s, %(headline)s, %(text)s,
         %(war_day)s, %(war_date)s, %(date_source)s, %(relevance)s, %(relevance_reason)s,
-        %(content_hash)s, %(tagger_version)s)
+        %(content_hash)s, %(tagger_version)s, %(tags_hash)s)
 ON CONFLICT (entry_key) DO UPDATE
     SET document_id = EXCLUDED.document_id, ordinal = EXCLUDED.ordinal,
         section = EXCLUDED.section, headline = EXCLUDED.headline, text = EXCLUDED.text,
         war_day = EXCLUDED.war_day, war_date = EXCLUDED.war_date,
         date_source = EXCLUDED.date_source, relevance = EXCLUDED.relevance,
         relevance_reason = EXCLUDED.relevance_reason, content_hash = EXCLUDED.content_hash,
-        tagger_version = EXCLUDED.tagger_version, is_live = true, updated_at = now()
+        tagger_version = EXCLUDED.tagger_version, tags_hash = EXCLUDED.tags_hash,
+        is_live = true, updated_at = now()
 RETURNING entry_id;
 
 -- name: move_entry
@@ -108,6 +110,12 @@ RETURNING seq;
 -- name: notify_changes
 SELECT pg_notify('warday_entry_changes', id::text) FROM unnest(%(entry_ids)s::bigint[]) AS id;
 
+-- name: clear_tags_many
+WITH e AS (DELETE FROM events WHERE entry_id = ANY(%(entry_ids)s)),
+     f AS (DELETE FROM figures WHERE entry_id = ANY(%(entry_ids)s)),
+     a AS (DELETE FROM actor_mentions WHERE entry_id = ANY(%(entry_ids)s))
+DELETE FROM place_mentions WHERE entry_id = ANY(%(entry_ids)s);
+
 -- name: clear_tags
 WITH e AS (DELETE FROM events WHERE entry_id = %(entry_id)s),
      f AS (DELETE FROM figures WHERE entry_id = %(entry_id)s),
@@ -116,10 +124,11 @@ DELETE FROM place_mentions WHERE entry_id = %(entry_id)s;
 
 -- name: insert_event
 INSERT INTO events (entry_id, event_type, mode, acled_sub_event_type, assertion, actors,
-                    recipients, places, sentence, char_start, char_end, tagger_version)
+                    recipients, places, sentence, char_start, char_end, tagger_version,
+                    confidence)
 VALUES (%(entry_id)s, %(event_type)s, %(mode)s, %(acled_sub_event_type)s, %(assertion)s,
         %(actors)s, %(recipients)s, %(places)s, %(sentence)s, %(start)s, %(end)s,
-        %(tagger_version)s);
+        %(tagger_version)s, %(confidence)s);
 
 -- name: insert_figure
 INSERT INTO figures (entry_id, kind, value, low, high, qualifier, unit, subject, sentence,
@@ -129,15 +138,15 @@ VALUES (%(entry_id)s, %(kind)s, %(value)s, %(low)s, %(high)s, %(qualifier)s, %(u
 
 -- name: insert_actor_mention
 INSERT INTO actor_mentions (entry_id, name, kind, side, surface, sentence, char_start, char_end,
-                            tagger_version)
+                            tagger_version, confidence, discovered)
 VALUES (%(entry_id)s, %(name)s, %(kind)s, %(side)s, %(surface)s, %(sentence)s, %(start)s,
-        %(end)s, %(tagger_version)s);
+        %(end)s, %(tagger_version)s, %(confidence)s, %(discovered)s);
 
 -- name: insert_place_mention
 INSERT INTO place_mentions (entry_id, name, admin1, country, lat, lon, surface, sentence,
-                            char_start, char_end, tagger_version)
+                            char_start, char_end, tagger_version, confidence, discovered)
 VALUES (%(entry_id)s, %(name)s, %(admin1)s, %(country)s, %(lat)s, %(lon)s, %(surface)s,
-        %(sentence)s, %(start)s, %(end)s, %(tagger_version)s);
+        %(sentence)s, %(start)s, %(end)s, %(tagger_version)s, %(confidence)s, %(discovered)s);
 
 -- name: dead_letter
 INSERT INTO dead_letters (stage, locator, raw_id, source_name, error_class, message,
@@ -241,15 +250,17 @@ ORDER BY c.seq;
 
 -- name: export_events
 SELECT entry_id, event_type AS type, mode, acled_sub_event_type, assertion, actors, recipients,
-       places, sentence, char_start AS start, char_end AS "end"
+       places, sentence, char_start AS start, char_end AS "end", confidence
 FROM events WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start, event_id;
 
 -- name: export_actors
-SELECT entry_id, name, kind, side, surface, char_start AS start, char_end AS "end"
+SELECT entry_id, name, kind, side, surface, char_start AS start, char_end AS "end",
+       confidence, discovered
 FROM actor_mentions WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start;
 
 -- name: export_places
-SELECT entry_id, name, admin1, country, lat, lon, surface, char_start AS start, char_end AS "end"
+SELECT entry_id, name, admin1, country, lat, lon, surface, char_start AS start, char_end AS "end",
+       confidence, discovered
 FROM place_mentions WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start;
 
 -- name: export_figures
@@ -335,14 +346,27 @@ LIMIT 1;
 SELECT name, kind, locator, last_fetch_at, last_status, last_error FROM sources ORDER BY name;
 
 -- name: stale_entries
-SELECT entry_id, text, content_hash FROM entries
+SELECT entry_id FROM entries
 WHERE is_live AND (%(everything)s OR tagger_version IS DISTINCT FROM %(version)s)
   AND (%(low)s::date IS NULL OR war_date >= %(low)s::date)
   AND (%(high)s::date IS NULL OR war_date <= %(high)s::date)
 ORDER BY entry_id;
 
+-- name: retag_rows
+SELECT entry_id, text, content_hash, tagger_version, tags_hash FROM entries
+WHERE entry_id = ANY(%(ids)s)
+ORDER BY entry_id;
+
 -- name: stamp_tagger
-UPDATE entries SET tagger_version = %(version)s, updated_at = now() WHERE entry_id = %(entry_id)s;
+UPDATE entries
+SET tagger_version = %(version)s, tags_hash = coalesce(%(tags_hash)s, tags_hash), updated_at = now()
+WHERE entry_id = %(entry_id)s;
+
+-- name: restamp_tags
+WITH e AS (UPDATE events SET tagger_version = %(version)s WHERE entry_id = %(entry_id)s),
+     f AS (UPDATE figures SET tagger_version = %(version)s WHERE entry_id = %(entry_id)s),
+     a AS (UPDATE actor_mentions SET tagger_version = %(version)s WHERE entry_id = %(entry_id)s)
+UPDATE place_mentions SET tagger_version = %(version)s WHERE entry_id = %(entry_id)s;
 
 -- name: requeue_processed
 UPDATE raw_documents SET status = 'pending' WHERE is_current AND status = 'processed';

@@ -97,11 +97,13 @@ EXTRACT_MAX_HTML_BYTES = 32 * 1024 * 1024
 EXTRACT_MAX_JSON_LD_BYTES = 256 * 1024
 EXTRACT_PARSER_MAX_DEPTH = 256
 #: Extraction: pages above this size are parsed in a limited child process only.
-ISOLATE_IN_PROCESS_MAX_BYTES = 1024 * 1024
+ISOLATE_IN_PROCESS_MAX_BYTES = 8 * 1024 * 1024
 ISOLATE_MAX_TAGS_IN_PROCESS = 50_000
 ISOLATE_MAX_DEPTH_IN_PROCESS = 2_000
 ISOLATE_TIMEOUT_S = 20.0
 ISOLATE_MEMORY_MB = 512
+#: Seconds a warm extraction worker may take to start.
+ISOLATE_STARTUP_TIMEOUT_S = 120.0
 #: A batch fails when at least this many documents, and this share of them, failed.
 BATCH_MAX_FAILURE_RATIO = 0.5
 BATCH_MIN_FAILURES_TO_FAIL = 3
