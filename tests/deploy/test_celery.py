@@ -157,7 +157,7 @@ def _deploy(
             "--max-active-runs",
             "1",
         )
-        states = cluster.wait_runs(meta_url, DAG_ID, len(LOGICAL_DATES), timeout=480)
+        states = cluster.wait_runs(meta_url, DAG_ID, len(LOGICAL_DATES), timeout=900)
         seconds = time.monotonic() - started
         cluster.run(
             "dags",
@@ -168,7 +168,7 @@ def _deploy(
             "--conf",
             BACKFILL_CONF,
         )
-        states += cluster.wait_runs(meta_url, BACKFILL_DAG_ID, 1, timeout=300)
+        states += cluster.wait_runs(meta_url, BACKFILL_DAG_ID, 1, timeout=600)
         backfill_seconds = time.monotonic() - started - seconds
         with psycopg.connect(meta_url) as conn:
             dates = conn.execute(
