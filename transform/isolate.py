@@ -154,8 +154,8 @@ def extract_isolated(
 ) -> Extracted:
     """extract_html in the warm child limited to `memory_mb` of address space and
     `timeout_s` of wall-clock time; any failure is raised as an ExtractionError subclass."""
-    timeout_s = timeout_s or _env_number("WARDAY_EXTRACT_TIMEOUT_S", DEFAULT_TIMEOUT_S)
-    memory_mb = memory_mb or int(_env_number("WARDAY_EXTRACT_MEMORY_MB", DEFAULT_MEMORY_MB))
+    timeout_s = timeout_s or _env_number(settings.ENV_EXTRACT_TIMEOUT_S, DEFAULT_TIMEOUT_S)
+    memory_mb = memory_mb or int(_env_number(settings.ENV_EXTRACT_MEMORY_MB, DEFAULT_MEMORY_MB))
     with _LOCK:
         return _from_json(_worker(memory_mb).extract(data, url, timeout_s))
 

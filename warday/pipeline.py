@@ -59,17 +59,17 @@ class Budget:
     dead letter with the reason, and the documents beside it go on. (Extraction has its own:
     WARDAY_EXTRACT_TIMEOUT_S / WARDAY_EXTRACT_MEMORY_MB, see transform.isolate.)"""
 
-    segment_s: float = 30.0  # dating and segmentation of one document
-    tag_max_chars: int = 400_000  # one entry's text (tagging is linear: ~5 s here)
-    tag_s: float = 60.0  # tagging all changed entries of one document
+    segment_s: float = settings.SEGMENT_TIMEOUT_S  # dating and segmentation of one document
+    tag_max_chars: int = settings.TAG_MAX_CHARS  # one entry's text (tagging is linear: ~5 s)
+    tag_s: float = settings.TAG_TIMEOUT_S  # tagging all changed entries of one document
 
     @classmethod
     def from_env(cls) -> Budget:
         """WARDAY_SEGMENT_TIMEOUT_S, WARDAY_TAG_MAX_CHARS, WARDAY_TAG_TIMEOUT_S over defaults."""
         return cls(
-            _env_number("WARDAY_SEGMENT_TIMEOUT_S", cls.segment_s),
-            int(_env_number("WARDAY_TAG_MAX_CHARS", cls.tag_max_chars)),
-            _env_number("WARDAY_TAG_TIMEOUT_S", cls.tag_s),
+            _env_number(settings.ENV_SEGMENT_TIMEOUT_S, cls.segment_s),
+            int(_env_number(settings.ENV_TAG_MAX_CHARS, cls.tag_max_chars)),
+            _env_number(settings.ENV_TAG_TIMEOUT_S, cls.tag_s),
         )
 
 

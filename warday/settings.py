@@ -47,6 +47,12 @@ ENV_ALERT_EMAIL = "WARDAY_ALERT_EMAIL"
 ENV_SMTP_HOST = "WARDAY_SMTP_HOST"
 ENV_SMTP_PORT = "WARDAY_SMTP_PORT"
 ENV_SMTP_FROM = "WARDAY_SMTP_FROM"
+#: Per-document budgets of the process step (the limits below are their defaults).
+ENV_EXTRACT_TIMEOUT_S = "WARDAY_EXTRACT_TIMEOUT_S"
+ENV_EXTRACT_MEMORY_MB = "WARDAY_EXTRACT_MEMORY_MB"
+ENV_SEGMENT_TIMEOUT_S = "WARDAY_SEGMENT_TIMEOUT_S"
+ENV_TAG_MAX_CHARS = "WARDAY_TAG_MAX_CHARS"
+ENV_TAG_TIMEOUT_S = "WARDAY_TAG_TIMEOUT_S"
 #: Airflow settings the project sets when it starts Airflow itself (`warday nightly`).
 ENV_AIRFLOW_HOME = "AIRFLOW_HOME"
 AIRFLOW_DEFAULTS = {
@@ -120,6 +126,10 @@ STORY_LINK_THRESHOLD = 0.6
 STORY_MAX_DAYS_APART = 2
 #: Rows per round trip of `warday export`.
 EXPORT_BATCH = 500
+#: Per-document budgets: dating and segmentation, one entry's text, tagging one document.
+SEGMENT_TIMEOUT_S = 30.0
+TAG_MAX_CHARS = 400_000
+TAG_TIMEOUT_S = 60.0
 #: Runs (warday/runs.py; the environment variables above override these).
 RUN_LEASE_S = 900
 RUN_HEARTBEAT_S = 30
