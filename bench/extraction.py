@@ -46,8 +46,8 @@ from pathlib import Path
 
 import trafilatura
 
-from transform.extract import ExtractionError, extract_html
-from transform.text import normalise
+from warday.transform.extract import ExtractionError, extract_html
+from warday.transform.text import normalise
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "article-extraction-benchmark"

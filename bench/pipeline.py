@@ -33,12 +33,12 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 
-from store import repo
-from store.db import Conn, database_url
-from store.migrate import migrate
-from store.queries import q
-from transform.tagging import TAGGER_VERSION, Tags, tag
 from warday import pipeline
+from warday.store import repo
+from warday.store.db import Conn, database_url
+from warday.store.migrate import migrate
+from warday.store.queries import q
+from warday.transform.tagging import TAGGER_VERSION, Tags, tag
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

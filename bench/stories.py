@@ -25,9 +25,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from transform.cluster import WEIGHTS, Fingerprint, Weights, fingerprint
-from transform.linker import Member, StoryIndex
-from transform.tagging import tag
+from warday.transform.cluster import WEIGHTS, Fingerprint, Weights, fingerprint
+from warday.transform.linker import Member, StoryIndex
+from warday.transform.tagging import tag
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "stories"
 

@@ -171,8 +171,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from transform.gazetteer import Gazetteer
-from transform.tagging import Tags, tag
+from warday.transform.gazetteer import Gazetteer
+from warday.transform.tagging import Tags, tag
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = REPO / "tests" / "gold" / "tagging.jsonl"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import feedparser
 from lxml import html as lxml_html
 
-from ingest.urls import canonical_url
+from warday.ingest.urls import canonical_url
 
 # Entity declarations are how billion-laughs and quadratic blow-ups start.
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)

@@ -25,8 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from transform.segment import segment  # noqa: E402
-from transform.wardate import resolve  # noqa: E402
+from warday.analyse import analyse  # noqa: E402
 from warday.parse import RawDoc, documents_from_raw  # noqa: E402
 
 FIXTURE_DIR = REPO / "tests" / "fixtures" / "digests"
@@ -55,9 +54,8 @@ def record(path: Path) -> dict[str, Any]:
     """The golden record of one text file, computed as the pipeline would."""
     raw = RawDoc(0, path.name, "text/plain", path.read_bytes(), sidecar(path), None, _EPOCH)
     (draft,) = documents_from_raw(raw)
-    first_line = draft.text.split("\n", 1)[0]
-    dating = resolve(f"{draft.title}\n{first_line}", draft.published_at, draft.text, None)
-    segments = segment(draft.title, draft.text, digest=dating.date_source == "day_number")
+    analysis = analyse(draft, None)
+    dating, segments = analysis.dating, analysis.segments
     war_date = dating.war_date.isoformat() if dating.war_date else None
     return {
         "source": path.relative_to(REPO).as_posix(),

@@ -33,12 +33,15 @@ INSERT INTO raw_documents (source_id, content_hash, doc_key, requested_url, fina
 VALUES (%(source_id)s, %(content_hash)s, %(doc_key)s, %(requested_url)s, %(final_url)s,
         %(media_type)s, %(headers)s, %(meta)s, %(body)s, %(fetched_at)s, %(previous_raw_id)s);
 
--- name: pending_raw
+-- name: claim_pending
+-- Workers share the queue: each takes rows no other transaction holds, without waiting.
 SELECT raw_id, doc_key, requested_url, final_url, media_type, meta, fetched_at
 FROM raw_documents
 WHERE is_current
   AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
-ORDER BY raw_id;
+ORDER BY raw_id
+LIMIT %(limit)s
+FOR UPDATE SKIP LOCKED;
 
 -- name: raw_body
 SELECT body FROM raw_documents WHERE raw_id = %(raw_id)s;
@@ -91,9 +94,14 @@ UPDATE entries SET is_live = false, updated_at = now()
 WHERE document_id = %(document_id)s AND is_live AND NOT (entry_key = ANY(%(keep)s))
 RETURNING entry_id, content_hash;
 
--- name: record_change
+-- name: publish_changes
+-- seq is drawn in commit order by the trigger of migration 0040.
 INSERT INTO entry_changes (entry_id, op, content_hash)
-VALUES (%(entry_id)s, %(op)s, %(content_hash)s);
+SELECT * FROM unnest(%(entry_ids)s::bigint[], %(ops)s::text[], %(hashes)s::text[])
+RETURNING seq;
+
+-- name: notify_changes
+SELECT pg_notify('warday_entry_changes', id::text) FROM unnest(%(entry_ids)s::bigint[]) AS id;
 
 -- name: clear_tags
 WITH e AS (DELETE FROM events WHERE entry_id = %(entry_id)s),
@@ -174,8 +182,8 @@ INSERT INTO stories (label, war_date) VALUES (%(label)s, %(war_date)s) RETURNING
 UPDATE entries SET story_id = %(story_id)s WHERE entry_id = %(entry_id)s;
 
 -- name: export_entries
-SELECT c.op, c.seq, e.entry_id, e.war_day, e.war_date, e.date_source, d.published_at, d.outlet,
-       d.url, e.headline, e.text, e.story_id
+SELECT c.op, c.seq, e.entry_id, e.war_day, e.war_date, e.date_source, d.date_flags,
+       d.published_at, d.outlet, d.url, e.headline, e.text, e.story_id
 FROM (SELECT DISTINCT ON (entry_id) entry_id, seq, op FROM entry_changes
       WHERE seq > %(since)s ORDER BY entry_id, seq DESC) c
 JOIN entries e USING (entry_id)
@@ -204,14 +212,24 @@ FROM figures WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start;
 SELECT (SELECT count(*) FROM raw_documents) AS raw_documents,
        (SELECT count(*) FROM documents) AS documents,
        (SELECT count(*) FROM entries WHERE is_live) AS entries,
+       (SELECT count(*) FROM entries WHERE is_live AND date_source = 'logical_date')
+           AS entries_dated_by_run_fallback,
        (SELECT count(*) FROM events) AS events,
        (SELECT count(*) FROM figures) AS figures,
        (SELECT count(*) FROM stories) AS stories,
        (SELECT count(*) FROM dead_letters WHERE resolved_at IS NULL) AS dead_letters;
 
 -- name: entries_per_day
-SELECT war_day, war_date, count(*) AS entries, array_agg(DISTINCT date_source) AS date_sources
-FROM entries WHERE is_live GROUP BY war_day, war_date ORDER BY war_date NULLS LAST;
+-- Entries dated only by the run's fallback date are counted apart from stated dates.
+SELECT war_day, war_date, date_source = 'logical_date' AS fallback, count(*) AS entries,
+       array_agg(DISTINCT date_source) AS date_sources
+FROM entries WHERE is_live GROUP BY war_day, war_date, fallback
+ORDER BY war_date NULLS LAST, fallback;
+
+-- name: fallback_dated_documents
+SELECT d.document_id, d.outlet, coalesce(d.url, r.final_url) AS locator, d.war_date
+FROM documents d JOIN raw_documents r USING (raw_id)
+WHERE d.date_source = 'logical_date' ORDER BY d.document_id DESC LIMIT %(limit)s;
 
 -- name: events_by_type
 SELECT event_type, count(*) AS events FROM events ev JOIN entries e USING (entry_id)

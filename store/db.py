@@ -18,7 +18,7 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
-    from store.embedded import embedded_url
+    from warday.store.embedded import embedded_url
 
     data_dir = Path(os.environ.get("WARDAY_PGDATA", DEFAULT_DATA_DIR))
     url = embedded_url(data_dir)

@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg
 
-from store.db import REPO_ROOT
+from warday.store.db import REPO_ROOT
 
 MIGRATIONS_DIR = REPO_ROOT / "sql" / "migrations"
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")

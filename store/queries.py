@@ -6,7 +6,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from store.db import REPO_ROOT
+from warday.store.db import REPO_ROOT
 
 QUERIES_FILE = REPO_ROOT / "sql" / "queries.sql"
 _MARKER = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)

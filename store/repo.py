@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +12,11 @@ import psycopg
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from store.db import Conn
-from store.queries import q
+from warday.store.db import Conn
+from warday.store.queries import q
 
 if TYPE_CHECKING:
-    from transform.tagging import Tags
+    from warday.transform.tagging import Tags
 
 
 def sha256(data: bytes) -> str:
@@ -77,9 +77,10 @@ def raw_body(conn: Conn, raw_id: int) -> bytes:
     return bytes(row["body"])
 
 
-def pending_raw(conn: Conn, version: str) -> list[dict[str, Any]]:
-    """Raw documents waiting to be processed (or failed under another version)."""
-    return conn.execute(q("pending_raw"), {"version": version}).fetchall()
+def claim_pending(conn: Conn, version: str, limit: int) -> list[dict[str, Any]]:
+    """Lock up to `limit` raw documents waiting to be processed (or failed under another
+    version) that no other transaction holds; the claim lasts until this one ends."""
+    return conn.execute(q("claim_pending"), {"version": version, "limit": limit}).fetchall()
 
 
 def mark_raw(conn: Conn, raw_id: int, status: str, version: str) -> None:
@@ -107,19 +108,40 @@ def upsert_entry(conn: Conn, row: dict[str, Any]) -> int:
     return int(found["entry_id"])
 
 
-def retract_missing(conn: Conn, document_id: int, keep: Sequence[str]) -> int:
-    """Mark entries the document no longer has as not live; log retractions."""
+def retract_missing(conn: Conn, document_id: int, keep: Sequence[str]) -> list[Change]:
+    """Mark entries the document no longer has as not live; returns their retractions
+    (for publish_changes)."""
     gone = conn.execute(q("retract_entries"), {"document_id": document_id, "keep": list(keep)})
-    rows = gone.fetchall()
-    for row in rows:
-        record_change(conn, row["entry_id"], "retract", row["content_hash"])
-    return len(rows)
+    return [Change(r["entry_id"], "retract", r["content_hash"]) for r in gone.fetchall()]
 
 
-def record_change(conn: Conn, entry_id: int, op: str, content_hash: str) -> None:
-    """Append to the change feed and wake listeners."""
-    conn.execute(q("record_change"), {"entry_id": entry_id, "op": op, "content_hash": content_hash})
-    conn.execute("SELECT pg_notify('warday_entry_changes', %s)", (str(entry_id),))
+@dataclass(frozen=True)
+class Change:
+    """One row for the change feed: an entry was upserted or retracted."""
+
+    entry_id: int
+    op: str  # 'upsert' | 'retract'
+    content_hash: str
+
+
+def publish_changes(conn: Conn, changes: Iterable[Change]) -> list[int]:
+    """Append changes to the feed and wake listeners; returns their seq values.
+
+    The only writer of entry_changes. Call it as the last statement of the transaction that
+    made the changes: from the first row on, the transaction holds the feed's commit-order
+    lock (migration 0040) until it commits, so every other writer of the feed waits meanwhile.
+    """
+    batch = list(changes)
+    if not batch:
+        return []
+    params = {
+        "entry_ids": [c.entry_id for c in batch],
+        "ops": [c.op for c in batch],
+        "hashes": [c.content_hash for c in batch],
+    }
+    seqs = [int(r["seq"]) for r in conn.execute(q("publish_changes"), params).fetchall()]
+    conn.execute(q("notify_changes"), {"entry_ids": sorted({c.entry_id for c in batch})})
+    return seqs
 
 
 def replace_tags(conn: Conn, entry_id: int, tags: Tags, version: str) -> None:

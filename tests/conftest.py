@@ -29,7 +29,7 @@ def server_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
-    from store.embedded import embedded_url
+    from warday.store.embedded import embedded_url
 
     return embedded_url(REPO / ".warday" / "pgdata-test", keep_running=False)
 
@@ -37,7 +37,7 @@ def server_url() -> str:
 @pytest.fixture(scope="session")
 def template_db(server_url: str) -> Iterator[str]:
     """A migrated database used as the template of every test database."""
-    from store.migrate import migrate
+    from warday.store.migrate import migrate
 
     name = f"warday_tpl_{uuid.uuid4().hex[:8]}"
     _admin(server_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -31,7 +31,7 @@ _DATELINE = re.compile(
       (?:,?[ ](?P<date>{_DATE}))?
       (?:[ ]?\((?P<agency>[^\W\d_][^()\n]{{0,39}})\)|[ ](?P<outlet>[A-Z]{{2,8}}))?
     )
-    (?P<sep>[ ]?—[ ]?|[ ]–[ ]|[ ]--?[ ]|:[ ])
+    (?P<sep>[ \n]?—[ ]?|[ ]–[ ]|[ ]--?[ ]|:[ ])
     \s*
     (?=["'(\[“‘]?[^\W_a-z])
     """,
@@ -52,6 +52,75 @@ _NOT_NAMES = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Tonight Yesterday "
     "January February March April June July August September October November December".split()
 )
+# Outlets whose name alone on a line is a source line or a split dateline, never a title.
+_OUTLETS = frozenset(
+    name.casefold()
+    for name in (
+        "CNN",
+        "Reuters",
+        "AP",
+        "Associated Press",
+        "The Associated Press",
+        "AFP",
+        "Agence France-Presse",
+        "BBC",
+        "BBC News",
+        "Al Jazeera",
+        "NPR",
+        "Bloomberg",
+        "The Guardian",
+        "Guardian",
+        "Kyiv Independent",
+        "The Kyiv Independent",
+        "Kyiv Post",
+        "Meduza",
+        "Mediazona",
+        "Ukrinform",
+        "UNIAN",
+        "Interfax",
+        "Interfax-Ukraine",
+        "TASS",
+        "RIA Novosti",
+        "dpa",
+        "ANI",
+        "Anadolu Agency",
+        "Anadolu",
+        "TIME",
+        "Euronews",
+        "DW",
+        "Deutsche Welle",
+        "France 24",
+        "Sky News",
+        "CBS News",
+        "NBC News",
+        "ABC News",
+        "Fox News",
+        "The New York Times",
+        "The Washington Post",
+        "Politico",
+        "Axios",
+        "RFE/RL",
+        "Radio Free Europe/Radio Liberty",
+        "Ukrainska Pravda",
+        "United Nations",
+        "UN News",
+        "ISW",
+        "Institute for the Study of War",
+        "Xinhua",
+        "Yonhap",
+        "Kyodo",
+        "EFE",
+        "ANSA",
+        "PAP",
+        "Daily Sabah",
+        "The Independent",
+        "The Telegraph",
+        "Financial Times",
+        "The Economist",
+        "Novaya Gazeta",
+        "The Moscow Times",
+    )
+)
 _TRAILER = re.compile(r"[ ]+[·•|][ ]+")
 _MAX_BYLINE = 120
 _MAX_DATELINE = 90
@@ -66,6 +135,22 @@ def split_dateline(text: str) -> tuple[str | None, str | None, str]:
     if byline is None and dateline is None:
         return None, None, text
     return dateline, byline, body
+
+
+def is_outlet_name(line: str) -> bool:
+    """Whether a line is only a news outlet's name ("CNN", "REUTERS", "The Associated Press")."""
+    return line.strip().rstrip(":").strip().casefold() in _OUTLETS
+
+
+def dateline_source(dateline: str | None) -> str | None:
+    """The outlet a dateline names: its agency in brackets, a trailing outlet, or itself."""
+    if not dateline:
+        return None
+    found = _DATELINE.match(f"{dateline} — X")
+    named = found and (found["agency"] or found["outlet"])
+    if named:
+        return named
+    return dateline.strip() if is_outlet_name(dateline) else None
 
 
 def _take_byline(text: str) -> tuple[str | None, str]:

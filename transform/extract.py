@@ -38,7 +38,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.settings import use_config
 
-from transform.text import normalise
+from warday.transform.text import normalise
 
 EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}+warday.2"
 # Hard ceiling for any page. Pages above transform.isolate's in-process threshold (1 MB) go

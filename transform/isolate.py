@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from transform.extract import (
+from warday.transform.extract import (
     MAX_HTML_BYTES,
     Extracted,
     ExtractionError,
@@ -97,7 +97,7 @@ def extract_isolated(
 ) -> Extracted:
     """extract_html in a child process limited to `memory_mb` of address space and
     `timeout_s` of wall-clock time; any failure is raised as an ExtractionError subclass."""
-    command = [sys.executable, "-m", "transform.isolate", "--memory-mb", str(memory_mb)]
+    command = [sys.executable, "-m", "warday.transform.isolate", "--memory-mb", str(memory_mb)]
     command += ["--cpu-s", str(int(timeout_s) + 5)]
     if url:
         command += ["--url", url]

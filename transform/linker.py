@@ -14,7 +14,7 @@ from datetime import date
 
 from scipy import sparse
 
-from transform.cluster import (
+from warday.transform.cluster import (
     MAX_CANDIDATES,
     MAX_DAYS_APART,
     MAX_POSTINGS,

@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from transform.text import sentences
+from warday.transform.dateline import is_outlet_name
+from warday.transform.text import sentences
+from warday.transform.wardate import is_date_line
 
 SEGMENTER_VERSION = "segment-2"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
@@ -36,6 +38,11 @@ _TIMESTAMP = re.compile(
 _META_LINE = re.compile(
     r"^(?:by|updated|last updated|published|posted|photo|source|reporting by|editing by"
     r"|read more|additional reporting)\b",
+    re.IGNORECASE,
+)
+# A header label alone on its line: "Published :", "Updated:", "Source: Meduza".
+_LABEL_LINE = re.compile(
+    r"^(?:published|updated|posted|source|photo|credit)\s*(?::\s*[^.!?]{0,40})?$|^\u00a9",
     re.IGNORECASE,
 )
 # Headlines are written in the present tense; "said" or "told" marks a reported sentence.
@@ -85,6 +92,11 @@ def is_heading(block: str) -> bool:
     if not end or end[-1] in _CLOSING:
         return False
     return len(sentences(line)) == 1
+
+
+def looks_like_digest(title: str, text: str) -> bool:
+    """Whether a text without a day number is a digest by its structure."""
+    return False
 
 
 def blocks(text: str) -> list[str]:
@@ -289,6 +301,21 @@ def _clean(heading: str) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    """The first sentence of text, used as a headline when there is none."""
+    """The first sentence of text, used as a headline when there is none; outlet names,
+    date lines and labels ("REUTERS", "May 17, 2025 16:33", "Published :") are skipped."""
     spans = sentences(_MARKUP.sub("", text))
+    for span in spans:
+        if not is_meta_line(span.text):
+            return span.text
     return spans[0].text if spans else text.strip()[:200]
+
+
+def is_meta_line(line: str) -> bool:
+    """A source, date or label line of a page header: never a headline or a heading."""
+    line = line.strip()
+    return (
+        is_outlet_name(line)
+        or is_date_line(line)
+        or _LABEL_LINE.match(line) is not None
+        or _META_LINE.match(line) is not None
+    )

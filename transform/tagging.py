@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from transform.events import Clause, EventHit, clauses, find_events
-from transform.figures import Figure, find_figures
-from transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention, Place
-from transform.text import Span, sentences
+from warday.transform.events import Clause, EventHit, clauses, find_events
+from warday.transform.figures import Figure, find_figures
+from warday.transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention, Place
+from warday.transform.text import Span, sentences
 
 # Bump when rules, dictionaries or logic change so stored tags can be found and re-tagged.
 TAGGER_VERSION = "rules-3"

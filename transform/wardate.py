@@ -1,8 +1,16 @@
 """War-day arithmetic and resolving the date an entry is about.
 
 Day 1 is 2022-02-24. A digest's own day number wins; otherwise the document's
-metadata date, then a dateline in the text, then the run's logical date. The
-choice is recorded as ``date_source`` so a stated date can be told from a fallback.
+metadata date, then a date stated in the text (a dateline or a date line under the
+byline), then the run's logical date. The choice is recorded as ``date_source`` so a
+stated date can be told from a fallback, and a fallback also carries the flag
+``fallback_run_date``.
+
+Day numbers are read as outlets write them: "Day 1,160", "day eight", "the 1,000th day
+of the war", "enters its 96th day" - never across a line break. A number that
+contradicts a trustworthy publication date by more than a few days loses to it; one that
+is a day off the calendar date the text states about itself (an outlet counting one day
+ahead) keeps its reported number while the date follows the stated one. Both are flagged.
 """
 
 from __future__ import annotations
@@ -16,12 +24,56 @@ WAR_START = date(2022, 2, 24)
 KYIV = ZoneInfo("Europe/Kyiv")
 # Digests appear 0-2 days after the day they number; a larger gap is worth a flag.
 MAX_PUBLICATION_LAG_DAYS = 2
+# Past this many days between a number and the publication date, the number is wrong.
+MAX_NUMBER_DISAGREEMENT_DAYS = 3
+FALLBACK_FLAG = "fallback_run_date"
+_SP = r"[^\S\n]+"  # white space that is not a line break
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORDINAL_UNITS = (
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+).split()
+_ORDINAL_TENS = (
+    "_ _ twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split()
+)
 
-# "Day 1,160", "day 238", "DAY 1 160", "Day 1.160", "from Day 5"; not "days", not "Day 1,160th".
+
+def _word_numbers() -> dict[str, int]:
+    """Cardinal and ordinal number words from 1 to 99 ("twenty-one", "forty-fifth")."""
+    found: dict[str, int] = {}
+    for n in range(1, 100):
+        tens, unit = divmod(n, 10)
+        if n < 20:
+            found[_UNITS[n]] = found[_ORDINAL_UNITS[n]] = n
+        elif unit == 0:
+            found[_TENS[tens]] = found[_ORDINAL_TENS[tens]] = n
+        else:
+            for sep in ("-", " "):
+                found[f"{_TENS[tens]}{sep}{_UNITS[unit]}"] = n
+                found[f"{_TENS[tens]}{sep}{_ORDINAL_UNITS[unit]}"] = n
+    return found
+
+
+_WORD_NUMBERS = _word_numbers()
+_WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+_DIGITS = r"\d{1,2}(?:[,.\u00a0\u202f ]\d{3})+|\d{1,5}"
+# "Day 1,160", "day 238", "DAY 1 160", "Day 1.160", "from Day 5", "day eight";
+# not "days", not "Day 1,160th", never across a line break.
 _DAY = re.compile(
-    r"\bday\s+(?P<num>\d{1,2}(?:[,.\u00a0 \u202f]\d{3})+|\d{1,5})(?![\d,.]?\d)(?!\w)",
+    rf"\bday{_SP}(?:(?P<num>{_DIGITS})(?![\d,.]?\d)(?!\w)|(?P<word>{_WORDS})\b(?![-\w]))",
     re.IGNORECASE,
 )
+# "the 1,000th day", "its 96th day", "the eighth day" - an ordinal before "day".
+_ORDINAL_DAY = re.compile(
+    rf"\b(?:(?P<num>\d{{1,2}}(?:,\d{{3}})+|\d{{1,5}})(?:st|nd|rd|th)|(?P<word>{_WORDS})){_SP}day\b",
+    re.IGNORECASE,
+)
+# An ordinal day is a war day only in a sentence about the war itself.
+_WAR_WORDS = re.compile(r"\b(?:war|invasion|conflict|aggression|full-scale)\b", re.IGNORECASE)
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -43,6 +95,32 @@ _MONTHS = {
     )
     for m in names
 }
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]{0,6}\.?"
+_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}\.?"
+_TIME = r"\d{1,2}[:.]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2})?\)?)?"
+# A calendar date: "Friday, July 5, 2024", "27 February 2026", "Feb. 3", "2026-02-27".
+_CALENDAR = (
+    rf"(?:(?P<weekday>{_WEEKDAY}),?{_SP})?"
+    rf"(?:(?P<month>{_MONTH}){_SP}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}(?P<year>20\d\d))?"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?{_SP}(?P<month2>{_MONTH})(?:,?{_SP}(?P<year2>20\d\d))?"
+    r"|(?P<iso>20\d\d-[01]\d-[0-3]\d))\b"
+)
+_DATE_RE = re.compile(_CALENDAR)
+# A line that is only a date (with a time, a "Published:" label or an outlet before it):
+# "Feb 26, 2026", "27 February 2026, 19:06", "The Associated Press / April 24, 2025, 12:48 AM".
+_DATE_LINE = re.compile(
+    r"^(?:[A-Z][\w.&' ]{0,40}\s*[/|\u00b7\u2022]\s*)?"
+    r"(?:(?:published|updated|posted|last updated|date)\s*(?:on|at)?\s*:?\s*)?"
+    rf"{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
+    re.IGNORECASE,
+)
+# Words that make a date in an opening sentence the date the text is about.
+_SELF_DATE_CUES = re.compile(
+    r"\b(?:key events|developments|situation|things stand|stands|as of|so far|today"
+    r"|briefing|summary|latest|here is|here are|here's)\b[^.\n]{0,40}$",
+    re.IGNORECASE,
+)
 # Only a date that opens the text, after at most two "PLACE," parts, is a dateline:
 # "KYIV, April 28, 2025", "28 April 2025"; "Since February 24, 2022, ..." is not.
 _DATELINE_PART = r"[A-Z][\w.'-]*(?: [\w.'-]+){0,3}(?:\s*\([^)]{1,30}\))?\s*(?:,|[\u2014\u2013-])\s*"
@@ -51,6 +129,8 @@ _DATELINE = re.compile(
     r"(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>20\d\d)\b"
     r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]{2,8})\s+(?P<year2>20\d\d)\b)"
 )
+_HEADER_LINES = 8
+_LEAD_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -76,14 +156,30 @@ def war_day_of(when: date) -> int | None:
 
 
 def find_day_number(text: str) -> int | None:
-    """The first plausible "Day N" in text, with thousands separators of any kind."""
-    for match in _DAY.finditer(text):
+    """The first plausible war day number in text, in any of the forms outlets write."""
+    found = [(m.start(), d) for m in _DAY.finditer(text) if (d := _day_value(text, m))]
+    for match in _ORDINAL_DAY.finditer(text):
+        if (day := _day_value(text, match)) and _about_the_war(text, match):
+            found.append((match.start(), day))
+    return min(found)[1] if found else None
+
+
+def _day_value(text: str, match: re.Match[str]) -> int | None:
+    """The number a match names, or None for a named day with a year or out of range."""
+    if match["num"] is not None:
         if _is_named_day_and_year(text, match):
-            continue
+            return None
         day = int(re.sub(r"\D", "", match["num"]))
-        if 1 <= day <= 20000:
-            return day
-    return None
+    else:
+        day = _WORD_NUMBERS[match["word"].lower()]
+    return day if 1 <= day <= 20000 else None
+
+
+def _about_the_war(text: str, match: re.Match[str]) -> bool:
+    """Whether the sentence holding an ordinal day speaks of the war."""
+    start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    ends = [i for i in (text.find(".", match.end()), text.find("\n", match.end())) if i != -1]
+    return bool(_WAR_WORDS.search(text[start : min(ends, default=len(text))]))
 
 
 def _is_named_day_and_year(text: str, match: re.Match[str]) -> bool:
@@ -101,15 +197,87 @@ def kyiv_date(moment: datetime) -> date:
 
 
 def find_dateline_date(text: str) -> date | None:
-    """A date written near the start of the text ("April 28, 2025", "28 April 2025")."""
+    """A date written at the start of the text ("April 28, 2025", "KYIV, 28 April 2025")
+    or on a date line among its first lines ("Feb 26, 2026", "Friday, July 5, 2024")."""
+    lines = [m for line in _header_lines(text) if (m := _DATE_LINE.match(line))]
+    for found in lines:
+        if (when := _calendar(found, None)) is not None:
+            return when
     match = _DATELINE.match(text[:200])
-    if not match:
+    if lines or not match:
+        return None  # a date line with the wrong weekday is no date
+    return _ymd(
+        match["year"] or match["year2"],
+        match["month"] or match["month2"],
+        match["day"] or match["day2"],
+    )
+
+
+def is_date_line(line: str) -> bool:
+    """Whether a line holds only a date (a date line under a byline or a source line)."""
+    return _DATE_LINE.match(line.strip()) is not None
+
+
+def find_stated_date(title: str, body: str, near: date) -> date | None:
+    """The calendar date a text states about itself, a year inferred near ``near``.
+
+    A date line, a date in the title, or a date in an opening sentence that introduces
+    the day ("Here are the key events on Friday, February 28"); a date a sentence merely
+    reports ("Putin said on February 27") is not the text's own.
+    """
+    for line in _header_lines(body):
+        if (found := _DATE_LINE.match(line)) and (when := _calendar(found, near)):
+            return when
+    for line in [title, *body.split("\n")[:_LEAD_LINES]]:
+        for found in _DATE_RE.finditer(line):
+            cue = title == line or _SELF_DATE_CUES.search(line[: found.start()])
+            if cue and (when := _calendar(found, near)) is not None:
+                return when
+    return None
+
+
+def _header_lines(text: str) -> list[str]:
+    """The first few non-empty lines of a text, where bylines and date lines sit."""
+    return [ln.strip() for ln in text.split("\n")[: _HEADER_LINES * 2] if ln.strip()][
+        :_HEADER_LINES
+    ]
+
+
+def _calendar(found: re.Match[str], near: date | None) -> date | None:
+    """The date a calendar match names; without a year, the one nearest ``near`` whose
+    weekday agrees (None when it has no year and nothing to infer it from)."""
+    if found["iso"]:
+        try:
+            return date.fromisoformat(found["iso"])
+        except ValueError:
+            return None
+    year, month, day = (
+        found["year"] or found["year2"],
+        found["month"] or found["month2"],
+        found["day"] or found["day2"],
+    )
+    if year:
+        when = _ymd(year, month, day)
+    elif near is not None:
+        options = [
+            w for y in (near.year - 1, near.year, near.year + 1) if (w := _ymd(str(y), month, day))
+        ]
+        when = min(options, key=lambda w: abs((w - near).days), default=None)
+    else:
         return None
-    month = _MONTHS.get((match["month"] or match["month2"]).lower())
+    weekday = (found["weekday"] or "").lower()[:3]
+    if when is not None and weekday and _WEEKDAYS[when.weekday()][:3] != weekday:
+        return None
+    return when
+
+
+def _ymd(year: str, month_name: str, day: str) -> date | None:
+    """A date from its written parts, None when they name no real day."""
+    month = _MONTHS.get(month_name.lower().rstrip("."))
     if month is None:
         return None
     try:
-        return date(int(match["year"] or match["year2"]), month, int(match["day"] or match["day2"]))
+        return date(int(year), month, int(day))
     except ValueError:
         return None
 
@@ -120,31 +288,54 @@ def resolve(
     body_text: str = "",
     logical_date: date | None = None,
 ) -> WarDating:
-    """Resolve war day and date from a day number, metadata, dateline or run date."""
-    reported = find_day_number(headline_text)
-    reference = kyiv_date(published_at) if published_at else logical_date
-    implausible: tuple[str, ...] = ()
+    """Resolve war day and date from a day number, metadata, a stated date or the run date.
+
+    ``headline_text`` is where a day number may sit (title and opening lines), each line
+    read on its own; ``body_text`` is where a dateline or date line may sit.
+    """
+    reported = said = find_day_number(headline_text)
+    published = kyiv_date(published_at) if published_at else None
+    reference = published or logical_date
+    flags: tuple[str, ...] = ()
     if reported is not None and reference and war_date_of(reported) > reference + timedelta(2):
         # A number naming a day after the text was written is not a war day.
-        reported, implausible = None, (f"implausible_day_number_{reported}",)
+        reported, flags = None, (f"implausible_day_number_{reported}",)
+    if reported is not None and published is not None:
+        lag = (published - war_date_of(reported)).days
+        if abs(lag) > MAX_NUMBER_DISAGREEMENT_DAYS:
+            reported, flags = None, (f"day_number_{reported}_contradicts_published_{lag:+d}_days",)
     if reported is not None:
-        return _from_day_number(reported, published_at)
+        title, _, body = headline_text.partition("\n")
+        return _from_day_number(
+            reported,
+            published_at,
+            find_stated_date(title, body_text or body, war_date_of(reported)),
+        )
     for source, when in (
-        ("metadata", kyiv_date(published_at) if published_at else None),
+        ("metadata", published),
         ("dateline", find_dateline_date(body_text)),
         ("logical_date", logical_date),
     ):
         if when is not None:
-            return WarDating(war_day_of(when), when, None, source, implausible)
-    return WarDating(None, None, None, "none", ("undated", *implausible))
+            fallback = (FALLBACK_FLAG,) if source == "logical_date" else ()
+            return WarDating(war_day_of(when), when, said, source, (*fallback, *flags))
+    return WarDating(None, None, said, "none", ("undated", *flags))
 
 
-def _from_day_number(day: int, published_at: datetime | None) -> WarDating:
-    """Dating from a stated day number, flagging a publication far from it."""
+def _from_day_number(day: int, published_at: datetime | None, stated: date | None) -> WarDating:
+    """Dating from a stated day number, flagging a publication far from it.
+
+    When the text states its own date and the number is one day off it (an outlet that
+    counts one day ahead or behind), the date follows the stated date and the day is
+    computed from it; the reported number is kept and the disagreement flagged.
+    """
     when = war_date_of(day)
     flags: tuple[str, ...] = ()
+    if stated is not None and abs((stated - when).days) == 1:
+        when = stated
+        flags = (f"day_number_{day}_one_day_off_stated_date",)
     if published_at is not None:
         lag = (kyiv_date(published_at) - when).days
         if lag > MAX_PUBLICATION_LAG_DAYS or lag < 0:
-            flags = (f"published_{lag:+d}_days_from_war_date",)
-    return WarDating(day, when, day, "day_number", flags)
+            flags = (*flags, f"published_{lag:+d}_days_from_war_date")
+    return WarDating(war_day_of(when), when, day, "day_number", flags)

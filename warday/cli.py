@@ -10,9 +10,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from store.db import connect, database_url, redact
 from warday import config, report, steps
 from warday.pipeline import BatchFailed
+from warday.store.db import connect, database_url, redact
 
 
 def main(argv: list[str] | None = None) -> int:

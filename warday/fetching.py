@@ -15,13 +15,13 @@ from typing import Any
 
 import psycopg
 
-from ingest.feeds import FeedError, FeedItem, parse_feed
-from ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
-from ingest.sources import Source
-from ingest.urls import canonical_url
-from store import repo
-from store.db import Conn
+from warday.ingest.feeds import FeedError, FeedItem, parse_feed
+from warday.ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
+from warday.ingest.sources import Source
+from warday.ingest.urls import canonical_url
 from warday.pipeline import PIPELINE_VERSION, land_paths
+from warday.store import repo
+from warday.store.db import Conn
 
 log = logging.getLogger(__name__)
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"

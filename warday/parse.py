@@ -7,16 +7,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from ingest.feeds import FeedItem, looks_like_feed, parse_feed
-from transform.dateline import split_dateline
-from transform.extract import EXTRACTOR_VERSION, parse_iso
-from transform.isolate import extract_safely
-from transform.pagetype import classify
-from transform.text import normalise
+from warday.ingest.feeds import FeedItem, looks_like_feed, parse_feed
+from warday.transform.dateline import dateline_source, is_outlet_name, split_dateline
+from warday.transform.extract import EXTRACTOR_VERSION, parse_iso
+from warday.transform.isolate import extract_safely
+from warday.transform.pagetype import classify
+from warday.transform.text import normalise
 
 # Bump when what the plain-text, feed or JSON paths produce changes (part of the pipeline
 # version, so failed documents are retried and `reprocess` can be targeted).
-TEXT_PARSER_VERSION = "warday-text.2"
+TEXT_PARSER_VERSION = "warday-text.3"
 FEED_PARSER_VERSION = "warday-feed.1"
 
 
@@ -87,17 +87,34 @@ def _decode(body: bytes) -> str:
 
 
 def _from_text(raw: RawDoc) -> DocDraft:
-    """A plain-text dispatch: first line is the title when short."""
+    """A plain-text dispatch: first line is the title when short.
+
+    A text opening with a dateline ("CNN" / "—", "KYIV (AP) —") or with an outlet's
+    name alone has no title line; its headline will be its first sentence.
+    """
     text = normalise(_decode(raw.body))
     if not text:
         raise ParseError("empty text file")
     first, _, rest = text.partition("\n")
-    if len(first) <= 200 and rest.strip():
+    dateline, byline, body = split_dateline(text)
+    if dateline is not None or byline is not None:
+        title = ""
+    elif len(first) <= 200 and rest.strip() and not is_outlet_name(first):
         title, body = first.strip(), rest.strip()
+        dateline, byline, body = split_dateline(body)
     else:
         title, body = "", text
-    dateline, byline, body = split_dateline(body)
-    return DocDraft(raw.doc_key, raw.url, None, title, byline, None, body, dateline=dateline)
+        dateline, byline, body = split_dateline(body)
+    return DocDraft(
+        raw.doc_key,
+        raw.url,
+        dateline_source(dateline),
+        title,
+        byline,
+        None,
+        body,
+        dateline=dateline,
+    )
 
 
 def _from_html(raw: RawDoc) -> DocDraft:
@@ -110,7 +127,7 @@ def _from_html(raw: RawDoc) -> DocDraft:
     return DocDraft(
         raw.doc_key,
         page.url or raw.url,
-        page.sitename,
+        page.sitename or dateline_source(dateline),
         page.title or "",
         page.author or byline,
         page.published,

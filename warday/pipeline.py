@@ -10,20 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ingest.local import discover, read_local
-from store import repo
-from store.db import Conn
-from transform.cluster import (
-    LINK_THRESHOLD,
-    MAX_DAYS_APART,
-    Fingerprint,
-    fingerprint,
-    similarity,
-)
-from transform.extract import EXTRACTOR_VERSION
-from transform.segment import SEGMENTER_VERSION, Segment, segment
-from transform.tagging import TAGGER_VERSION, tag
-from transform.wardate import resolve
+from warday.analyse import analyse
+from warday.ingest.local import discover, read_local
 from warday.parse import (
     FEED_PARSER_VERSION,
     TEXT_PARSER_VERSION,
@@ -31,6 +19,18 @@ from warday.parse import (
     RawDoc,
     documents_from_raw,
 )
+from warday.store import repo
+from warday.store.db import Conn
+from warday.transform.cluster import (
+    LINK_THRESHOLD,
+    MAX_DAYS_APART,
+    Fingerprint,
+    fingerprint,
+    similarity,
+)
+from warday.transform.extract import EXTRACTOR_VERSION
+from warday.transform.segment import SEGMENTER_VERSION, Segment
+from warday.transform.tagging import TAGGER_VERSION, tag
 
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "/".join(
@@ -39,6 +39,8 @@ PIPELINE_VERSION = "/".join(
 # A batch where more than this share of documents fail (and at least a few) fails its task.
 MAX_FAILURE_RATIO = 0.5
 MIN_FAILURES_TO_FAIL = 3
+# Raw documents claimed and committed together by one worker.
+BATCH_SIZE = 8
 
 
 class BatchFailed(RuntimeError):
@@ -87,16 +89,33 @@ def _land_file(
         return "failed"
 
 
-def process_pending(conn: Conn, logical_date: date | None = None) -> dict[str, int]:
-    """Turn pending raw documents into documents, entries and tags."""
+def process_pending(
+    conn: Conn, logical_date: date | None = None, batch_size: int = BATCH_SIZE
+) -> dict[str, int]:
+    """Turn pending raw documents into documents, entries and tags, one claimed batch per
+    transaction, until none is left; any number of workers may run this at once.
+
+    Each batch is claimed with FOR UPDATE SKIP LOCKED, so workers never take the same
+    document and never wait for each other; the claim is the row lock itself, so a worker
+    that dies releases it with its connection. The batch's change-feed rows go last.
+    """
     counts: Counter[str] = Counter()
-    with conn.transaction():
-        for row in repo.pending_raw(conn, PIPELINE_VERSION):
-            counts.update(
-                _process_raw(conn, _raw_doc(row, repo.raw_body(conn, row["raw_id"])), logical_date)
-            )
+    while batch := _process_batch(conn, logical_date, batch_size):
+        counts.update(batch)
     _check_failures(counts)
     return dict(counts)
+
+
+def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Counter[str]:
+    """Claim, process and commit one batch; an empty counter when nothing is pending."""
+    counts: Counter[str] = Counter()
+    with conn.transaction():
+        changes: list[repo.Change] = []
+        for row in repo.claim_pending(conn, PIPELINE_VERSION, batch_size):
+            raw = _raw_doc(row, repo.raw_body(conn, row["raw_id"]))
+            counts.update(_process_raw(conn, raw, logical_date, changes))
+        repo.publish_changes(conn, changes)
+    return counts
 
 
 def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
@@ -114,15 +133,20 @@ def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
     )
 
 
-def _process_raw(conn: Conn, raw: RawDoc, logical_date: date | None) -> Counter[str]:
-    """Process one raw document in a savepoint; a failure becomes a dead letter."""
+def _process_raw(
+    conn: Conn, raw: RawDoc, logical_date: date | None, changes: list[repo.Change]
+) -> Counter[str]:
+    """Process one raw document in a savepoint; a failure becomes a dead letter. Its feed
+    changes are added to `changes` only when it went through."""
     locator = raw.doc_key  # a fixed version of the same document resolves the letter
     try:
         with conn.transaction():
             counts: Counter[str] = Counter()
+            mine: list[repo.Change] = []
             for draft in documents_from_raw(raw):
-                counts.update(write_document(conn, raw.raw_id, draft, logical_date))
+                counts.update(write_document(conn, raw.raw_id, draft, logical_date, mine))
             repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
+        changes.extend(mine)
         repo.resolve_dead_letters(conn, "process", [locator])
         return counts + Counter(raw_processed=1)
     except Exception as exc:  # one bad document must never stop the batch
@@ -144,11 +168,12 @@ def write_document(
     raw_id: int,
     draft: DocDraft,
     logical_date: date | None,
+    changes: list[repo.Change],
 ) -> Counter[str]:
-    """Upsert a document, its entries and their tags; unchanged entries are left alone."""
-    first_line = draft.text.split("\n", 1)[0]
-    dated_text = f"{draft.dateline} {draft.text}" if draft.dateline else draft.text
-    dating = resolve(f"{draft.title}\n{first_line}", draft.published_at, dated_text, logical_date)
+    """Upsert a document, its entries and their tags; unchanged entries are left alone.
+    The feed changes this makes are appended to `changes` for the caller to publish."""
+    analysis = analyse(draft, logical_date)
+    dating = analysis.dating
     document_id = repo.upsert_document(
         conn,
         {
@@ -171,7 +196,7 @@ def write_document(
             "extractor_version": draft.extractor_version,
         },
     )
-    segments = segment(draft.title, draft.text, digest=dating.date_source == "day_number")
+    segments = analysis.segments
     existing = repo.existing_entries(conn, document_id)
     counts: Counter[str] = Counter(documents=1)
     keys = match_keys(draft.doc_key, segments, list(existing.values()))
@@ -189,12 +214,16 @@ def write_document(
             "tagger_version": TAGGER_VERSION,
         }
         row["content_hash"] = _entry_hash(row)
-        counts[_write_entry(conn, row, existing.get(key))] += 1
-    counts["entries_retracted"] += repo.retract_missing(conn, document_id, keys)
+        counts[_write_entry(conn, row, existing.get(key), changes)] += 1
+    retracted = repo.retract_missing(conn, document_id, keys)
+    changes.extend(retracted)
+    counts["entries_retracted"] += len(retracted)
     return counts
 
 
-def _write_entry(conn: Conn, row: dict[str, Any], before: dict | None) -> str:
+def _write_entry(
+    conn: Conn, row: dict[str, Any], before: dict | None, changes: list[repo.Change]
+) -> str:
     """Write one entry and its tags unless it is unchanged; returns the outcome."""
     if (
         before
@@ -207,7 +236,7 @@ def _write_entry(conn: Conn, row: dict[str, Any], before: dict | None) -> str:
         return "entries_unchanged"
     entry_id = repo.upsert_entry(conn, row)
     repo.replace_tags(conn, entry_id, tag(row["text"]), TAGGER_VERSION)
-    repo.record_change(conn, entry_id, "upsert", row["content_hash"])
+    changes.append(repo.Change(entry_id, "upsert", row["content_hash"]))
     return "entries_written"
 
 
@@ -319,13 +348,17 @@ def _link_one(conn: Conn, row: dict[str, Any], pool: list[tuple[dict, Fingerprin
     return outcome
 
 
-def retag(conn: Conn, everything: bool = False) -> dict[str, int]:
-    """Re-tag stored entries after a tagger upgrade, one transaction per entry."""
+def retag(conn: Conn, everything: bool = False, batch_size: int = 100) -> dict[str, int]:
+    """Re-tag stored entries after a tagger upgrade, one short transaction per batch."""
     counts: Counter[str] = Counter()
-    for row in repo.stale_entries(conn, TAGGER_VERSION, everything):
+    rows = repo.stale_entries(conn, TAGGER_VERSION, everything)
+    for start in range(0, len(rows), batch_size):
         with conn.transaction():
-            repo.replace_tags(conn, row["entry_id"], tag(row["text"]), TAGGER_VERSION)
-            repo.stamp_tagger(conn, row["entry_id"], TAGGER_VERSION)
-            repo.record_change(conn, row["entry_id"], "upsert", row["content_hash"])
-        counts["entries_retagged"] += 1
+            changes = []
+            for row in rows[start : start + batch_size]:
+                repo.replace_tags(conn, row["entry_id"], tag(row["text"]), TAGGER_VERSION)
+                repo.stamp_tagger(conn, row["entry_id"], TAGGER_VERSION)
+                changes.append(repo.Change(row["entry_id"], "upsert", row["content_hash"]))
+            repo.publish_changes(conn, changes)
+        counts["entries_retagged"] += len(changes)
     return dict(counts)

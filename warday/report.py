@@ -9,8 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from store import repo
-from store.db import Conn
+from warday.store import repo
+from warday.store.db import Conn
 
 _EXPORT_BATCH = 500
 
@@ -36,9 +36,10 @@ def format_summary(data: dict[str, Any]) -> str:
     ]
     for row in data["entries_per_day"]:
         day = f"day {row['war_day']:,}" if row["war_day"] else "undated"
+        how = "FALLBACK: dated by the run, no stated date" if row["fallback"] else None
         lines.append(
             f"  {day:<11} {row['war_date'] or '-'!s:<11} {row['entries']:>4} entries"
-            f"  ({', '.join(row['date_sources'])})"
+            f"  ({how or ', '.join(row['date_sources'])})"
         )
     lines += ["", "events by type:"]
     lines += [f"  {r['event_type']:<10} {r['events']:>4}" for r in data["events_by_type"]]
@@ -69,6 +70,9 @@ def status(conn: Conn, limit: int = 10) -> str:
         lines.append(
             f"  {src['name']:<20} {src['kind']:<9} {when:<16} {src['last_status'] or '-'}{error}"
         )
+    fallback = repo.fetch_all(conn, "fallback_dated_documents", limit=limit)
+    lines += ["", f"documents dated by the run's fallback date (no stated date): {len(fallback)}"]
+    lines += [f"  {d['war_date']} {d['outlet'] or '-'} {d['locator']}" for d in fallback]
     dead = repo.fetch_all(conn, "open_dead_letters", limit=50)
     lines += ["", f"open dead letters: {len(dead)}"]
     lines += [

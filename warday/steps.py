@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
-from store import repo
-from store.db import Conn, connect
-from store.migrate import migrate
 from warday import pipeline
 from warday.fetching import run_source
+from warday.ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
+from warday.store import repo
+from warday.store.db import Conn, connect
+from warday.store.migrate import migrate
 
 
 def registry_path() -> Path:

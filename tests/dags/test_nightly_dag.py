@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.local import discover
-from store.db import connect
 from tests.conftest import SEEDS
 from tests.integration.test_pipeline import table_counts
+from warday.ingest.local import discover
+from warday.store.db import connect
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
 

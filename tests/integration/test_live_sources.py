@@ -11,12 +11,12 @@ from typing import ClassVar
 
 import pytest
 
-from ingest.sources import Source
-from store.db import connect
 from tests.conftest import SEEDS
 from tests.integration.test_pipeline import table_counts
 from warday import pipeline
 from warday.fetching import run_source
+from warday.ingest.sources import Source
+from warday.store.db import connect
 
 ARTICLE = (SEEDS / "article-kursk-north-korea.html").read_bytes()
 COOKIE_WALL = b"""<!doctype html><html><head><title>Before you continue</title></head><body>
@@ -145,7 +145,7 @@ def test_private_address_refused_without_allow_list(
 
 
 def test_registry_validation(tmp_path: Path) -> None:
-    from ingest.sources import RegistryError, load_registry
+    from warday.ingest.sources import RegistryError, load_registry
 
     bad = tmp_path / "s.yaml"
     bad.write_text("sources:\n  - name: ok\n    kind: feed\n    url: ftp://x\n")

@@ -3,7 +3,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from store.migrate import MIGRATIONS_DIR, MigrationError, discover, migrate
+from warday.store.migrate import MIGRATIONS_DIR, MigrationError, discover, migrate
 
 
 def test_applies_all_then_nothing(empty_db_url: str) -> None:
@@ -59,9 +59,9 @@ def test_analyst_role_is_read_only(db_url: str) -> None:
 
 
 def test_analyst_full_text_search(db_url: str) -> None:
-    from store.db import connect
     from tests.conftest import SEEDS
     from warday import pipeline
+    from warday.store.db import connect
 
     with connect() as conn:
         pipeline.land_paths(conn, [SEEDS])

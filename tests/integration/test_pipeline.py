@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.local import discover
-from store.db import Conn, connect
 from tests.conftest import FIXTURES, SEEDS
 from warday import pipeline, report
+from warday.ingest.local import discover
+from warday.store.db import Conn, connect
 
 DATA_TABLES = (
     "raw_documents",
@@ -261,7 +261,7 @@ def test_retag_after_tagger_upgrade(db_url: str, monkeypatch: pytest.MonkeyPatch
 
 
 def test_reprocess_all_from_stored_bytes_is_stable(db_url: str) -> None:
-    from store import repo
+    from warday.store import repo
 
     run_once([SEEDS])
     with connect() as conn:
@@ -401,7 +401,7 @@ def test_two_tasks_landing_one_document_take_turns(db_url: str) -> None:
     import threading
     from datetime import UTC, datetime
 
-    from store import repo
+    from warday.store import repo
 
     results: list[bool] = []
     barrier = threading.Barrier(2)

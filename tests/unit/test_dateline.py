@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transform.dateline import split_dateline
+from warday.transform.dateline import split_dateline
 
 
 @pytest.mark.parametrize(

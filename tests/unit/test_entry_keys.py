@@ -1,5 +1,5 @@
-from transform.segment import Segment
 from warday.pipeline import entry_key, match_keys
+from warday.transform.segment import Segment
 
 
 def seg(ordinal: int, headline: str) -> Segment:

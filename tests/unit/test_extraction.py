@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bench.extraction import default_corpus, load_corpus, page_scores, score_subset, shingles
-from transform.extract import EXTRACTOR_VERSION, ExtractionError, extract_html
+from warday.transform.extract import EXTRACTOR_VERSION, ExtractionError, extract_html
 
 # Measured 0.940 (precision 0.941, recall 0.938) on the first 30 ids; trafilatura's own fast
 # mode scores 0.914 there. The floor leaves 0.03 for harmless drift.

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from transform.events import find_events, load_rules
-from transform.figures import find_figures
+from warday.transform.events import find_events, load_rules
+from warday.transform.figures import find_figures
 
 
 def _fig(sentence: str) -> list[tuple]:
@@ -117,7 +117,7 @@ def test_assertion_is_scoped_to_the_clause() -> None:
 
 
 def test_roles_from_sentence_structure() -> None:
-    from transform.tagging import tag
+    from warday.transform.tagging import tag
 
     def roles(s: str) -> list[tuple]:
         return [(e.event_type, e.actors, e.recipients, e.places) for e in tag(s).events]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from transform.gazetteer import (
+from warday.transform.gazetteer import (
     Actor,
     Gazetteer,
     GazetteerError,

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from transform.extract import MAX_HTML_BYTES, Extracted, ExtractionError, extract_html
-from transform.isolate import (
+from warday.transform.extract import MAX_HTML_BYTES, Extracted, ExtractionError, extract_html
+from warday.transform.isolate import (
     DEFAULT_TIMEOUT_S,
     ExtractionCrash,
     ExtractionMemory,

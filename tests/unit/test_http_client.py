@@ -24,8 +24,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from ingest import http as fh
-from ingest.http import (
+from warday.ingest import http as fh
+from warday.ingest.http import (
     ENV_ALLOW,
     BadEncoding,
     BadUrl,

@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.feeds import FeedError, parse_feed
-from ingest.local import SidecarError, discover, read_local
-from ingest.urls import canonical_url
 from tests.conftest import FIXTURES, SEEDS
+from warday.ingest.feeds import FeedError, parse_feed
+from warday.ingest.local import SidecarError, discover, read_local
+from warday.ingest.urls import canonical_url
 
 
 def test_canonical_url_strips_tracking() -> None:

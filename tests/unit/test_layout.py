@@ -15,14 +15,25 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("package", ["ingest", "transform", "store", "warday"])
-def test_generic_top_level_names_resolve_to_this_repo(package: str) -> None:
-    module = importlib.import_module(package)
+@pytest.mark.parametrize("package", ["ingest", "transform", "store"])
+def test_layers_import_under_the_warday_prefix_from_this_repo(package: str) -> None:
+    module = importlib.import_module(f"warday.{package}")
     assert Path(module.__file__ or "").resolve().parent == REPO / package
 
 
+def test_no_generic_top_level_imports() -> None:
+    """Only the `warday.` names are used, so a module is never loaded twice under two names."""
+    pattern = re.compile(r"^\s*(?:from|import)\s+(ingest|transform|store)\b", re.MULTILINE)
+    for path in REPO.rglob("*.py"):
+        if not {".venv", ".tools", ".warday"} & set(path.relative_to(REPO).parts):
+            assert not pattern.search(path.read_text()), f"{path.relative_to(REPO)}"
+
+
 def test_layers_do_not_import_upwards() -> None:
-    pattern = re.compile(r"^\s*(?:from|import)\s+(store|warday|airflow|dags)\b", re.MULTILINE)
+    pattern = re.compile(
+        r"^\s*(?:from|import)\s+(warday\.store|warday\.(?!ingest|transform)\w+|airflow|dags)\b",
+        re.MULTILINE,
+    )
     for layer in ("ingest", "transform"):
         for path in (REPO / layer).rglob("*.py"):
             found = [m for m in pattern.findall(path.read_text()) if m]

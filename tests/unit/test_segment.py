@@ -1,4 +1,4 @@
-from transform.segment import blocks, is_heading, segment
+from warday.transform.segment import blocks, is_heading, segment
 
 DIGEST = """Lead sentence one. Lead sentence two.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bench.tagging import DEFAULT_GOLD, FIELDS, load_gold, score
-from transform.tagging import tag
+from warday.transform.tagging import tag
 
 # Measured F1 (271 sentences, tagger rules-2 and rules-3) minus about 0.03.
 FLOORS = {

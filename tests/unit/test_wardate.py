@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from transform.wardate import (
+from warday.transform.wardate import (
     find_dateline_date,
     find_day_number,
     kyiv_date,
@@ -59,8 +59,15 @@ def test_day_number_wins_and_lag_flagged() -> None:
         "day_number",
     )
     assert on_time.flags == ()
-    late = resolve("Day 1,160: x", datetime(2025, 5, 3, 9, tzinfo=UTC))
-    assert late.war_date == date(2025, 4, 28) and late.flags == ("published_+5_days_from_war_date",)
+    late = resolve("Day 1,160: x", datetime(2025, 4, 30, 21, tzinfo=UTC))
+    assert late.war_date == date(2025, 4, 28) and late.flags == ("published_+3_days_from_war_date",)
+
+
+def test_day_number_contradicting_publication_loses() -> None:
+    dating = resolve("Day 1,160: x", datetime(2025, 5, 9, 9, tzinfo=UTC))
+    assert (dating.date_source, dating.war_date) == ("metadata", date(2025, 5, 9))
+    assert dating.war_day_reported == 1160
+    assert dating.flags == ("day_number_1160_contradicts_published_+11_days",)
 
 
 def test_fallback_order() -> None:
@@ -73,6 +80,7 @@ def test_fallback_order() -> None:
     assert (dateline.date_source, dateline.war_date) == ("dateline", date(2025, 4, 28))
     fallback = resolve("No number", None, "no date here", date(2025, 4, 28))
     assert (fallback.date_source, fallback.war_day) == ("logical_date", 1160)
+    assert fallback.flags == ("fallback_run_date",)
     assert resolve("No number", None, "").date_source == "none"
 
 
@@ -131,3 +139,73 @@ def test_only_an_opening_date_is_a_dateline() -> None:
 )
 def test_common_dateline_shapes(text: str) -> None:
     assert find_dateline_date(text) == date(2025, 4, 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Russia-Ukraine crisis: key events from day eight", 8),
+        ("Day Twenty-One of the invasion", 21),
+        ("Kyiv marks the 1,000th day of Russia's full-scale war", 1000),
+        ("As the war enters its 96th day, here are the main developments", 96),
+        ("Ukraine on the fiftieth day of the invasion", 50),
+        ("Key events, Day 1,160", 1160),
+    ],
+)
+def test_day_numbers_as_outlets_write_them(text: str, day: int) -> None:
+    assert find_day_number(text) == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Losses reported over past day\n2 min read",
+        "The first day of talks in Geneva ended without a deal",
+        "Day\n3 of the summit",
+        "Her 30th day in office was quiet",
+    ],
+)
+def test_no_war_day_across_lines_or_outside_the_war(text: str) -> None:
+    assert find_day_number(text) is None
+
+
+def test_one_day_ahead_outlet_follows_its_stated_date() -> None:
+    # An outlet whose "day 1,100" is Friday 28 February 2025 (the formula says the 27th).
+    title = "Russia-Ukraine war: Key events, day 1,100"
+    body = "Here is the situation on Friday, February 28, 2025.\nFighting\n- Drones hit Odesa."
+    dating = resolve(f"{title}\nHere is the situation", datetime(2025, 2, 28, 6, tzinfo=UTC), body)
+    assert (dating.war_date, dating.war_day, dating.war_day_reported) == (
+        date(2025, 2, 28),
+        1101,
+        1100,
+    )
+    assert dating.flags == ("day_number_1100_one_day_off_stated_date",)
+
+
+def test_a_reported_date_in_the_lead_is_not_the_texts_own() -> None:
+    body = "Putin said on Thursday, February 27, 2025, that talks would go on."
+    dating = resolve("Key events, day 1,101", None, body)
+    assert (dating.war_date, dating.flags) == (date(2025, 2, 28), ())
+
+
+@pytest.mark.parametrize(
+    ("body", "when"),
+    [
+        (
+            "Jana Novak and Petro Ivanenko in Kyiv AFP\nFeb 26, 2026\nDrones struck.",
+            date(2026, 2, 26),
+        ),
+        ("27 February 2026, 19:06\nPhoto: agency\nA court in Moscow ruled.", date(2026, 2, 27)),
+        ("The Associated Press\nApril 24, 2025, 12:48 AM\nText.", date(2025, 4, 24)),
+        ("REUTERS\nPublished :\nMay 17, 2025 16:33\nText.", date(2025, 5, 17)),
+        ("The war in Ukraine\nFriday, July 5, 2024\nText.", date(2024, 7, 5)),
+        ("By A. Writer\nThe Associated Press / April 24, 2025, 12:48 AM\nText.", date(2025, 4, 24)),
+    ],
+)
+def test_date_lines_under_bylines_and_sources(body: str, when: date) -> None:
+    dating = resolve("A headline without a number", None, body, date(2026, 11, 1))
+    assert (dating.date_source, dating.war_date) == ("dateline", when)
+
+
+def test_a_date_line_with_the_wrong_weekday_is_not_a_date() -> None:
+    assert find_dateline_date("Thursday, July 5, 2024\nText.") is None

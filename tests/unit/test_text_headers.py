@@ -1,0 +1,49 @@
+"""Plain-text headers: split datelines, outlet lines and date lines are never titles."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from warday.analyse import analyse
+from warday.parse import RawDoc, documents_from_raw
+
+_AT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _draft(text: str):  # type: ignore[no-untyped-def]
+    (draft,) = documents_from_raw(RawDoc(0, "k", "text/plain", text.encode(), {}, None, _AT))
+    return draft
+
+
+def test_a_dateline_split_over_two_lines_is_no_headline() -> None:
+    draft = _draft(
+        "CNN\n—\nUkraine's navy said on Tuesday it had sunk a landing ship near Crimea.\n"
+        "The ship was hit by sea drones, officials said."
+    )
+    assert (draft.title, draft.dateline, draft.outlet) == ("", "CNN", "CNN")
+    (entry,) = analyse(draft, date(2026, 3, 1)).segments
+    assert entry.headline.startswith("Ukraine's navy said on Tuesday")
+
+
+def test_an_agency_dateline_on_its_own_line() -> None:
+    draft = _draft("KYIV, Ukraine (AP) —\nRussian drones struck a depot overnight, officials said.")
+    assert (draft.title, draft.dateline, draft.outlet) == ("", "KYIV, Ukraine (AP)", "AP")
+
+
+def test_an_outlet_line_and_a_date_line_under_it() -> None:
+    draft = _draft(
+        "REUTERS\nPublished :\nMay 17, 2025 16:33\nDelegations met in Istanbul for a second day."
+    )
+    assert draft.title == ""
+    analysis = analyse(draft, date(2026, 3, 1))
+    assert (analysis.dating.date_source, analysis.dating.war_date) == (
+        "dateline",
+        date(2025, 5, 17),
+    )
+    assert analysis.segments[0].headline != "REUTERS"
+
+
+def test_a_run_dated_document_says_so() -> None:
+    draft = _draft("Shelling went on\nShelling went on along the front, officials said.")
+    dating = analyse(draft, date(2026, 3, 1)).dating
+    assert (dating.date_source, dating.flags) == ("logical_date", ("fallback_run_date",))

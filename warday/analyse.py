@@ -1,0 +1,33 @@
+"""What a document draft says about itself: its war dating and its entries.
+
+One function shared by the pipeline, the segmentation goldens and the benchmarks, so
+that they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from warday.parse import DocDraft
+from warday.transform.segment import Segment, looks_like_digest, segment
+from warday.transform.wardate import WarDating, resolve
+
+# A day number may sit in the title or the opening lines (a standfirst).
+_NUMBER_LINES = 2
+
+
+@dataclass(frozen=True)
+class Analysis:
+    dating: WarDating
+    segments: list[Segment]
+    digest: bool
+
+
+def analyse(draft: DocDraft, logical_date: date | None) -> Analysis:
+    """War dating from title, metadata and text; entries split by the digest's structure."""
+    opening = "\n".join(draft.text.split("\n")[:_NUMBER_LINES])
+    dated_text = f"{draft.dateline} {draft.text}" if draft.dateline else draft.text
+    dating = resolve(f"{draft.title}\n{opening}", draft.published_at, dated_text, logical_date)
+    digest = dating.date_source == "day_number" or looks_like_digest(draft.title, draft.text)
+    return Analysis(dating, segment(draft.title, draft.text, digest=digest), digest)
