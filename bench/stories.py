@@ -18,9 +18,8 @@ import argparse
 import itertools
 import json
 import random
-import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,12 +60,19 @@ def load_entries(path: Path = DATA / "entries.jsonl") -> list[Labelled]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
-        tags = tag(f"{r['headline']}\n{r['text']}")
+        tags = tag(r["text"])  # as the pipeline tags an entry: its text
         names = frozenset({a.name for a in tags.actors} | {p.name for p in tags.places})
         out.append(
             Labelled(
-                r["id"], r["happening"], date.fromisoformat(r["war_date"]), r["style"],
-                r["outlet"], r["document"], r["headline"], r["text"], names,
+                r["id"],
+                r["happening"],
+                date.fromisoformat(r["war_date"]),
+                r["style"],
+                r["outlet"],
+                r["document"],
+                r["headline"],
+                r["text"],
+                names,
             )
         )
     return out
@@ -116,20 +122,47 @@ def pairwise(story_of: dict[str, Any], pairs: Iterable[Pair]) -> tuple[float, fl
     return precision, recall, f1
 
 
-def choose(entries: list[Labelled], dev: list[Pair]) -> Weights:
-    """Grid search on the development pairs: best F1 among settings with precision >= 0.95."""
-    best: tuple[float, float, Weights] | None = None
-    for c, cos, n, h, day in itertools.product(
-        (0.3, 0.45, 0.6), (0.0, 0.2, 0.4), (0.1, 0.2, 0.3), (0.0, 0.1, 0.2), (0.0, 0.05)
-    ):
-        for t in (0.16, 0.18, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3, 0.32, 0.35, 0.4):
-            w = Weights(c, cos, n, h, day, t)
-            p, _, f = pairwise(link_in_memory(entries, w), dev)
-            key = (f if p >= 0.95 else f - 1.0, -t)
-            if best is None or key > best[:2]:
-                best = (*key, w)
+THRESHOLDS = (0.16, 0.18, 0.2, 0.22, 0.25, 0.28, 0.31, 0.34, 0.37, 0.4)
+# The grid: containment and cosine weights were fixed at the values every earlier, wider
+# search preferred; the subject penalty is fixed by design (no labelled pair exercises it).
+GRID = tuple(Weights(0.5, 0.2, names, 0.15, 0.2, 0.03, 0.0) for names in (0.2, 0.35, 0.5))
+
+
+def choose(entries: list[Labelled], pairs: list[Pair]) -> Weights:
+    """Weights and threshold chosen on `pairs`. Per setting of the weights, the thresholds
+    reaching its best F1 (with precision >= 0.95) form a plateau; the setting with the best
+    F1 wins (ties: the wider plateau) and its threshold is the plateau's median, away from
+    both edges rather than at the first value that fits."""
+    best: tuple[float, int, Weights] | None = None
+    for base in GRID:
+        f1s = []
+        for t in THRESHOLDS:
+            p, _, f = pairwise(link_in_memory(entries, replace(base, threshold=t)), pairs)
+            f1s.append(f if p >= 0.95 else f - 1.0)
+        top = max(f1s)
+        plateau = [t for t, f in zip(THRESHOLDS, f1s, strict=True) if f >= top - 0.005]
+        w = replace(base, threshold=plateau[len(plateau) // 2])
+        if best is None or (top, len(plateau)) > best[:2]:
+            best = (top, len(plateau), w)
     assert best is not None
     return best[2]
+
+
+def cross_validate(entries: list[Labelled], pairs: list[Pair]) -> Weights:
+    """Two folds by war date (choose on one half, report the other), then the final
+    choice on all pairs."""
+    dev, test = split(entries, pairs)
+    for name, fit, held in (("A", dev, test), ("B", test, dev)):
+        w = choose(entries, fit)
+        print(f"fold {name}: chosen on {len(fit)} pairs: names={w.names} threshold={w.threshold}")
+        report(
+            f"fold {name} held out (in memory)",
+            pairwise(link_in_memory(entries, w), held),
+            len(held),
+        )
+    w = choose(entries, pairs)
+    print(f"final, chosen on all {len(pairs)} pairs: {w}")
+    return w
 
 
 def report(name: str, scores: tuple[float, float, float], n: int) -> None:
@@ -148,10 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     entries, pairs = load_entries(), load_pairs()
     dev, test = split(entries, pairs)
     if args.choose:
-        w = choose(entries, dev)
-        print(f"chosen on {len(dev)} development pairs: {w}")
-        report("development (in memory)", pairwise(link_in_memory(entries, w), dev), len(dev))
-        report("test (in memory)", pairwise(link_in_memory(entries, w), test), len(test))
+        cross_validate(entries, pairs)
         return 0
     memory = link_in_memory(entries)
     report("development (in memory)", pairwise(memory, dev), len(dev))
@@ -188,5 +218,3 @@ def synthetic(entries: list[Labelled], n: int, seed: int, start: date, days: int
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-

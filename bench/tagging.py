@@ -344,9 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gold: {args.gold} ({len(records)} sentences)")
     print(table(scores))
     baseline = _dictionary_only_seconds(records)
-    print(f"{len(records) / elapsed if elapsed else 0.0:.1f} sentences/s; dictionary lookup "
-          f"alone (baseline, same process) {len(records) / baseline:.1f} sentences/s; "
-          f"full tagging costs {elapsed / baseline:.2f}x the lookup")
+    print(
+        f"{len(records) / elapsed if elapsed else 0.0:.1f} sentences/s; dictionary lookup "
+        f"alone (baseline, same process) {len(records) / baseline:.1f} sentences/s; "
+        f"full tagging costs {elapsed / baseline:.2f}x the lookup"
+    )
     print(f"tagging f1={scores['overall']['f1']:.3f}")
     return 0
 

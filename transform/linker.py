@@ -12,14 +12,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from scipy import sparse
-
 from warday.transform.cluster import (
     MAX_CANDIDATES,
     MAX_DAYS_APART,
     MAX_POSTINGS,
+    MERGE_MARGIN,
     WEIGHTS,
     Fingerprint,
+    Vec,
     Weights,
     index_keys,
     query_keys,
@@ -49,16 +49,16 @@ class StoryIndex:
     members: dict[int, Member] = field(default_factory=dict)
     story_of: dict[int, int] = field(default_factory=dict)
     stories: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    _rows: dict[int, sparse.csr_matrix] = field(default_factory=dict)
+    _vecs: dict[int, Vec] = field(default_factory=dict)
     _by_document: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     _postings: dict[tuple[int | None, str], list[int]] = field(
         default_factory=lambda: defaultdict(list)
     )
 
-    def add(self, member: Member, story_id: int, row: sparse.csr_matrix | None = None) -> None:
+    def add(self, member: Member, story_id: int, vec: Vec | None = None) -> None:
         """Index an entry that belongs to a story."""
         self.members[member.entry_id] = member
-        self._rows[member.entry_id] = vectors([member.fp]) if row is None else row
+        self._vecs[member.entry_id] = vectors([member.fp])[0] if vec is None else vec
         self._assign(member.entry_id, story_id)
         self._by_document[member.document_id].add(member.entry_id)
         if member.summary:
@@ -69,21 +69,23 @@ class StoryIndex:
 
     def add_many(self, members: list[tuple[Member, int]]) -> None:
         """Index stored entries in one go (their vectors made in one call)."""
-        rows = vectors([m.fp for m, _ in members]) if members else None
-        for i, (member, story_id) in enumerate(members):
-            self.add(member, story_id, rows[i] if rows is not None else None)
+        vecs = vectors([m.fp for m, _ in members])
+        for (member, story_id), vec in zip(members, vecs, strict=True):
+            self.add(member, story_id, vec)
 
-    def decide(self, member: Member) -> Decision:
-        """Where a new entry belongs, given what is indexed."""
+    def decide(self, member: Member, vec: Vec | None = None) -> Decision:
+        """Where a new entry belongs, given what is indexed (vec: its term vector, when the
+        caller made the vectors of many entries in one go)."""
         if member.summary:
             return Decision(None)
-        best = self._best_per_story(member)
+        best = self._best_per_story(member, vectors([member.fp])[0] if vec is None else vec)
         linked = [(s, sid) for sid, s in best.items() if s >= self.weights.threshold]
         if not linked:
             return Decision(None)
         linked.sort(key=lambda p: (-p[0], p[1]))
         target = linked[0][1]
-        merge = tuple(sid for _, sid in linked[1:] if self._compatible(target, sid))
+        bar = self.weights.threshold + MERGE_MARGIN
+        merge = tuple(sid for s, sid in linked[1:] if s >= bar and self._compatible(target, sid))
         survivor = min((target, *merge))  # the oldest id lives on; the others redirect to it
         others = tuple(sorted(s for s in (target, *merge) if s != survivor))
         return Decision(survivor, others, linked[0][0])
@@ -103,7 +105,7 @@ class StoryIndex:
         self.story_of[entry_id] = story_id
         self.stories[story_id].add(entry_id)
 
-    def _best_per_story(self, member: Member) -> dict[int, float]:
+    def _best_per_story(self, member: Member, vec: Vec) -> dict[int, float]:
         """Best score per story among the blocked candidates, skipping stories that already
         hold another entry of the same document (sub-stories of one digest differ)."""
         ids = self.candidates(member.fp)
@@ -111,9 +113,8 @@ class StoryIndex:
         ids = [e for e in ids if self.members[e].document_id != member.document_id]
         if not ids:
             return {}
-        row = vectors([member.fp])
-        rows = sparse.vstack([self._rows[e] for e in ids], format="csr")
-        got = scores(member.fp, row, [self.members[e].fp for e in ids], rows, self.weights)
+        vecs = [self._vecs[e] for e in ids]
+        got = scores(member.fp, vec, [self.members[e].fp for e in ids], vecs, self.weights)
         best: dict[int, float] = {}
         for entry_id, score in zip(ids, got, strict=True):
             story = self.story_of[entry_id]
