@@ -1,19 +1,23 @@
-"""Nightly refresh: fetch every enabled source (one mapped task each), process what is new
-into day-numbered war entries, link stories across outlets."""
+"""Nightly refresh: fetch every enabled source (one mapped task each, red when that source
+failed), process what is new into day-numbered war entries, re-tag, link stories, judge the
+run by the quality gate, and publish the asset event when something changed."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, dag, get_current_context, task
+from airflow.sdk import dag, get_current_context, task
 
-WAR_ENTRIES = Asset("warday_war_entries")
-
-
-def _run_key() -> str:
-    """The pipeline_runs key of this DAG run."""
-    return f"airflow:{get_current_context()['run_id']}"
+from warday.dagkit import (
+    DEFAULT_ARGS,
+    TAGS,
+    fail_for,
+    run_date,
+    run_key,
+    run_tasks,
+)
 
 
 @dag(
@@ -22,75 +26,71 @@ def _run_key() -> str:
     start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
-    tags=["warday"],
+    default_args=DEFAULT_ARGS,
+    tags=[*TAGS, "nightly"],
     doc_md=__doc__,
 )
 def warday_nightly() -> None:
-    @task
-    def migrate() -> list[str]:
-        from warday import steps
-
-        return steps.apply_migrations()
-
-    @task
-    def begin() -> str:
-        from warday import steps
-
-        ctx = get_current_context()
-        steps.begin(_run_key(), "airflow", ctx.get("logical_date"))
-        return _run_key()
-
     @task
     def list_sources() -> list[dict]:
         from warday import steps
 
         return steps.source_list()
 
-    @task(map_index_template="{{ source_name }}")
-    def fetch_source(run_key: str, source: dict) -> dict[str, int]:
+    # The client already retries 429/5xx with backoff; a source that still fails is red at
+    # once, named in the map label and the failure notice.
+    @task(
+        map_index_template="{{ source_label }}",
+        retries=0,
+        execution_timeout=timedelta(minutes=20),
+    )
+    def fetch_source(source: dict) -> dict[str, Any]:
+        from warday import steps
+        from warday.fetching import SourceFailed
+
+        ctx: Any = get_current_context()
+        ctx["source_label"] = source["name"]
+        try:
+            counts = steps.fetch_source(run_key(), source)
+        except SourceFailed as exc:
+            ctx["source_label"] = f"{source['name']}: FAILED"
+            raise fail_for(exc) from exc
+        pairs = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+        ctx["source_label"] = f"{source['name']}: {pairs or 'nothing new'}"
+        return counts
+
+    # Runs even when some sources failed; no retries: a failing batch has recorded its dead
+    # letters, and a retry would find nothing pending and pass, hiding the failure.
+    @task(retries=0, execution_timeout=timedelta(hours=2), trigger_rule="all_done")
+    def process() -> dict[str, int]:
         from warday import steps
 
-        get_current_context()["source_name"] = source["name"]  # type: ignore[typeddict-unknown-key]
-        return steps.fetch_source(run_key, source)
+        return steps.process(run_key(), run_date())
 
-    # No retries: a failing batch has recorded its dead letters, and a retry would find
-    # nothing pending and pass, hiding the failure.
-    @task(outlets=[WAR_ENTRIES], retries=0)
-    def process(run_key: str) -> dict[str, int]:
-        from warday import steps
-
-        ctx = get_current_context()
-        # The run's own date, never now(): manual runs have no data interval, but run_after.
-        when = ctx.get("data_interval_end") or ctx.get("logical_date") or ctx["dag_run"].run_after
-        return steps.process(run_key, when.date())
-
-    @task
-    def retag(run_key: str) -> dict[str, int]:
+    @task(execution_timeout=timedelta(hours=2))
+    def retag() -> dict[str, int]:
         """Entries tagged by an older tagger are re-tagged from their stored text."""
         from warday import steps
 
-        return steps.retag(run_key)
+        return steps.retag(run_key())
 
-    @task
-    def link_stories(run_key: str) -> dict[str, int]:
+    @task(execution_timeout=timedelta(hours=1))
+    def link_stories() -> dict[str, int]:
         from warday import steps
 
-        return steps.link(run_key)
+        return steps.link(run_key())
 
-    @task
-    def finish(run_key: str) -> None:
-        from warday import steps
-
-        steps.finish(run_key)
-
-    run_key = begin()
-    migrate() >> run_key
-    fetched = fetch_source.partial(run_key=run_key).expand(source=list_sources())
-    processed = process(run_key)
+    run = run_tasks()
+    key = run.begin()
+    run.migrate() >> key
+    sources = list_sources()
+    key >> sources
+    fetched = fetch_source.expand(source=sources)
+    processed = process()
     fetched >> processed
-    linked = link_stories(run_key)
-    processed >> retag(run_key) >> linked >> finish(run_key)
+    linked = link_stories()
+    processed >> retag() >> linked
+    linked >> [run.quality_gate(), run.publish()] >> run.finish(key)
 
 
 warday_nightly()

@@ -71,8 +71,10 @@ def record(path: Path) -> dict[str, Any]:
                 "war_date": war_date,
                 "first_words": " ".join(seg.text.split()[:_EDGE_WORDS]),
                 "last_words": " ".join(seg.text.split()[-_EDGE_WORDS:]),
+                # only off-topic items carry it, so war entries' goldens stay as they were
+                **({"relevance": why} if relevant != "war" else {}),
             }
-            for seg in segments
+            for seg, (relevant, why) in zip(segments, analysis.relevance, strict=True)
         ],
     }
 

@@ -35,7 +35,10 @@ VALUES (%(source_id)s, %(content_hash)s, %(doc_key)s, %(requested_url)s, %(final
 
 -- name: claim_pending
 -- Workers share the queue: each takes rows no other transaction holds, without waiting.
-SELECT raw_id, doc_key, requested_url, final_url, media_type, meta, fetched_at
+-- Files landed by hand (no registry source) are named 'cli' in dead letters.
+SELECT raw_id, doc_key, requested_url, final_url, media_type, meta, fetched_at,
+       coalesce((SELECT s.name FROM sources s WHERE s.source_id = raw_documents.source_id),
+                'cli') AS source_name
 FROM raw_documents
 WHERE is_current
   AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
@@ -75,14 +78,16 @@ FROM entries WHERE document_id = %(document_id)s;
 
 -- name: upsert_entry
 INSERT INTO entries (entry_key, document_id, ordinal, section, headline, text, war_day, war_date,
-                     date_source, content_hash, tagger_version)
+                     date_source, relevance, relevance_reason, content_hash, tagger_version)
 VALUES (%(entry_key)s, %(document_id)s, %(ordinal)s, %(section)s, %(headline)s, %(text)s,
-        %(war_day)s, %(war_date)s, %(date_source)s, %(content_hash)s, %(tagger_version)s)
+        %(war_day)s, %(war_date)s, %(date_source)s, %(relevance)s, %(relevance_reason)s,
+        %(content_hash)s, %(tagger_version)s)
 ON CONFLICT (entry_key) DO UPDATE
     SET document_id = EXCLUDED.document_id, ordinal = EXCLUDED.ordinal,
         section = EXCLUDED.section, headline = EXCLUDED.headline, text = EXCLUDED.text,
         war_day = EXCLUDED.war_day, war_date = EXCLUDED.war_date,
-        date_source = EXCLUDED.date_source, content_hash = EXCLUDED.content_hash,
+        date_source = EXCLUDED.date_source, relevance = EXCLUDED.relevance,
+        relevance_reason = EXCLUDED.relevance_reason, content_hash = EXCLUDED.content_hash,
         tagger_version = EXCLUDED.tagger_version, is_live = true, updated_at = now()
 RETURNING entry_id;
 
@@ -160,6 +165,48 @@ UPDATE pipeline_runs SET counts = counts || %(counts)s WHERE run_key = %(run_key
 -- name: finish_run
 UPDATE pipeline_runs SET status = %(status)s, finished_at = now() WHERE run_key = %(run_key)s;
 
+-- name: close_run
+-- Teardown: a run is failed when it already is, when any stage recorded an error or a failed
+-- source, or when its gate failed; else success. Closing twice changes nothing.
+UPDATE pipeline_runs r
+SET finished_at = coalesce(r.finished_at, now()),
+    status = CASE
+        WHEN r.status = 'failed'
+          OR r.counts -> 'gate' ->> 'verdict' = 'fail'
+          OR EXISTS (SELECT 1 FROM jsonb_each(r.counts) c
+                     WHERE jsonb_typeof(c.value) = 'object'
+                       AND (c.value ? 'error' OR c.value ? 'failed'))
+        THEN 'failed' ELSE 'success' END
+WHERE r.run_key = %(run_key)s
+RETURNING r.status, r.counts;
+
+-- name: run_changes
+-- What a run changed: its counts and the change-feed seq range it appended.
+SELECT r.counts, min(c.seq) AS first_seq, max(c.seq) AS last_seq,
+       count(c.seq) AS changes, min(e.war_date) AS first_war_date,
+       max(e.war_date) AS last_war_date
+FROM pipeline_runs r
+LEFT JOIN entry_changes c ON c.changed_at >= r.started_at
+LEFT JOIN entries e ON e.entry_id = c.entry_id
+WHERE r.run_key = %(run_key)s
+GROUP BY r.run_id;
+
+-- name: raw_days
+-- Current raw documents by the UTC day they were fetched: either fetched in [low, high], or
+-- behind a document whose war date lies in [low, high].
+SELECT (r.fetched_at AT TIME ZONE 'UTC')::date AS day, array_agg(r.raw_id ORDER BY r.raw_id) AS raw_ids
+FROM raw_documents r
+WHERE r.is_current
+  AND CASE WHEN %(by)s = 'fetched'
+           THEN (r.fetched_at AT TIME ZONE 'UTC')::date BETWEEN %(low)s AND %(high)s
+           ELSE EXISTS (SELECT 1 FROM documents d WHERE d.raw_id = r.raw_id
+                        AND d.war_date BETWEEN %(low)s AND %(high)s) END
+GROUP BY 1
+ORDER BY 1;
+
+-- name: requeue_raw_ids
+UPDATE raw_documents SET status = 'pending' WHERE is_current AND raw_id = ANY(%(ids)s);
+
 -- name: story_rows
 -- Live entries with the names tagged in them: those without a story (linked = false), or
 -- those with one whose war date lies in [low, high] (linked = true).
@@ -183,7 +230,8 @@ UPDATE entries SET story_id = %(story_id)s WHERE entry_id = %(entry_id)s;
 
 -- name: export_entries
 SELECT c.op, c.seq, e.entry_id, e.war_day, e.war_date, e.date_source, d.date_flags,
-       d.published_at, d.outlet, d.url, e.headline, e.text, e.story_id
+       d.published_at, d.outlet, d.url, e.headline, e.text, e.story_id, e.relevance,
+       e.relevance_reason
 FROM (SELECT DISTINCT ON (entry_id) entry_id, seq, op FROM entry_changes
       WHERE seq > %(since)s ORDER BY entry_id, seq DESC) c
 JOIN entries e USING (entry_id)
@@ -214,6 +262,8 @@ SELECT (SELECT count(*) FROM raw_documents) AS raw_documents,
        (SELECT count(*) FROM entries WHERE is_live) AS entries,
        (SELECT count(*) FROM entries WHERE is_live AND date_source = 'logical_date')
            AS entries_dated_by_run_fallback,
+       (SELECT count(*) FROM entries WHERE is_live AND relevance = 'off_topic')
+           AS entries_off_topic,
        (SELECT count(*) FROM events) AS events,
        (SELECT count(*) FROM figures) AS figures,
        (SELECT count(*) FROM stories) AS stories,
@@ -257,6 +307,8 @@ SELECT source_id, etag, last_modified FROM sources WHERE name = %(name)s;
 -- name: record_fetch
 UPDATE sources
 SET last_fetch_at = now(), last_status = %(status)s, last_error = %(error)s,
+    last_success_at = CASE WHEN %(status)s IN ('ok', 'not_modified') THEN now()
+                           ELSE last_success_at END,
     etag = coalesce(%(etag)s, etag), last_modified = coalesce(%(last_modified)s, last_modified)
 WHERE name = %(name)s;
 
@@ -284,6 +336,8 @@ SELECT name, kind, locator, last_fetch_at, last_status, last_error FROM sources 
 -- name: stale_entries
 SELECT entry_id, text, content_hash FROM entries
 WHERE is_live AND (%(everything)s OR tagger_version IS DISTINCT FROM %(version)s)
+  AND (%(low)s::date IS NULL OR war_date >= %(low)s::date)
+  AND (%(high)s::date IS NULL OR war_date <= %(high)s::date)
 ORDER BY entry_id;
 
 -- name: stamp_tagger
@@ -355,3 +409,89 @@ INSERT INTO stories (label) SELECT '' FROM generate_series(1, %(n)s) RETURNING s
 
 -- name: drop_reserved_stories
 DELETE FROM stories WHERE story_id = ANY(%(story_ids)s);
+
+-- name: source_problems
+-- Fetch-side failures of one source recorded (or seen again) since a moment, still open.
+SELECT locator, error_class, message FROM dead_letters
+WHERE source_name = %(source)s AND stage IN ('fetch', 'feed') AND resolved_at IS NULL
+  AND last_seen >= %(since)s
+ORDER BY last_seen;
+
+-- name: db_now
+SELECT now() AS now;
+
+-- name: source_health
+-- Per source: last successful fetch, last new item landed, open dead letters (newest first).
+SELECT s.name, s.kind, s.created_at, s.last_fetch_at, s.last_status, s.last_error,
+       s.last_success_at,
+       (SELECT max(r.fetched_at) FROM raw_documents r WHERE r.source_id = s.source_id)
+           AS last_new_item,
+       (SELECT count(*) FROM dead_letters d
+        WHERE d.source_name = s.name AND d.resolved_at IS NULL) AS open_dead_letters,
+       (SELECT d.stage || ' ' || d.locator || ': ' || d.error_class || ': ' || d.message
+        FROM dead_letters d WHERE d.source_name = s.name AND d.resolved_at IS NULL
+        ORDER BY d.last_seen DESC LIMIT 1) AS last_letter
+FROM sources s
+ORDER BY s.name;
+
+-- name: run_gate_figures
+-- A run's counts, and the entries it wrote: all, and those dated by its logical date only.
+SELECT r.counts, now() AS now,
+       (SELECT count(*) FROM entries e WHERE e.is_live AND e.updated_at >= r.started_at)
+           AS entries_written,
+       (SELECT count(*) FROM entries e WHERE e.is_live AND e.updated_at >= r.started_at
+          AND e.date_source = 'logical_date') AS entries_fallback
+FROM pipeline_runs r WHERE r.run_key = %(run_key)s;
+
+-- name: count_pending
+SELECT count(*) AS n FROM raw_documents
+WHERE is_current
+  AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s));
+
+-- name: report_events_per_day
+SELECT war_day, war_date, event_type, count(*) AS events
+FROM war_events WHERE war_date >= %(since)s
+GROUP BY war_day, war_date, event_type
+ORDER BY war_date, event_type;
+
+-- name: report_event_places
+SELECT place, admin1, country, lat, lon, count(*) AS events,
+       string_agg(DISTINCT event_type, ', ') AS types
+FROM war_events WHERE war_date >= %(since)s AND lat IS NOT NULL
+GROUP BY place, admin1, country, lat, lon
+ORDER BY count(*) DESC;
+
+-- name: report_casualties
+SELECT war_date, kind, coalesce(value, low) AS number, qualifier, outlet, url, sentence
+FROM war_figures
+WHERE war_date >= %(since)s AND kind IN ('killed', 'wounded', 'killed_or_wounded')
+  AND coalesce(value, low) > 0
+ORDER BY war_date, kind;
+
+-- name: report_top_stories
+SELECT s.story_id, s.label, min(e.war_date) AS war_date,
+       count(DISTINCT coalesce(e.outlet, e.url)) AS outlets, count(*) AS entries,
+       array_agg(DISTINCT e.outlet) FILTER (WHERE e.outlet IS NOT NULL) AS outlet_names
+FROM war_entries e JOIN stories s ON s.story_id = e.story_id
+WHERE e.war_date >= %(since)s
+GROUP BY s.story_id, s.label
+ORDER BY outlets DESC, entries DESC, s.story_id
+LIMIT %(limit)s;
+
+-- name: analyst_relations
+-- What the analyst role may read, with each relation's comment.
+SELECT c.relname AS name,
+       CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END
+           AS kind,
+       obj_description(c.oid, 'pg_class') AS comment
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p')
+  AND has_table_privilege('warday_analyst', c.oid, 'SELECT')
+ORDER BY c.relname;
+
+-- name: relation_columns
+SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+       col_description(a.attrelid, a.attnum) AS comment
+FROM pg_attribute a
+WHERE a.attrelid = %(relation)s::regclass AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum;

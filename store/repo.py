@@ -12,6 +12,7 @@ import psycopg
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
+from warday.ingest.urls import scrub
 from warday.store.db import Conn
 from warday.store.queries import q
 
@@ -53,8 +54,8 @@ def insert_raw(
         "source_id": source_id,
         "content_hash": content_hash,
         "doc_key": doc_key,
-        "requested_url": requested_url,
-        "final_url": final_url,
+        "requested_url": scrub(requested_url) if requested_url else None,
+        "final_url": scrub(final_url) if final_url else None,
         "media_type": media_type,
         "headers": Jsonb(headers or {}),
         "meta": Jsonb(meta),
@@ -190,11 +191,11 @@ def dead_letter(
         q("dead_letter"),
         {
             "stage": stage,
-            "locator": locator,
+            "locator": scrub(locator),
             "raw_id": raw_id,
             "source_name": source_name,
             "error_class": type(error).__name__,
-            "message": str(error)[:2000] or repr(error),
+            "message": scrub(str(error)[:2000] or repr(error)[:2000]),
             "pipeline_version": version,
         },
     )
@@ -202,7 +203,8 @@ def dead_letter(
 
 def resolve_dead_letters(conn: Conn, stage: str, locators: Sequence[str]) -> None:
     """Close dead letters whose input has now gone through."""
-    conn.execute(q("resolve_dead_letters"), {"stage": stage, "locators": list(locators)})
+    found = [scrub(locator) for locator in locators]
+    conn.execute(q("resolve_dead_letters"), {"stage": stage, "locators": found})
 
 
 def start_run(conn: Conn, run_key: str, trigger: str, logical: datetime | None) -> None:
@@ -235,7 +237,8 @@ def upsert_source(
 ) -> dict[str, Any]:
     """Register a source (or refresh its definition); returns its id and validators."""
     conn.execute(
-        q("upsert_source"), {"name": name, "kind": kind, "locator": locator, "outlet": outlet}
+        q("upsert_source"),
+        {"name": name, "kind": kind, "locator": scrub(locator), "outlet": outlet},
     )
     row = conn.execute(q("source_state"), {"name": name}).fetchone()
     assert row is not None
@@ -257,7 +260,7 @@ def record_fetch(
         {
             "name": name,
             "status": status,
-            "error": error,
+            "error": scrub(error) if error else None,
             "etag": etag,
             "last_modified": last_modified,
         },
@@ -282,9 +285,18 @@ def move_entry(conn: Conn, entry_id: int, ordinal: int) -> None:
     conn.execute(q("move_entry"), {"entry_id": entry_id, "ordinal": ordinal})
 
 
-def stale_entries(conn: Conn, version: str, everything: bool = False) -> list[dict[str, Any]]:
-    """Live entries tagged by another tagger version (or all of them)."""
-    return fetch_all(conn, "stale_entries", version=version, everything=everything)
+def stale_entries(
+    conn: Conn,
+    version: str,
+    everything: bool = False,
+    low: date | None = None,
+    high: date | None = None,
+) -> list[dict[str, Any]]:
+    """Live entries tagged by another tagger version (or all of them), optionally only those
+    whose war date lies in [low, high]."""
+    return fetch_all(
+        conn, "stale_entries", version=version, everything=everything, low=low, high=high
+    )
 
 
 def stamp_tagger(conn: Conn, entry_id: int, version: str) -> None:
@@ -300,7 +312,8 @@ def requeue_processed(conn: Conn) -> int:
 def open_fetch_failures(conn: Conn, source_name: str, exclude: str, limit: int = 50) -> list[str]:
     """URLs of a source whose fetch failed and has not succeeded since."""
     rows = conn.execute(
-        q("open_fetch_failures"), {"name": source_name, "exclude": exclude, "limit": limit}
+        q("open_fetch_failures"),
+        {"name": source_name, "exclude": scrub(exclude), "limit": limit},
     ).fetchall()
     return [r["locator"] for r in rows]
 
@@ -309,3 +322,13 @@ def current_feed(conn: Conn, source_name: str) -> tuple[bytes, str | None] | Non
     """The bytes and URL of the feed version last landed for a source, if any."""
     row = conn.execute(q("current_feed"), {"name": source_name}).fetchone()
     return (bytes(row["body"]), row["final_url"]) if row else None
+
+
+def requeue_raw(conn: Conn, raw_ids: Sequence[int]) -> int:
+    """Send these current raw documents through processing again; returns how many."""
+    return conn.execute(q("requeue_raw_ids"), {"ids": list(raw_ids)}).rowcount
+
+
+def count_pending(conn: Conn, version: str) -> int:
+    """How many raw documents wait for processing (for progress display)."""
+    return int(fetch_all(conn, "count_pending", version=version)[0]["n"])

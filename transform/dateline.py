@@ -121,6 +121,11 @@ _OUTLETS = frozenset(
         "The Moscow Times",
     )
 )
+# A broadcaster's bracketed dateline: "(KHARKIV, Ukraine) -- One person was killed".
+_BRACKETED = re.compile(
+    r"\((?P<line>[A-Z][A-Z.'\- ]{1,30}(?:, [A-Z][\w.'\- ]{1,30})?)\)"
+    r"[ ]?(?:--|—|–)\s*(?=[\"'“‘]?[A-Z0-9])"
+)
 _TRAILER = re.compile(r"[ ]+[·•|][ ]+")
 _MAX_BYLINE = 120
 _MAX_DATELINE = 90
@@ -140,6 +145,16 @@ def split_dateline(text: str) -> tuple[str | None, str | None, str]:
 def is_outlet_name(line: str) -> bool:
     """Whether a line is only a news outlet's name ("CNN", "REUTERS", "The Associated Press")."""
     return line.strip().rstrip(":").strip().casefold() in _OUTLETS
+
+
+def is_byline(line: str) -> bool:
+    """A line naming only the authors: "By Jane Smith", "Jane Smith, Ann Lee and Bo Chan"."""
+    line = line.strip()
+    names = line[start.end() :] if (start := _BYLINE_START.match(line)) else line
+    if not names or len(line) > _MAX_BYLINE:
+        return False
+    parts = [p for p in _NAME_SPLIT.split(names) if p]
+    return bool(parts) and all(_is_name(p) for p in parts) and (start is not None or len(parts) > 1)
 
 
 def dateline_source(dateline: str | None) -> str | None:
@@ -186,6 +201,9 @@ def _is_name(part: str) -> bool:
 
 def _take_dateline(text: str) -> tuple[str | None, str]:
     """A wire dateline at the very start of `text`, and the text after it."""
+    bracketed = _BRACKETED.match(text)
+    if bracketed and text[bracketed.end() :].strip():
+        return bracketed["line"], text[bracketed.end() :]  # "(KHARKIV, Ukraine) -- Text"
     found = _DATELINE.match(text[: _MAX_DATELINE + 8])
     if not found or not _plausible(found):
         return None, text

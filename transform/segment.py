@@ -11,7 +11,21 @@ Shapes handled:
 * live-blog blocks that open with a time stamp ("09:15", "14:05 GMT", "10.40 BST"),
   with or without a headline line under the stamp;
 * numbered headings ("1. Ceasefire talks") over body paragraphs;
-* text written one paragraph per line, as extracted web pages are.
+* text written one paragraph per line, as extracted web pages are;
+* one-line headings of up to 25 words ("U.S.", quotes inside) that paraphrase the lead:
+  compared by content words, not by exact text;
+* paragraphs led by a bold sentence (an assessment's key takeaways, a briefing);
+* two tiers of headings (a news-in-brief): long story headlines open entries, short
+  crossheads inside a story ("Power cuts") stay in its text;
+* a bullet marker alone on its line with the item's text on the next; "Heading: text"
+  items; time stamps "9:20 p.m.:", "14:05 GMT"; markdown bold and ``#`` headings;
+* theme headings ("Fighting", "Politics and diplomacy", "Military aid", "Sanctions") over
+  bullet lists or over one-line items whose bullets extraction dropped.
+
+Whether a text without a day number is a digest at all is :func:`looks_like_digest`: a
+digest title ("briefing", "in brief", "key events", "live", "assessment", "Today.") or a
+digest's structure (bold-led paragraphs, time stamps, theme headings, a summary list).
+Captions, date lines, bylines and outlet lines are never headings.
 
 The rules are conservative: a one-line paragraph that reads as a sentence (closing
 punctuation, two sentences, a byline) is never taken for a heading.
@@ -22,18 +36,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from warday.transform.dateline import is_outlet_name
+from warday.transform.dateline import is_byline, is_outlet_name
 from warday.transform.text import sentences
 from warday.transform.wardate import is_date_line
 
-SEGMENTER_VERSION = "segment-2"
+SEGMENTER_VERSION = "segment-4"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
-_ZONE = r"(?:GMT|UTC|CET|CEST|EET|EEST|BST|MSK|Kyiv time|local time)"
+_ZONE = (
+    r"(?:GMT|UTC|CET|CEST|EET|EEST|BST|MSK|ET|EDT|EST|PT|PDT|PST|CT|CDT"
+    r"|Kyiv time|Moscow time|local time)"
+)
+_MERIDIEM = r"(?:\s*[ap]\.\s?m\.|\s*[ap]m\b)"
 # "09:15 text", "14:05 GMT - text", "10.40 BST"; a dotted stamp needs a zone or a
 # separator after it so that "2.50 million people" is not read as a time.
 _TIMESTAMP = re.compile(
-    rf"^(?:[01]?\d|2[0-3])(?::[0-5]\d(?:\s*{_ZONE})?(?=\s|$)"
+    rf"^(?:[01]?\d|2[0-3])(?::[0-5]\d{_MERIDIEM}?(?:\s*{_ZONE})?(?=\s|:|$)"
     rf"|\.[0-5]\d(?:\s*{_ZONE}(?=\s|$)|(?=\s*(?:$|\n|[-\u2014|]\s))))"
+    # a live page's relative stamp alone on its line: "2 hr 15 min ago", "45m ago"
+    r"|^\d{1,2}\s?(?:hr|hrs|hours?|h|min|mins|minutes?|m)(?:\s\d{1,2}\s?(?:min|mins|m))?\sago$"
 )
 _META_LINE = re.compile(
     r"^(?:by|updated|last updated|published|posted|photo|source|reporting by|editing by"
@@ -48,7 +68,56 @@ _LABEL_LINE = re.compile(
 # Headlines are written in the present tense; "said" or "told" marks a reported sentence.
 _REPORTED = re.compile(r"\b(?:said|told|added)\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^#+\s*|\*\*")
-_MAX_HEADING_WORDS = 14
+_MAX_HEADING_WORDS = 25
+# A heading never ends on a word that needs more after it: such a line lost its link text.
+_DANGLING = frozenset(
+    "a an the of to for from with and or but than that which who whose according via per "
+    "including".split()
+)
+# Photo captions and credits: "(file)", "[File: X/AFP]", "Photograph: X/Reuters", "© X".
+_CAPTION = re.compile(
+    r"(?:\((?:file|handout)[^)]*\)|\[[^\]]*(?:file|photo|/|afp|reuters|ap)[^\]]*\]"
+    r"|photograph:.*|photo:.*|hide caption|getty images|/afp|/reuters|reuters/\S+"
+    r"|\(ap photo[^)]*\)|via afp\)?|file photo)\s*$|^\u00a9",
+    re.IGNORECASE,
+)
+# Paragraphs led by a bold sentence: "**Ukrainian forces advanced.** Body text".
+_BOLD_LEAD = re.compile(r"^\*\*(?P<head>[^*\n]{3,400}?)\*\*(?P<rest>(?:\s+\S.*)?)$", re.DOTALL)
+_MIN_BOLD_LEADS = 2
+# Words of theme headings that group items rather than head a story.
+_THEME_WORDS = frozenset(
+    "fighting diplomacy politics military aid assistance sanctions economy humanitarian "
+    "weapons energy nuclear security regional prisoners battlefield frontline front "
+    "international developments attacks strikes the and in on other news elsewhere "
+    "society culture justice war ukraine russia".split()
+)
+_MAX_THEME_WORDS = 4
+# Story headlines (this long or longer) outrank short crossheads inside their stories.
+_LONG_HEADING_WORDS = 7
+_MAX_CROSSHEAD_WORDS = 5
+# Titles that name a digest ("briefing", "news in brief", "key events", "live", ...).
+_DIGEST_TITLE = re.compile(
+    r"\b(?:briefing|in brief|key events|key developments|at a glance|what we know"
+    r"|live(?: updates| blog)?|as it happened|latest developments|war latest|newsletter"
+    r"|campaign assessment|assessment|round-?up|takeaways|daily brief)\b"
+    r"|\btoday\.|\bthe real russia\b",
+    re.IGNORECASE,
+)
+# Lines that introduce a summary list ("Key takeaways", "Here's where things stand:").
+_SUMMARY_HEAD = re.compile(
+    r"^(?:#+\s*|\*\*)?(?:key takeaways|summary|where things stand|key developments"
+    r"|what we (?:know|covered)|here(?:'s| is| are) (?:where|what|the)[^.]{0,60}"
+    r"|the latest|catch up|in brief)\b[^\n]{0,60}:?\**$",
+    re.IGNORECASE,
+)
+_MIN_STRUCTURE = 3
+# Words that carry no content when comparing a heading with a lead sentence.
+_STOPWORDS = frozenset(
+    "a an the of to in on at by for from with and or but as is are was were be been has have "
+    "had it its this that these those their his her they he she we our said says will would "
+    "could after over into about than then not no more also".split()
+)
+_MIN_CONTENT_OVERLAP = 0.75
 _MAX_COLON_HEADING_WORDS = 6
 _MIN_ECHO_WORDS = 4
 _MIN_ECHOES = 2
@@ -80,7 +149,9 @@ def is_heading(block: str) -> bool:
     line = _MARKUP.sub("", block.strip()).strip()
     if "\n" in line or not line or _BULLET.match(line) or _TIMESTAMP.match(line):
         return False
-    if _META_LINE.match(line) or _REPORTED.search(line):
+    if _META_LINE.match(line) or _REPORTED.search(line) or is_meta_line(line):
+        return False
+    if _CAPTION.search(line):
         return False
     words = line.split()
     first = next((c for c in line if c.isalnum()), "")
@@ -89,14 +160,59 @@ def is_heading(block: str) -> bool:
     if line.endswith(":"):
         return len(words) <= _MAX_COLON_HEADING_WORDS and ":" not in line[:-1]
     end = line.rstrip("\"'\u201d\u2019)")
-    if not end or end[-1] in _CLOSING:
+    if not end or end[-1] in _CLOSING or words[-1].lower() in _DANGLING:
         return False
     return len(sentences(line)) == 1
 
 
 def looks_like_digest(title: str, text: str) -> bool:
-    """Whether a text without a day number is a digest by its structure."""
+    """Whether a text without a day number is a digest: by its title or its structure
+    (bold-led paragraphs, time stamps, theme headings, a list under a summary line)."""
+    if _DIGEST_TITLE.search(title):
+        return True
+    paragraphs = blocks(text)
+    bold = sum(1 for b in paragraphs if _BOLD_LEAD.match(b))
+    stamps = sum(1 for b in paragraphs if _TIMESTAMP.match(b))
+    themes = sum(1 for i in range(len(paragraphs)) if _is_theme(paragraphs, i))
+    return (
+        bold >= _MIN_STRUCTURE
+        or stamps >= _MIN_STRUCTURE
+        or themes >= 2
+        or _summary_list(paragraphs)
+    )
+
+
+def _summary_list(paragraphs: list[str]) -> bool:
+    """A summary line ("Key takeaways:") over at least three list items."""
+    for i, block in enumerate(paragraphs):
+        first = block.split("\n", 1)[0]
+        if _SUMMARY_HEAD.match(first):
+            rest = "\n".join([*block.split("\n")[1:], *paragraphs[i + 1 : i + 1 + _MIN_STRUCTURE]])
+            if len(_list_items(rest)[1]) >= _MIN_STRUCTURE:
+                return True
     return False
+
+
+def _is_theme(paragraphs: list[str], i: int) -> bool:
+    """A theme heading: a few theme words ("Politics and diplomacy", "MILITARY AID:")."""
+    line = _clean(paragraphs[i])
+    words = re.findall(r"[^\W\d_]+", line.lower())
+    return (
+        "\n" not in paragraphs[i]
+        and 0 < len(words) <= _MAX_THEME_WORDS
+        and is_heading(paragraphs[i])
+        and all(w in _THEME_WORDS for w in words)
+        and any(w not in ("the", "and", "in", "on", "war", "ukraine", "russia") for w in words)
+    )
+
+
+_LEADING_SYMBOLS = re.compile(r"^[^\w\"'(\[]+")
+_MIN_ITEM_HEAD_WORDS = 3
+_ITEM_HEAD = re.compile(r"^(?P<head>[^:.!?\n]{3,120}):\s+\S")
+_LONE_MARKER_LINE = re.compile(
+    r"^[ \t]*([-*\u2022\u25aa\u25cf\u2013\u2014]|\d{1,2}[.)])[ \t]*\n[ \t]*(?=\S)", re.MULTILINE
+)
+_LONE_MARKER = re.compile(r"^(?:[-*\u2022\u25aa\u25cf\u2013\u2014]|\d{1,2}[.)])$")
 
 
 def blocks(text: str) -> list[str]:
@@ -105,6 +221,7 @@ def blocks(text: str) -> list[str]:
     Text with no blank line at all is taken to hold one paragraph per line (the way
     extracted web pages are written); a line continuing an unfinished bullet joins it.
     """
+    text = _LONE_MARKER_LINE.sub(r"\1 ", text)  # "-" alone, the item's text on the next line
     parts = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
     if len(parts) != 1 or "\n" not in parts[0]:
         return parts
@@ -113,7 +230,9 @@ def blocks(text: str) -> list[str]:
         if not line:
             continue
         previous = lines[-1] if lines else ""
-        if (
+        if _LONE_MARKER.match(previous):
+            lines[-1] = f"{previous} {line}"  # "-" alone, the item's text on the next line
+        elif (
             _BULLET.match(previous)
             and previous[-1] not in ".!?\"'"
             and not _BULLET.match(line)
@@ -144,14 +263,22 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
     """Walk the blocks, opening a draft at each heading, list item or time stamp."""
     if paragraphs and title and _key(paragraphs[0]) == _key(title):
         paragraphs = paragraphs[1:]  # an extracted page repeats its title as a paragraph
+    paragraphs = _story_blocks(paragraphs)
+    if sum(1 for b in paragraphs if _BOLD_LEAD.match(b)) >= _MIN_BOLD_LEADS:
+        return _bold_drafts(title, paragraphs)
     start, echoes = _echo_headings(paragraphs)
+    plan = _Plan(echoes, frozenset())
+    plan = _Plan(echoes, _crossheads(paragraphs, plan))
+    start = start or _summary_list_end(paragraphs, plan)
     drafts = [_Draft(title, "summary", list(paragraphs[:start]))]
     theme: str | None = None
     nested = False  # the theme heads sub-stories, not just list items
+    itemise = False  # a theme over plain one-paragraph items (bullets lost in extraction)
+    absorb = False  # a heading over a single bulleted paragraph: that paragraph is its story
     for i in range(start, len(paragraphs)):
         block = paragraphs[i]
         current = drafts[-1]
-        heading = _heading(paragraphs, i, echoes)
+        heading = _heading(paragraphs, i, plan)
         if current.section == "live" and not current.headline:
             # a bare time stamp: the next heading or paragraph gives its headline
             current.headline = heading or _first_sentence(block)
@@ -159,36 +286,173 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
                 current.parts.append(block)
             continue
         if heading is not None:
-            nxt = _kind(paragraphs, i + 1, echoes)
-            if nxt == "text":
+            itemise = False
+            nxt = _kind(paragraphs, i + 1, plan)
+            if nxt == "text" and _is_theme(paragraphs, i):
+                theme, nested, itemise = heading, False, True
+            elif nxt == "text":
                 drafts.append(_Draft(heading, theme if nested else None))
                 if not nested:
                     theme = None
+            elif (
+                nxt == "list"
+                and not _is_theme(paragraphs, i)
+                and _single_item_story(paragraphs, i + 1, plan)
+            ):
+                drafts.append(_Draft(heading, theme if nested else None))
+                absorb = True
             elif nxt == "list":
                 theme, nested = heading, False
             elif nxt in ("heading", "stamp") and not block.endswith(":"):
                 theme, nested = heading, True
             else:
                 current.parts.append(block)
+        elif absorb and (listed := _list_items(block))[1]:
+            current.parts.extend(listed[1])  # the heading's one bulleted paragraph
+            absorb = False
         elif (listed := _list_items(block))[1]:
             inline, items = listed
             section = inline if inline is not None else theme
             if inline is not None:
                 theme, nested = inline, False
-            drafts.extend(_Draft(_first_sentence(item), section, [item]) for item in items)
+            drafts.extend(_Draft(_item_headline(item), section, [item]) for item in items)
         elif stamp := _TIMESTAMP.match(block):
             drafts.append(_live_draft(block[stamp.end() :]))
+        elif itemise:
+            drafts.append(_Draft(_item_headline(block), theme, [block]))
         else:
             current.parts.append(block)
     return drafts
 
 
-def _kind(paragraphs: list[str], i: int, echoes: frozenset[str]) -> str | None:
-    """What block i is: heading, list, stamp or text (None past the end)."""
-    if i >= len(paragraphs):
+@dataclass(frozen=True)
+class _Plan:
+    echoes: frozenset[str]  # keys of lines that repeat or paraphrase the lead
+    crossheads: frozenset[int]  # short headings inside a story, kept as its text
+
+
+def _story_blocks(paragraphs: list[str]) -> list[str]:
+    """Blocks that carry the digest: captions go, and so do header lines before the first
+    story (date lines, outlet and source lines, bylines)."""
+    kept = [b for b in (_without_captions(b) for b in paragraphs) if b and not _is_header_block(b)]
+    while kept and "\n" not in kept[0] and (is_meta_line(kept[0]) or is_byline(kept[0])):
+        kept.pop(0)
+    return kept
+
+
+def _without_captions(block: str) -> str:
+    """A block without its caption lines, nor the bare caption repeated above one
+    ("Zelensky in Berlin" / "Zelensky in Berlin. Photograph: Name/Agency")."""
+    lines = block.split("\n")
+    if len(lines) == 1:
+        return block
+    drop = {i for i, ln in enumerate(lines) if _CAPTION.search(ln)}
+    drop |= {
+        i for i in range(len(lines) - 1) if i + 1 in drop and lines[i + 1].startswith(lines[i])
+    }
+    return "\n".join(ln for i, ln in enumerate(lines) if i not in drop).strip()
+
+
+def _is_header_block(block: str) -> bool:
+    """A caption, a date line, a source label or an outlet line standing alone."""
+    if "\n" in block:
+        return False
+    line = block.strip()
+    return (
+        _CAPTION.search(line) is not None
+        or is_date_line(line)
+        or _LABEL_LINE.match(line) is not None
+        or is_outlet_name(line)
+    )
+
+
+def _summary_list_end(paragraphs: list[str], plan: _Plan) -> int:
+    """Where a leading list ends when headed stories retell its items.
+
+    A newsletter opens with its key developments as a list and then gives each one a
+    headed story, its heading paraphrasing the item: the list is the summary. Returns 0
+    when the text has no such shape.
+    """
+    first_list = next((i for i, b in enumerate(paragraphs) if _list_items(b)[1]), None)
+    if first_list is None:
+        return 0
+    if any(_heading(paragraphs, i, plan) for i in range(first_list)) and not _SUMMARY_HEAD.match(
+        _clean(paragraphs[first_list - 1]) if first_list else ""
+    ):
+        return 0
+    end, items = first_list, []
+    while end < len(paragraphs) and (listed := _list_items(paragraphs[end])[1]):
+        items.extend(listed)  # one paragraph per line: each bullet is its own block
+        end += 1
+    headings = [
+        _key(paragraphs[i])
+        for i in range(end, len(paragraphs))
+        if _heading(paragraphs, i, plan) and _kind(paragraphs, i + 1, plan) == "text"
+    ]
+    retold = sum(1 for item in items if any(_retells(h, _key(item)) for h in headings))
+    return end if len(headings) >= 2 and 2 * retold >= len(items) else 0
+
+
+def _retells(heading: str, item: str) -> bool:
+    """Whether a heading and a list item share most content words of the shorter one."""
+    a = {w for w in heading.split() if w not in _STOPWORDS}
+    b = {w for w in item.split() if w not in _STOPWORDS}
+    return bool(a and b) and 2 * len(a & b) >= min(len(a), len(b))
+
+
+def _bold_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
+    """One draft per paragraph led by a bold sentence; the paragraphs after it belong to
+    it, and whatever comes before the first one (a takeaways list) is the summary."""
+    drafts = [_Draft(title, "summary")]
+    for block in paragraphs:
+        lead = _BOLD_LEAD.match(block)
+        if lead is None:
+            drafts[-1].parts.append(block)
+            continue
+        head, rest = lead["head"].strip(), lead["rest"].strip()
+        drafts.append(_Draft(_clean(head), None, [f"{head} {rest}".strip()] if rest else []))
+    return drafts
+
+
+def _item_headline(item: str) -> str:
+    """A list item's headline: its "Heading:" before a colon, else its first sentence."""
+    item = _LEADING_SYMBOLS.sub("", item)
+    named = _ITEM_HEAD.match(item)
+    # "Orban and Trump meet: ..." names the item; "Kyiv: ..." only says where it happened
+    if named and len(named["head"].split()) >= _MIN_ITEM_HEAD_WORDS and is_heading(named["head"]):
+        return named["head"].strip()
+    return _first_sentence(item)
+
+
+def _crossheads(paragraphs: list[str], plan: _Plan) -> frozenset[int]:
+    """Short headings inside stories, when the digest also has long story headlines.
+
+    A news-in-brief heads each story with a full headline and breaks a long story with
+    crossheads of a few words; only the headlines open entries.
+    """
+    heads = [
+        i
+        for i in range(len(paragraphs))
+        if _heading(paragraphs, i, plan) is not None and not _is_theme(paragraphs, i)
+    ]
+    sizes = {i: len(_clean(paragraphs[i]).split()) for i in heads}
+    if sum(1 for i in heads if sizes[i] >= _LONG_HEADING_WORDS) < 2:
+        return frozenset()
+    return frozenset(
+        i
+        for i in heads
+        if sizes[i] <= _MAX_CROSSHEAD_WORDS
+        and _kind(paragraphs, i + 1, plan) == "text"
+        and _kind(paragraphs, i - 1, plan) == "text"
+    )
+
+
+def _kind(paragraphs: list[str], i: int, plan: _Plan) -> str | None:
+    """What block i is: heading, list, stamp or text (None outside the text)."""
+    if i >= len(paragraphs) or i < 0:
         return None
     block = paragraphs[i]
-    if _heading(paragraphs, i, echoes) is not None:
+    if _heading(paragraphs, i, plan) is not None:
         return "heading"
     if _list_items(block)[1]:
         return "list"
@@ -197,16 +461,17 @@ def _kind(paragraphs: list[str], i: int, echoes: frozenset[str]) -> str | None:
     return "text"
 
 
-def _heading(paragraphs: list[str], i: int, echoes: frozenset[str]) -> str | None:
+def _heading(paragraphs: list[str], i: int, plan: _Plan) -> str | None:
     """The heading text of block i, or None when it is not a heading.
 
     Besides :func:`is_heading`, a line repeating a lead sentence is a heading, and so is
     a numbered or bulleted single line that reads as a heading and is followed by prose.
+    A crosshead inside a story is not.
     """
     block = paragraphs[i]
-    if "\n" in block:
+    if "\n" in block or i in plan.crossheads:
         return None
-    if is_heading(block) or (_key(block) in echoes and not _BULLET.match(block)):
+    if is_heading(block) or (_key(block) in plan.echoes and not _BULLET.match(block)):
         return _clean(block)
     following = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
     marker = _BULLET.match(block)
@@ -215,12 +480,28 @@ def _heading(paragraphs: list[str], i: int, echoes: frozenset[str]) -> str | Non
         and following
         and not block.rstrip().endswith(":")
         and is_heading(block[marker.end() :])
-        and not _BULLET.match(following)
+        and not _same_marker(marker.group(), following)
         and not _TIMESTAMP.match(following)
         and not is_heading(following)
     ):
         return _clean(block[marker.end() :])
     return None
+
+
+def _single_item_story(paragraphs: list[str], i: int, plan: _Plan) -> bool:
+    """A list of one item between two headings ("2. Kharkiv bombarded" / "\u2022 text" /
+    "3. ..."): the story of the heading above it, not a themed list."""
+    inline, items = _list_items(paragraphs[i])
+    return (
+        inline is None and len(items) == 1 and _kind(paragraphs, i + 1, plan) in ("heading", None)
+    )
+
+
+def _same_marker(marker: str, block: str) -> bool:
+    """Whether block opens with a list marker of the same kind (numbers, or symbols):
+    "2. Kharkiv bombarded" over a "\u2022" paragraph heads it; over "3. ..." it is a list."""
+    other = _BULLET.match(block)
+    return other is not None and marker.strip()[0].isdigit() == other.group().strip()[0].isdigit()
 
 
 def _list_items(block: str) -> tuple[str | None, list[str]]:
@@ -263,30 +544,42 @@ def _echo_headings(paragraphs: list[str]) -> tuple[int, frozenset[str]]:
     earlier sentence or item, those lines are headings and everything before the first
     of them is the summary, bullets included.
     """
-    seen: set[str] = set()
+    seen: list[str] = []
     echoes: set[str] = set()
     first_echo: int | None = None
     for i, block in enumerate(paragraphs):
         key = _key(block)
         if (
             "\n" not in block
-            and key in seen
-            and len(key.split()) >= _MIN_ECHO_WORDS
+            and _MIN_ECHO_WORDS <= len(key.split()) <= _MAX_HEADING_WORDS
             and not _BULLET.match(block)
+            and len(sentences(block)) == 1
+            and any(_echoes(key, earlier) for earlier in seen)
         ):
             echoes.add(key)
             first_echo = i if first_echo is None else first_echo
             continue
-        seen.update(_key(s.text) for s in sentences(block))
+        seen.extend(_key(s.text) for s in sentences(block))
         for item in _list_items(block)[1]:
-            seen.add(_key(item))
-            seen.add(_key(_first_sentence(item)))
+            seen.extend((_key(item), _key(_first_sentence(item))))
     if len(echoes) < _MIN_ECHOES or first_echo is None:
         return 0, frozenset()
     lead = paragraphs[:first_echo]
     if any(is_heading(b) and not b.endswith(":") for b in lead):
         return 0, frozenset(echoes)  # headed sections before: the lead is not all summary
     return first_echo, frozenset(echoes)
+
+
+def _echoes(line: str, sentence: str) -> bool:
+    """Whether a line repeats or paraphrases a sentence: the same words, or most of its
+    content words found in it ("run counter to U.S.-proposed plan" ~ "... to the U.S.-...")."""
+    if line == sentence:
+        return True
+    words = {w for w in line.split() if w not in _STOPWORDS}
+    if len(words) < _MIN_ECHO_WORDS:
+        return False
+    found = words & {w for w in sentence.split() if w not in _STOPWORDS}
+    return len(found) >= _MIN_CONTENT_OVERLAP * len(words)
 
 
 def _key(text: str) -> str:

@@ -16,7 +16,7 @@ ahead) keeps its reported number while the date follows the stated one. Both are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,11 @@ WAR_START = date(2022, 2, 24)
 KYIV = ZoneInfo("Europe/Kyiv")
 # Digests appear 0-2 days after the day they number; a larger gap is worth a flag.
 MAX_PUBLICATION_LAG_DAYS = 2
+# A document date outside [EARLIEST_PLAUSIBLE, fetch time + MAX_AHEAD] (a CMS default such as
+# 0001-01-01, a mistyped year) is not the document's date: flagged, never used.
+EARLIEST_PLAUSIBLE = WAR_START - timedelta(days=365)
+LATEST_PLAUSIBLE = date(2100, 1, 1)
+MAX_AHEAD = timedelta(days=2)
 # Past this many days between a number and the publication date, the number is wrong.
 MAX_NUMBER_DISAGREEMENT_DAYS = 3
 FALLBACK_FLAG = "fallback_run_date"
@@ -104,7 +109,7 @@ _CALENDAR = (
     rf"(?:(?P<weekday>{_WEEKDAY}),?{_SP})?"
     rf"(?:(?P<month>{_MONTH}){_SP}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}(?P<year>20\d\d))?"
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?{_SP}(?P<month2>{_MONTH})(?:,?{_SP}(?P<year2>20\d\d))?"
-    r"|(?P<iso>20\d\d-[01]\d-[0-3]\d))\b"
+    r"|(?P<iso>20\d\d-[01]\d-[0-3]\d)|(?P<dmy>[0-3]?\d\.[01]?\d\.20\d\d))\b"
 )
 _DATE_RE = re.compile(_CALENDAR)
 # A line that is only a date (with a time, a "Published:" label or an outlet before it):
@@ -112,7 +117,7 @@ _DATE_RE = re.compile(_CALENDAR)
 _DATE_LINE = re.compile(
     r"^(?:[A-Z][\w.&' ]{0,40}\s*[/|\u00b7\u2022]\s*)?"
     r"(?:(?:published|updated|posted|last updated|date)\s*(?:on|at)?\s*:?\s*)?"
-    rf"{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
+    rf"(?:{_TIME},?\s*)?{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
     re.IGNORECASE,
 )
 # Words that make a date in an opening sentence the date the text is about.
@@ -153,6 +158,20 @@ def war_day_of(when: date) -> int | None:
     """The war day number of a date, None before the invasion."""
     n = (when - WAR_START).days + 1
     return n if n >= 1 else None
+
+
+def plausible(when: date | datetime | None, now: date | datetime | None = None) -> bool:
+    """Whether a stated date can be a war document's date: not long before the war, not
+    after `now` (the fetch or run time) plus two days, never in the far future."""
+    if when is None:
+        return False
+    try:  # year 1 or 9999 with an offset falls off the calendar in Kyiv time
+        day = kyiv_date(when) if isinstance(when, datetime) else when
+        ref = kyiv_date(now) if isinstance(now, datetime) else now
+        latest = min(LATEST_PLAUSIBLE, ref + MAX_AHEAD) if ref else LATEST_PLAUSIBLE
+    except OverflowError:
+        return False
+    return EARLIEST_PLAUSIBLE <= day <= latest
 
 
 def find_day_number(text: str) -> int | None:
@@ -213,6 +232,20 @@ def find_dateline_date(text: str) -> date | None:
     )
 
 
+def find_title_date(title: str) -> date | None:
+    """A full date closing a title: "Campaign Assessment, February 21, 2026"."""
+    found = None
+    for found in _DATE_RE.finditer(title):  # noqa: B007 - the last date is the one
+        continue
+    if (
+        found is None
+        or title[found.end() :].strip(" .")
+        or not (found["year"] or found["year2"] or found["iso"] or found["dmy"])
+    ):
+        return None
+    return _calendar(found, None)
+
+
 def is_date_line(line: str) -> bool:
     """Whether a line holds only a date (a date line under a byline or a source line)."""
     return _DATE_LINE.match(line.strip()) is not None
@@ -246,9 +279,12 @@ def _header_lines(text: str) -> list[str]:
 def _calendar(found: re.Match[str], near: date | None) -> date | None:
     """The date a calendar match names; without a year, the one nearest ``near`` whose
     weekday agrees (None when it has no year and nothing to infer it from)."""
-    if found["iso"]:
+    if found["iso"] or found["dmy"]:
         try:
-            return date.fromisoformat(found["iso"])
+            if found["iso"]:
+                return date.fromisoformat(found["iso"])
+            dd, mm, yyyy = (int(x) for x in found["dmy"].split("."))
+            return date(yyyy, mm, dd)
         except ValueError:
             return None
     year, month, day = (
@@ -287,33 +323,44 @@ def resolve(
     published_at: datetime | None,
     body_text: str = "",
     logical_date: date | None = None,
+    now: datetime | None = None,
 ) -> WarDating:
     """Resolve war day and date from a day number, metadata, a stated date or the run date.
 
     ``headline_text`` is where a day number may sit (title and opening lines), each line
-    read on its own; ``body_text`` is where a dateline or date line may sit.
+    read on its own; ``body_text`` is where a dateline or date line may sit. Implausible
+    metadata or dateline dates (see `plausible`; ``now`` is the fetch time) are skipped and
+    flagged, never computed with.
     """
+    flags: tuple[str, ...] = ()
+    if published_at is not None and not plausible(published_at, now):
+        flags += (f"implausible_published_{published_at.date().isoformat()}",)
+        published_at = None
+    dateline = find_dateline_date(body_text) or find_title_date(headline_text.partition("\n")[0])
+    if dateline is not None and not plausible(dateline, published_at or now):
+        flags, dateline = (*flags, f"implausible_dateline_{dateline.isoformat()}"), None
     reported = said = find_day_number(headline_text)
     published = kyiv_date(published_at) if published_at else None
     reference = published or logical_date
-    flags: tuple[str, ...] = ()
     if reported is not None and reference and war_date_of(reported) > reference + timedelta(2):
         # A number naming a day after the text was written is not a war day.
-        reported, flags = None, (f"implausible_day_number_{reported}",)
+        reported, flags = None, (*flags, f"implausible_day_number_{reported}")
     if reported is not None and published is not None:
         lag = (published - war_date_of(reported)).days
         if abs(lag) > MAX_NUMBER_DISAGREEMENT_DAYS:
-            reported, flags = None, (f"day_number_{reported}_contradicts_published_{lag:+d}_days",)
+            contradicts = f"day_number_{reported}_contradicts_published_{lag:+d}_days"
+            reported, flags = None, (*flags, contradicts)
     if reported is not None:
         title, _, body = headline_text.partition("\n")
-        return _from_day_number(
+        dated = _from_day_number(
             reported,
             published_at,
             find_stated_date(title, body_text or body, war_date_of(reported)),
         )
+        return replace(dated, flags=(*dated.flags, *flags))
     for source, when in (
         ("metadata", published),
-        ("dateline", find_dateline_date(body_text)),
+        ("dateline", dateline),
         ("logical_date", logical_date),
     ):
         if when is not None:

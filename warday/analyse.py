@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from warday.parse import DocDraft
+from warday.transform.relevance import WAR, is_war_title, relevance
 from warday.transform.segment import Segment, looks_like_digest, segment
 from warday.transform.wardate import WarDating, resolve
 
@@ -22,6 +23,7 @@ class Analysis:
     dating: WarDating
     segments: list[Segment]
     digest: bool
+    relevance: list[tuple[str, str | None]]  # per segment: ('war' | 'off_topic', reason)
 
 
 def analyse(draft: DocDraft, logical_date: date | None) -> Analysis:
@@ -30,4 +32,16 @@ def analyse(draft: DocDraft, logical_date: date | None) -> Analysis:
     dated_text = f"{draft.dateline} {draft.text}" if draft.dateline else draft.text
     dating = resolve(f"{draft.title}\n{opening}", draft.published_at, dated_text, logical_date)
     digest = dating.date_source == "day_number" or looks_like_digest(draft.title, draft.text)
-    return Analysis(dating, segment(draft.title, draft.text, digest=digest), digest)
+    segments = segment(draft.title, draft.text, digest=digest)
+    judged = dating.war_day_reported is None and not is_war_title(draft.title)
+    return Analysis(
+        dating, segments, digest, [_relevance(s, len(segments), judged) for s in segments]
+    )
+
+
+def _relevance(seg: Segment, count: int, judged: bool) -> tuple[str, str | None]:
+    """Only the items of a split digest about more than this war are judged; a whole
+    article or a digest's summary is the document's own subject."""
+    if not judged or count < 2 or seg.section == "summary":
+        return WAR, None
+    return relevance(f"{seg.section or ''}\n{seg.headline}", seg.text)

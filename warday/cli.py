@@ -1,4 +1,5 @@
-"""The `warday` command line: ingest, run, nightly, export, status, summary, migrate."""
+"""The `warday` command line: ingest, run, nightly, reprocess, backfill, export, status,
+summary, report, migrate, grant-analyst."""
 
 from __future__ import annotations
 
@@ -7,16 +8,33 @@ import logging
 import os
 import subprocess
 import sys
+import traceback
 from datetime import date
 from pathlib import Path
 
-from warday import config, report, steps
+import psycopg
+
+from warday import config, gates, report, steps
+from warday.fetching import SourceFailed
+from warday.gates import GateFailed
+from warday.ingest.errors import ConfigError
+from warday.ingest.urls import scrub
 from warday.pipeline import BatchFailed
-from warday.store.db import connect, database_url, redact
+from warday.store.db import DatabaseUnreachable, connect, database_url, redact
+from warday.store.migrate import MigrationError
+
+# Exit codes, one per failure class.
+EXIT_ERROR = 1  # anything unexpected (a bug): one line, the traceback with --debug
+EXIT_CONFIG = 2  # bad configuration: registry, settings, arguments
+EXIT_BATCH = 3  # a batch failed; its dead letters are stored
+EXIT_DB_UNREACHABLE = 4  # no connection to the database
+EXIT_DB_ERROR = 5  # the database refused or failed a statement (not migrated, timeout, ...)
+EXIT_SOURCE = 6  # a source failed or the quality gate failed (the rest of the run is stored)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """Entry point of the console script: a one-line message and a distinct exit code per
+    failure class; tracebacks only with --debug."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -24,14 +42,61 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args.func(args) or 0)
-    except BatchFailed as exc:  # the dead letters are stored; say so instead of a traceback
-        print(f"warday: {exc} (run `warday status` for the reasons)", file=sys.stderr)
-        return 3
+    except KeyboardInterrupt:
+        print("warday: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        code, message = classify(exc)
+        if args.debug:
+            traceback.print_exc()
+        hint = "" if args.debug or code != EXIT_ERROR else " (run with --debug for the traceback)"
+        print(f"warday: {one_line(scrub(message))}{hint}", file=sys.stderr)
+        return code
+
+
+def classify(exc: BaseException) -> tuple[int, str]:
+    """The exit code and message of a failure."""
+    if isinstance(exc, BatchFailed):
+        return EXIT_BATCH, f"{exc} (run `warday status` for the reasons)"
+    if isinstance(exc, ConfigError):
+        return EXIT_CONFIG, f"bad configuration: {exc}"
+    if isinstance(exc, DatabaseUnreachable):
+        return EXIT_DB_UNREACHABLE, f"database unreachable: {exc}"
+    if isinstance(exc, MigrationError):
+        return EXIT_DB_ERROR, f"database schema: {exc}"
+    if isinstance(exc, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn):
+        return (
+            EXIT_DB_ERROR,
+            f"the database is not migrated (run `warday migrate`): {first_line(exc)}",
+        )
+    if isinstance(exc, psycopg.errors.QueryCanceled):
+        return (
+            EXIT_DB_ERROR,
+            f"a statement ran past its time limit (WARDAY_STATEMENT_TIMEOUT_S): {exc}",
+        )
+    if isinstance(exc, psycopg.OperationalError):
+        return EXIT_DB_UNREACHABLE, f"database connection lost: {first_line(exc)}"
+    if isinstance(exc, psycopg.Error):
+        return EXIT_DB_ERROR, f"database error ({type(exc).__name__}): {first_line(exc)}"
+    return EXIT_ERROR, f"internal error: {type(exc).__name__}: {exc}"
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (the server's context lines follow it)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def one_line(message: str, limit: int = 500) -> str:
+    """A message on one line, cut at limit characters."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warday", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     ingest = sub.add_parser("ingest", help="land local files or directories and process them now")
@@ -73,6 +138,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --stage tag: re-tag every entry, current or not",
     )
+    reprocess.add_argument("--from", dest="date_from", type=date.fromisoformat,
+                           help="only entries from this war date")
+    reprocess.add_argument("--to", dest="date_to", type=date.fromisoformat,
+                           help="only entries up to this war date")
     reprocess.set_defaults(func=cmd_reprocess)
 
     export = sub.add_parser("export", help="live entries as JSON lines, in change-feed order")
@@ -89,12 +158,63 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(func=cmd_migrate)
+
+    backfill = sub.add_parser(
+        "backfill", help="process again the raw bytes fetched in a date range (no fetching)"
+    )
+    backfill.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True)
+    backfill.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True)
+    backfill.set_defaults(func=cmd_backfill)
+
+    html = sub.add_parser("report", help="write a self-contained HTML report with charts")
+    html.add_argument("--since", type=date.fromisoformat, help="first war date (default: all)")
+    html.add_argument("--out", type=Path, default=Path("report.html"))
+    html.set_defaults(func=cmd_report)
+
+    grant = sub.add_parser(
+        "grant-analyst", help="make (or refresh) a read-only analyst login; prints its password"
+    )
+    grant.add_argument("name", help="login name (letters, digits, underscores)")
+    grant.set_defaults(func=cmd_grant_analyst)
     return parser
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     applied = steps.apply_migrations()
     print("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
+    print(f"DATABASE_URL={redact(database_url())}")
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Re-derive what was fetched in [--from, --to], each day dated by itself."""
+    with steps.local_run("cli-backfill", args.date_to) as (run_key, _):
+        print("backfill:", _fmt(steps.backfill(run_key, args.date_from, args.date_to)))
+        print("retag:  ", _fmt(steps.retag(run_key)))
+        print("link:   ", _fmt(steps.link(run_key)))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML report."""
+    from warday import htmlreport
+
+    with connect() as conn:
+        out = htmlreport.write(conn, args.out, args.since)
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB, works offline)")
+    return 0
+
+
+def cmd_grant_analyst(args: argparse.Namespace) -> int:
+    """Create or refresh a login in the warday_analyst role and print how to connect."""
+    from warday import analysts
+
+    with connect(autocommit=True) as conn:
+        password = analysts.grant(conn, args.name)
+    url = analysts.login_url(database_url(), args.name, password)
+    print(f"analyst login {args.name} (read-only: war_* views, stories, change feed)")
+    print(f"password: {password}")
+    print(f"connect:  psql '{url}'")
     return 0
 
 
@@ -108,15 +228,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     sources = steps.source_list(args.sources, live=args.live)
+    failed = 0
     with steps.local_run("cli-run", args.logical_date) as (run_key, logical):
         for source in sources:
-            print(f"source {source['name']}:", _fmt(steps.fetch_source(run_key, source)))
+            try:
+                print(f"source {source['name']}:", _fmt(steps.fetch_source(run_key, source)))
+            except SourceFailed as exc:  # the others still run; the run ends failed
+                print(f"source {source['name']}: FAILED: {'; '.join(exc.reasons)}")
+                failed += 1
         _process_and_link(run_key, logical)
-    return 0
+        try:
+            verdicts = steps.gate(run_key)
+        except GateFailed as exc:
+            print(f"gate:    FAIL: {exc}")
+            return EXIT_SOURCE
+        print("gate:   ", gates.overall(verdicts))
+    return EXIT_SOURCE if failed else 0
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Re-derive from stored raw documents: tags only, or everything."""
+    if args.date_from or args.date_to:
+        with steps.local_run("cli-reprocess", None) as (run_key, _):
+            counts = steps.reprocess(run_key, args.stage, args.date_from, args.date_to)
+            print("reprocess:", _fmt(counts))
+            print("link:   ", _fmt(steps.link(run_key)))
+        return 0
     with steps.local_run("cli-reprocess", None) as (run_key, logical):
         if args.stage == "all":
             print("requeued:", steps.requeue())

@@ -10,6 +10,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ import psycopg
 
 from warday.ingest.feeds import FeedError, FeedItem, parse_feed
 from warday.ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
+from warday.ingest.local import LocalFileError
 from warday.ingest.sources import Source
-from warday.ingest.urls import canonical_url
+from warday.ingest.urls import canonical_url, scrub
 from warday.pipeline import PIPELINE_VERSION, land_paths
 from warday.store import repo
 from warday.store.db import Conn
@@ -54,8 +56,16 @@ def _run_source(
     state = repo.upsert_source(conn, source.name, source.kind, source.locator, source.outlet)
     conn.commit()
     if source.kind == "directory":
+        folder = Path(source.locator)
+        if not folder.is_dir():  # a typo in the registry is an error, not an empty source
+            raise LocalFileError(f"{folder}: directory does not exist or is not a directory")
         landed = land_paths(
-            conn, [Path(source.locator)], {"outlet": source.outlet}, state["source_id"]
+            conn,
+            [folder],
+            {"outlet": source.outlet},
+            state["source_id"],
+            max_bytes=source.limits.get("max_bytes"),
+            source_name=source.name,
         )
         repo.record_fetch(conn, source.name, "ok")
         return landed
@@ -64,6 +74,8 @@ def _run_source(
     result = _fetch(conn, source, fetcher, source.locator, state, FEED_ACCEPT, counts)
     if result is not None:
         _land_fetched(conn, source, state["source_id"], result, counts)
+        if source.kind == "feed":
+            _check_feed(conn, source, result)
     if source.kind == "feed" and source.fetch_pages:
         # Behind a 304 the items come from the feed version landed before.
         feed = (result.body, result.final_url) if result else repo.current_feed(conn, source.name)
@@ -143,6 +155,40 @@ def _land_fetched(
     counts["landed" if written else "unchanged"] += 1
 
 
+def _check_feed(conn: Conn, source: Source, result: FetchResult) -> None:
+    """A feed that does not parse is the source's failure: dead-letter it under its name."""
+    try:
+        parse_feed(result.body, base_url=result.final_url)
+    except FeedError as exc:
+        log.warning("feed of %s does not parse: %s", source.name, exc)
+        repo.dead_letter(
+            conn,
+            stage="feed",
+            locator=source.locator,
+            error=exc,
+            version=PIPELINE_VERSION,
+            source_name=source.name,
+        )
+        repo.record_fetch(conn, source.name, "malformed", error=f"FeedError: {exc}")
+    else:
+        repo.resolve_dead_letters(conn, "feed", [source.locator])
+
+
+class SourceFailed(RuntimeError):
+    """A source failed this run (its own URL, its feed, or its pages); the rest is landed."""
+
+    def __init__(self, source: str, reasons: list[str]) -> None:
+        self.source, self.reasons = source, reasons
+        more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
+        super().__init__(f"source {source} failed: {reasons[0]}{more}")
+
+
+def problems_since(conn: Conn, source_name: str, since: datetime) -> list[str]:
+    """What went wrong at a source's fetch since a moment: fetch and feed dead letters."""
+    rows = repo.fetch_all(conn, "source_problems", source=source_name, since=since)
+    return [f"{r['locator']}: {r['error_class']}: {r['message'][:300]}" for r in rows]
+
+
 def _feed_items(body: bytes, base_url: str | None) -> list[FeedItem]:
     """The items of a feed body, none when it does not parse."""
     try:
@@ -205,7 +251,7 @@ def _record_failure(
     conn: Conn, source: Source, url: str, exc: Exception, *, status: str | None
 ) -> None:
     """Dead-letter a failed fetch; with a status, also as the source's last fetch result."""
-    log.warning("fetch %s failed: %s: %s", url, type(exc).__name__, exc)
+    log.warning("fetch %s failed: %s: %s", scrub(url), type(exc).__name__, scrub(str(exc)))
     repo.dead_letter(
         conn,
         stage="fetch",

@@ -16,7 +16,7 @@ from warday.transform.text import normalise
 
 # Bump when what the plain-text, feed or JSON paths produce changes (part of the pipeline
 # version, so failed documents are retried and `reprocess` can be targeted).
-TEXT_PARSER_VERSION = "warday-text.3"
+TEXT_PARSER_VERSION = "warday-text.4"
 FEED_PARSER_VERSION = "warday-feed.1"
 
 

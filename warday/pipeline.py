@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections import Counter
@@ -20,11 +21,13 @@ from warday.parse import (
     RawDoc,
     documents_from_raw,
 )
+from warday.progress import Bar, progress
 from warday.store import repo
 from warday.store.db import Conn
 from warday.transform.extract import EXTRACTOR_VERSION
 from warday.transform.segment import SEGMENTER_VERSION, Segment
 from warday.transform.tagging import TAGGER_VERSION, tag
+from warday.transform.wardate import plausible
 
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "/".join(
@@ -46,24 +49,41 @@ def land_paths(
     paths: Sequence[Path],
     overrides: dict[str, Any] | None = None,
     source_id: int | None = None,
+    max_bytes: int | None = None,
+    source_name: str = "cli",
 ) -> dict[str, int]:
-    """Land local files (recursively) as raw documents; bad ones become dead letters."""
-    files, skipped = discover([Path(p) for p in paths])
-    counts = Counter(skipped=len(skipped))
+    """Land local files (recursively) as raw documents; bad ones become dead letters.
+
+    Each given path is the root its files must stay in (links may not lead out of it)."""
+    counts: Counter[str] = Counter()
+    total = 0
     with conn.transaction():
-        for path in files:
-            counts[_land_file(conn, path.resolve(), overrides, source_id)] += 1
-    return {"files": len(files), **counts}
+        for root in paths:
+            files, skipped = discover([Path(root)])
+            counts["skipped"] += len(skipped)
+            total += len(files)
+            for path in progress(files, "land"):
+                counts[
+                    _land_file(conn, path, Path(root), overrides, source_id, max_bytes, source_name)
+                ] += 1
+    return {"files": total, **counts}
 
 
 def _land_file(
-    conn: Conn, path: Path, overrides: dict[str, Any] | None, source_id: int | None
+    conn: Conn,
+    path: Path,
+    root: Path,
+    overrides: dict[str, Any] | None,
+    source_id: int | None,
+    max_bytes: int | None,
+    source_name: str = "cli",
 ) -> str:
     """Land one file inside a savepoint; returns the outcome's name."""
-    locator = path.as_uri()
+    locator = path.as_uri()  # the path as found; a refused link is not resolved
     try:
         with conn.transaction():
-            local = read_local(path, overrides)
+            local = read_local(path, overrides, root=root, max_bytes=max_bytes)
+            locator = local.path.as_uri()
             written = repo.insert_raw(
                 conn,
                 doc_key=local.meta.get("url") or locator,
@@ -79,7 +99,14 @@ def _land_file(
         return "landed" if written else "unchanged"
     except Exception as exc:  # an unreadable file, a bad sidecar, a value the DB refuses
         log.warning("landing %s failed: %s", locator, exc)
-        repo.dead_letter(conn, stage="land", locator=locator, error=exc, version=PIPELINE_VERSION)
+        repo.dead_letter(
+            conn,
+            stage="land",
+            locator=locator,
+            error=exc,
+            version=PIPELINE_VERSION,
+            source_name=source_name,
+        )
         return "failed"
 
 
@@ -94,8 +121,12 @@ def process_pending(
     that dies releases it with its connection. The batch's change-feed rows go last.
     """
     counts: Counter[str] = Counter()
-    while batch := _process_batch(conn, logical_date, batch_size):
-        counts.update(batch)
+    with conn.transaction():  # its own transaction: each batch below must commit on its own
+        pending = repo.count_pending(conn, PIPELINE_VERSION)
+    with Bar("process", pending) as bar:
+        while batch := _process_batch(conn, logical_date, batch_size):
+            counts.update(batch)
+            bar.advance(batch["raw_processed"] + batch["raw_failed"])
     _check_failures(counts)
     return dict(counts)
 
@@ -107,7 +138,7 @@ def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Co
         changes: list[repo.Change] = []
         for row in repo.claim_pending(conn, PIPELINE_VERSION, batch_size):
             raw = _raw_doc(row, repo.raw_body(conn, row["raw_id"]))
-            counts.update(_process_raw(conn, raw, logical_date, changes))
+            counts.update(_process_raw(conn, raw, logical_date, changes, row["source_name"]))
         repo.publish_changes(conn, changes)
     return counts
 
@@ -128,17 +159,23 @@ def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
 
 
 def _process_raw(
-    conn: Conn, raw: RawDoc, logical_date: date | None, changes: list[repo.Change]
+    conn: Conn,
+    raw: RawDoc,
+    logical_date: date | None,
+    changes: list[repo.Change],
+    source_name: str | None = None,
 ) -> Counter[str]:
-    """Process one raw document in a savepoint; a failure becomes a dead letter. Its feed
-    changes are added to `changes` only when it went through."""
+    """Process one raw document in a savepoint; a failure becomes a dead letter (named after
+    its source). Its feed changes are added to `changes` only when it went through."""
     locator = raw.doc_key  # a fixed version of the same document resolves the letter
     try:
         with conn.transaction():
             counts: Counter[str] = Counter()
             mine: list[repo.Change] = []
             for draft in documents_from_raw(raw):
-                counts.update(write_document(conn, raw.raw_id, draft, logical_date, mine))
+                counts.update(
+                    write_document(conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at)
+                )
             repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
         changes.extend(mine)
         repo.resolve_dead_letters(conn, "process", [locator])
@@ -152,6 +189,7 @@ def _process_raw(
             error=exc,
             version=PIPELINE_VERSION,
             raw_id=raw.raw_id,
+            source_name=source_name,
         )
         repo.mark_raw(conn, raw.raw_id, "failed", PIPELINE_VERSION)
         return Counter(raw_failed=1)
@@ -163,9 +201,11 @@ def write_document(
     draft: DocDraft,
     logical_date: date | None,
     changes: list[repo.Change],
+    fetched_at: datetime | None = None,
 ) -> Counter[str]:
     """Upsert a document, its entries and their tags; unchanged entries are left alone.
     The feed changes this makes are appended to `changes` for the caller to publish."""
+    draft = discard_implausible_dates(draft, fetched_at)
     analysis = analyse(draft, logical_date)
     dating = analysis.dating
     document_id = repo.upsert_document(
@@ -194,7 +234,7 @@ def write_document(
     existing = repo.existing_entries(conn, document_id)
     counts: Counter[str] = Counter(documents=1)
     keys = match_keys(draft.doc_key, segments, list(existing.values()))
-    for seg, key in zip(segments, keys, strict=True):
+    for seg, key, (relevant, why) in zip(segments, keys, analysis.relevance, strict=True):
         row = {
             "entry_key": key,
             "document_id": document_id,
@@ -205,6 +245,8 @@ def write_document(
             "war_day": dating.war_day,
             "war_date": dating.war_date,
             "date_source": dating.date_source,
+            "relevance": relevant,
+            "relevance_reason": why,
             "tagger_version": TAGGER_VERSION,
         }
         row["content_hash"] = _entry_hash(row)
@@ -213,6 +255,19 @@ def write_document(
     changes.extend(retracted)
     counts["entries_retracted"] += len(retracted)
     return counts
+
+
+def discard_implausible_dates(draft: DocDraft, fetched_at: datetime | None) -> DocDraft:
+    """The draft without stated dates that cannot be its own (year 1, after it was fetched),
+    each flagged; nothing downstream computes with them."""
+    changes: dict[str, Any] = {}
+    flags = list(draft.flags)
+    for field in ("published_at", "modified_at"):
+        when = getattr(draft, field)
+        if when is not None and not plausible(when, fetched_at):
+            changes[field] = None
+            flags.append(f"implausible_{field.removesuffix('_at')}_{when.date().isoformat()}")
+    return dataclasses.replace(draft, **changes, flags=tuple(flags)) if changes else draft
 
 
 def _write_entry(
@@ -276,7 +331,9 @@ def entry_key(doc_key: str, ordinal: int, headline: str = "") -> str:
 
 def _entry_hash(row: dict[str, Any]) -> str:
     """Hash of everything a consumer sees of an entry."""
-    fields = ("section", "headline", "text", "war_day", "war_date", "date_source")
+    fields: tuple[str, ...] = ("section", "headline", "text", "war_day", "war_date", "date_source")
+    if row.get("relevance", "war") != "war":  # unchanged hashes for war entries
+        fields = (*fields, "relevance", "relevance_reason")
     return repo.sha256("\x1f".join(str(row[f]) for f in fields).encode())
 
 
@@ -292,11 +349,18 @@ def link_stories(conn: Conn) -> dict[str, int]:
     return linking.link_stories(conn)
 
 
-def retag(conn: Conn, everything: bool = False, batch_size: int = 100) -> dict[str, int]:
-    """Re-tag stored entries after a tagger upgrade, one short transaction per batch."""
+def retag(
+    conn: Conn,
+    everything: bool = False,
+    batch_size: int = 100,
+    low: date | None = None,
+    high: date | None = None,
+) -> dict[str, int]:
+    """Re-tag stored entries after a tagger upgrade, one short transaction per batch (only
+    entries whose war date lies in [low, high] when given)."""
     counts: Counter[str] = Counter()
-    rows = repo.stale_entries(conn, TAGGER_VERSION, everything)
-    for start in range(0, len(rows), batch_size):
+    rows = repo.stale_entries(conn, TAGGER_VERSION, everything, low, high)
+    for start in progress(range(0, len(rows), batch_size), "retag"):
         with conn.transaction():
             changes = []
             for row in rows[start : start + batch_size]:

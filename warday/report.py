@@ -9,6 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from warday.ingest.urls import scrub
+from warday.progress import progress
 from warday.store import repo
 from warday.store.db import Conn
 
@@ -48,7 +50,7 @@ def format_summary(data: dict[str, Any]) -> str:
         f"  [{r['stage']}] {r['locator']}: {r['error_class']}: {r['message'][:160]}"
         for r in data["dead_letters"]
     ]
-    return "\n".join(lines)
+    return scrub("\n".join(lines))  # rows stored before credentials were stripped
 
 
 def status(conn: Conn, limit: int = 10) -> str:
@@ -63,13 +65,7 @@ def status(conn: Conn, limit: int = 10) -> str:
         for stage, counts in run["counts"].items():
             pairs = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
             lines.append(f"      {stage:<8} {pairs or 'nothing to do'}")
-    lines += ["", "sources (last fetch):"]
-    for src in repo.fetch_all(conn, "source_status"):
-        when = f"{src['last_fetch_at']:%Y-%m-%d %H:%M}" if src["last_fetch_at"] else "never"
-        error = f" - {src['last_error'][:200]}" if src["last_error"] else ""
-        lines.append(
-            f"  {src['name']:<20} {src['kind']:<9} {when:<16} {src['last_status'] or '-'}{error}"
-        )
+    lines += ["", *source_lines(conn)]
     fallback = repo.fetch_all(conn, "fallback_dated_documents", limit=limit)
     lines += ["", f"documents dated by the run's fallback date (no stated date): {len(fallback)}"]
     lines += [f"  {d['war_date']} {d['outlet'] or '-'} {d['locator']}" for d in fallback]
@@ -80,14 +76,39 @@ def status(conn: Conn, limit: int = 10) -> str:
         f" (attempts {d['attempts']})"
         for d in dead
     ]
-    return "\n".join(lines)
+    return scrub("\n".join(lines))  # rows stored before credentials were stripped
+
+
+def source_lines(conn: Conn, now: datetime | None = None) -> list[str]:
+    """Per source the gate's verdict, last success, last new item, open dead letters and
+    what is wrong (the same verdicts the quality gate task records)."""
+    from warday import gates
+    from warday.steps import registry_path
+
+    now = now or repo.fetch_all(conn, "db_now")[0]["now"]
+    health = gates.source_health(conn, gates.load_policy(registry_path()), now)
+    lines = [
+        "sources:",
+        f"  {'name':<20} {'verdict':<7} {'last success':<16} {'last new item':<16} letters  why",
+    ]
+    for src in health:
+        lines.append(
+            f"  {src['name']:<20} {src['level'].upper():<7} {_when(src['last_success_at']):<16}"
+            f" {_when(src['last_new_item']):<16} {src['open_dead_letters']:>7}  {src['detail']}"
+        )
+    return lines
+
+
+def _when(value: datetime | None) -> str:
+    """A timestamp to the minute, or never."""
+    return f"{value:%Y-%m-%d %H:%M}" if value else "never"
 
 
 def export_entries(conn: Conn, since: int = 0) -> Iterator[dict[str, Any]]:
     """Entries changed after seq ``since``, in seq order: live ones in full with their tags,
     withdrawn ones as ``{"op": "retract", "entry_id", "seq"}`` so consumers can drop them."""
     rows = repo.fetch_all(conn, "export_entries", since=since)
-    for start in range(0, len(rows), _EXPORT_BATCH):
+    for start in progress(range(0, len(rows), _EXPORT_BATCH), "export"):
         batch = rows[start : start + _EXPORT_BATCH]
         tags = _tags_for(conn, [r["entry_id"] for r in batch if r["op"] == "upsert"])
         for row in batch:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -11,12 +13,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from warday import pipeline
-from warday.fetching import run_source
+import psycopg
+
+from warday import gates, pipeline
+from warday.fetching import SourceFailed, problems_since, run_source
 from warday.ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
 from warday.store import repo
-from warday.store.db import Conn, connect
+from warday.store.db import Conn, DatabaseUnreachable, connect
 from warday.store.migrate import migrate
+
+log = logging.getLogger(__name__)
 
 
 def registry_path() -> Path:
@@ -30,9 +36,28 @@ def source_list(path: Path | None = None, *, live: bool = True) -> list[dict[str
     return [asdict(s) for s in sources if live or s.kind == "directory"]
 
 
-def fetch_source(run_key: str, source: dict[str, Any]) -> dict[str, int]:
-    """Land what is new at one source and record the counts on the run."""
-    return _stage(run_key, f"source:{source['name']}", lambda c: run_source(c, Source(**source)))
+def fetch_source(run_key: str, source: dict[str, Any]) -> dict[str, Any]:
+    """Land what is new at one source and record the counts on the run.
+
+    Raises SourceFailed (after everything else of the source is landed and recorded) when
+    the source's own URL failed, its feed does not parse, or one of its pages failed.
+    """
+    name = source["name"]
+    counts: dict[str, Any] = _stage(run_key, f"source:{name}", lambda c: _fetch_checked(c, source))
+    if counts.get("failed"):
+        raise SourceFailed(name, counts["failed"])
+    return counts
+
+
+def _fetch_checked(conn: Conn, source: dict[str, Any]) -> dict[str, Any]:
+    """One source's counts, with its problems of this run under "failed"."""
+    with conn.transaction():
+        since = repo.fetch_all(conn, "db_now")[0]["now"]
+    counts: dict[str, Any] = dict(run_source(conn, Source(**source)))
+    problems = problems_since(conn, source["name"], since)
+    if problems:
+        counts["failed"] = problems
+    return counts
 
 
 def apply_migrations() -> list[str]:
@@ -48,12 +73,12 @@ def local_run(trigger: str, logical: date | None) -> Iterator[tuple[str, date]]:
     run_key = f"{trigger}:{uuid.uuid4()}"
     logical = logical or datetime.now(UTC).date()
     begin(run_key, trigger, datetime.combine(logical, datetime.min.time(), UTC))
-    status = "failed"
     try:
         yield run_key, logical
-        status = "success"
-    finally:
-        finish(run_key, status)
+    except BaseException:
+        _quietly(finish, run_key, "failed")  # the original error is what the operator needs
+        raise
+    finish(run_key)  # success, unless a source or the gate recorded a failure
 
 
 def begin(run_key: str, trigger: str, logical: datetime | None) -> None:
@@ -93,10 +118,86 @@ def link(run_key: str) -> dict[str, int]:
     return _stage(run_key, "link", pipeline.link_stories)
 
 
-def finish(run_key: str, status: str = "success") -> None:
-    """Close the run's bookkeeping row."""
+def finish(run_key: str, status: str | None = None) -> dict[str, Any]:
+    """Close the run's bookkeeping row: with the status given, else failed when a stage
+    recorded an error or a failed source or the gate failed, and success otherwise."""
     with connect() as conn:
-        repo.finish_run(conn, run_key, status)
+        if status is not None:
+            repo.finish_run(conn, run_key, status)
+        rows = repo.fetch_all(conn, "close_run", run_key=run_key)
+    return rows[0] if rows else {"status": "missing", "counts": {}}
+
+
+def gate(run_key: str) -> list[gates.Verdict]:
+    """Judge the run and its sources by the registry's gate policy; record the verdicts.
+
+    Raises GateFailed when a check whose policy is `fail` did not hold.
+    """
+    policy = gates.load_policy(registry_path())
+    with connect() as conn:
+        verdicts = gates.evaluate_run(conn, run_key, policy)
+        repo.add_run_counts(conn, run_key, {"gate": gates.as_counts(verdicts)})
+    failing = [v for v in verdicts if v.level == "fail"]
+    if failing:
+        raise gates.GateFailed("; ".join(f"{v.subject}: {v.check}: {v.detail}" for v in failing))
+    return verdicts
+
+
+def run_changes(run_key: str) -> dict[str, Any]:
+    """What a run changed (entries written, retracted, re-tagged; the change-feed seq range
+    and war dates it touched): an empty dict when it changed nothing."""
+    with connect() as conn:
+        rows = repo.fetch_all(conn, "run_changes", run_key=run_key)
+    if not rows or not rows[0]["changes"]:
+        return {}
+    row, counts = rows[0], rows[0]["counts"]
+    keys = ("entries_written", "entries_retracted", "entries_retagged", "stories_created")
+    figures = {
+        k: sum(int(c.get(k, 0)) for c in counts.values() if isinstance(c, dict)) for k in keys
+    }
+    return {
+        "run_key": run_key,
+        **figures,
+        "changes": row["changes"],
+        "seq": [row["first_seq"], row["last_seq"]],
+        "war_dates": [str(row["first_war_date"]), str(row["last_war_date"])],
+    }
+
+
+def reprocess(
+    run_key: str, stage: str, low: date | None = None, high: date | None = None
+) -> dict[str, Any]:
+    """Rebuild from stored bytes without fetching: `tag` re-tags the entries whose war date
+    lies in the range; `all` extracts, segments and tags again the documents in it, each
+    fetch day with its own fallback date."""
+    if stage == "tag":
+        return _stage(
+            run_key,
+            "retag",
+            lambda c: pipeline.retag(c, everything=True, low=low, high=high),
+            autocommit=True,
+        )
+    if stage != "all":
+        raise ValueError(f"unknown stage {stage!r} (tag or all)")
+    return _requeue_by_day(run_key, "war_date", low, high)
+
+
+def backfill(run_key: str, low: date, high: date) -> dict[str, Any]:
+    """Process again the raw bytes fetched in [low, high], one fetch day at a time, each
+    dated by its own day when nothing better dates it."""
+    return _requeue_by_day(run_key, "fetched", low, high)
+
+
+def _requeue_by_day(run_key: str, by: str, low: date | None, high: date | None) -> dict[str, Any]:
+    """Requeue the selected raw documents day by day and process each day."""
+    with connect() as conn:
+        days = repo.fetch_all(conn, "raw_days", by=by, low=low or date.min, high=high or date.max)
+    total: Counter[str] = Counter(days=len(days))
+    for row in days:
+        with connect() as conn:
+            repo.requeue_raw(conn, row["raw_ids"])
+        total.update(process(run_key, row["day"]))
+    return dict(total)
 
 
 def _stage(
@@ -108,11 +209,25 @@ def _stage(
         with connect(autocommit=autocommit) as conn:
             counts = work(conn)
     except Exception as exc:
-        with connect() as conn:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-            repo.add_run_counts(conn, run_key, {stage: {"error": error}})
-            repo.finish_run(conn, run_key, "failed")
+        _quietly(_record_failed, run_key, stage, exc)
         raise
     with connect() as conn:
         repo.add_run_counts(conn, run_key, {stage: counts})
     return counts
+
+
+def _record_failed(run_key: str, stage: str, exc: Exception) -> None:
+    """Mark the run failed with the stage's error."""
+    with connect() as conn:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        repo.add_run_counts(conn, run_key, {stage: {"error": error}})
+        repo.finish_run(conn, run_key, "failed")
+
+
+def _quietly(work: Callable[..., Any], *args: Any) -> None:
+    """Bookkeeping after a failure: when the database is what failed, it fails too; log it
+    (the run is closed as aborted by the next start) and let the first error speak."""
+    try:
+        work(*args)
+    except (psycopg.Error, DatabaseUnreachable) as exc:
+        log.warning("could not record the failure of run: %s", type(exc).__name__)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
+from tests.dags.helpers import asset_events, task_states
 from tests.integration.test_pipeline import table_counts
 from warday.ingest.local import discover
 from warday.store.db import connect
@@ -34,8 +35,11 @@ def test_dags_import_cleanly(dagbag) -> None:  # type: ignore[no-untyped-def]
         "process",
         "retag",
         "link_stories",
+        "quality_gate",
+        "publish",
         "finish",
     }
+    assert dag.get_task("begin").is_setup and dag.get_task("finish").is_teardown
     assert dag.max_active_runs == 1 and not dag.catchup
 
 
@@ -46,8 +50,14 @@ def test_nightly_end_to_end_and_idempotent(  # type: ignore[no-untyped-def]
     registry.write_text(f"sources:\n  - name: seeds\n    kind: directory\n    path: {SEEDS}\n")
     monkeypatch.setenv("WARDAY_SOURCES", str(registry))
     dag = dagbag.get_dag("warday_nightly")
+    events_before = len(asset_events("warday_war_entries"))
     first = dag.test(logical_date=datetime(2025, 5, 1, 2, 30, tzinfo=UTC))
-    assert first.state == "success"
+    assert first.state == "success", task_states(first)
+    states = task_states(first)
+    assert states["fetch_source[seeds]"] == "success" and states["publish"] == "success"
+    events = asset_events("warday_war_entries")
+    assert len(events) == events_before + 1
+    assert events[-1]["entries_written"] > 20 and events[-1]["seq"][0] >= 1
     with connect() as conn:
         after_first = table_counts(conn)
         runs = conn.execute("SELECT status, counts FROM pipeline_runs").fetchall()
@@ -57,5 +67,9 @@ def test_nightly_end_to_end_and_idempotent(  # type: ignore[no-untyped-def]
     )
     second = dag.test(logical_date=datetime(2025, 5, 2, 2, 30, tzinfo=UTC))
     assert second.state == "success"
+    assert task_states(second)["publish"] == "skipped"  # nothing changed: no asset event
+    assert len(asset_events("warday_war_entries")) == events_before + 1
     with connect() as conn:
         assert table_counts(conn) == after_first
+        closed = conn.execute("SELECT status, finished_at FROM pipeline_runs").fetchall()
+    assert all(r["status"] == "success" and r["finished_at"] for r in closed)

@@ -36,6 +36,12 @@ from warday.transform.dateline import split_dateline
         ),
         ("ZAPORIZHZHIA —\nShelling continued.", "ZAPORIZHZHIA", "Shelling continued."),
         ('  LVIV — "We are ready," he said.', "LVIV", '"We are ready," he said.'),
+        (
+            "(KHARKIV, Ukraine) -- One person was killed.",
+            "KHARKIV, Ukraine",
+            "One person was killed.",
+        ),
+        ("CNN\n—\nUkraine's navy said.", "CNN", "Ukraine's navy said."),
     ],
 )
 def test_datelines_are_split_off(text: str, dateline: str, rest: str) -> None:

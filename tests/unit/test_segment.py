@@ -252,3 +252,70 @@ def test_unchanged_sub_stories_keep_ordinal_and_headline_after_a_revision() -> N
     after = segment("Day 1,160: x", revised, digest=True)
     assert [(p.ordinal, p.headline) for p in before] == [(p.ordinal, p.headline) for p in after]
     assert [p.text == q.text for p, q in zip(before, after, strict=True)] == [True, False, True]
+
+
+def test_digests_recognised_by_structure_not_only_by_number() -> None:
+    from warday.transform.segment import looks_like_digest
+
+    assert looks_like_digest("World News in Brief: floods, talks", "Text.")
+    assert looks_like_digest("Ukraine war briefing: Drones hit Lviv", "Text.")
+    assert looks_like_digest("The Real Russia. Today.", "Text.")
+    bold = "\n".join(f"**Lead {i} happened.** Body {i}." for i in range(3))
+    assert looks_like_digest("Assorted notes", bold)
+    stamps = "\n".join(f"{h}:15 p.m.: Item {h} happened." for h in (9, 8, 7))
+    assert looks_like_digest("Assorted notes", stamps)
+    takeaways = "Key takeaways:\n- One thing.\n- Another thing.\n- A third thing.\nBody."
+    assert looks_like_digest("Assorted notes", takeaways)
+    article = (
+        "Kharkiv, Ukraine – The bell rings at 8:30.\nLessons in shifts\n"
+        "Classes are held in two shifts.\n- a quoted list item\nA city built for war\nMore."
+    )
+    assert not looks_like_digest("In Kharkiv, schools move underground", article)
+
+
+def test_long_headings_with_abbreviations_and_quotes() -> None:
+    assert is_heading(
+        "Russia's demands for a truce run counter to U.S.-proposed plan, Kremlin aide tells"
+        ' "Rossiya" channel'
+    )
+    assert not is_heading("In fact, 21 migrants died every day in 2025, according to")
+    assert not is_heading("Children queue for water in a camp near the city (file)")
+    assert not is_heading("Troops at a position near Pokrovsk [File: Name/Agency]")
+    assert not is_heading("February 27, 2026")
+    assert not is_heading("REUTERS")
+
+
+def test_news_in_brief_crossheads_stay_in_their_story() -> None:
+    body = (
+        "Strikes on power plants were condemned by the UN on Thursday.\n"
+        "Repair crews at risk\nEngineers were exposed to repeat strikes.\n"
+        "Cholera cases surge in Sudan as rainy season begins early\n"
+        "More than 4,000 cases were reported.\nVaccination drive\nTeams plan to reach villages.\n"
+        "UN agency warns of locust swarms across the Sahel after heavy rains\n"
+        "Swarms are forming in Niger."
+    )
+    parts = segment("World News in Brief: x", body, digest=True)
+    assert [p.headline for p in parts] == [
+        "World News in Brief: x",
+        "Cholera cases surge in Sudan as rainy season begins early",
+        "UN agency warns of locust swarms across the Sahel after heavy rains",
+    ]
+    assert "Vaccination drive" in parts[1].text
+
+
+def test_lone_dash_bullets_and_item_headings() -> None:
+    body = (
+        "Where things stand\n-\nDrones hit Odesa overnight.\n-\nKyiv and Moscow swapped prisoners."
+    )
+    parts = segment("Day 1,200: x", body, digest=True)
+    assert [(p.section, p.text) for p in parts] == [
+        ("Where things stand", "Drones hit Odesa overnight."),
+        ("Where things stand", "Kyiv and Moscow swapped prisoners."),
+    ]
+    items = segment(
+        "The Real Russia. Today.",
+        "The war\n\u2022 \U0001f6e2 Depot fire in Bryansk: A drone hit it.\n\u2022 Kyiv: Sirens.",
+        digest=True,
+    )
+    # a named item keeps its name; a place before a colon is no headline
+    assert [p.headline for p in items] == ["Depot fire in Bryansk", "Kyiv: Sirens."]

@@ -200,6 +200,9 @@ def test_a_reported_date_in_the_lead_is_not_the_texts_own() -> None:
         ("REUTERS\nPublished :\nMay 17, 2025 16:33\nText.", date(2025, 5, 17)),
         ("The war in Ukraine\nFriday, July 5, 2024\nText.", date(2024, 7, 5)),
         ("By A. Writer\nThe Associated Press / April 24, 2025, 12:48 AM\nText.", date(2025, 4, 24)),
+        ("Updated 2:05 PM GMT, February 28, 2025\nText.", date(2025, 2, 28)),
+        ("Sun 27 Apr 2025 14.05 BST\nText.", date(2025, 4, 27)),
+        ("28.02.2025 14:05\nText.", date(2025, 2, 28)),
     ],
 )
 def test_date_lines_under_bylines_and_sources(body: str, when: date) -> None:

@@ -1,0 +1,46 @@
+"""A run-dated document and an off-topic digest item say so wherever they show."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.conftest import FIXTURES
+from warday.cli import main
+
+BRIEF = FIXTURES / "digests" / "un-style-news-in-brief.txt"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def test_fallback_dates_and_off_topic_items_are_visible(
+    db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    undated = tmp_path / "undated.txt"
+    undated.write_text("Shelling went on\nShelling went on along the front, officials said.")
+    run(capsys, "ingest", str(undated), str(BRIEF), str(BRIEF.with_suffix(".meta.json")))
+
+    records = [json.loads(line) for line in run(capsys, "export").splitlines()]
+    fallback = [r for r in records if r["date_source"] == "logical_date"]
+    assert len(fallback) == 1 and "fallback_run_date" in fallback[0]["date_flags"]
+    off = [r for r in records if r["relevance"] == "off_topic"]
+    assert [r["headline"] for r in off] == [
+        "Cholera cases surge in Sudan as rainy season begins early",
+        "UN agency warns of locust swarms across the Sahel after heavy rains",
+    ]
+    assert all(r["relevance_reason"] for r in off)
+
+    assert "dated by the run's fallback date (no stated date): 1" in run(capsys, "status")
+    summary = run(capsys, "summary")
+    assert "entries_dated_by_run_fallback=1" in summary and "entries_off_topic=2" in summary
+    assert "FALLBACK: dated by the run" in summary
+
+    with psycopg.connect(db_url) as conn:
+        shown = {h for (h,) in conn.execute("SELECT headline FROM war_entries")}
+    assert shown and not shown & {r["headline"] for r in off}
