@@ -47,6 +47,10 @@ _WAR_COMMON = frozenset(
     """.split()
 )
 WAR_COMMON_FACTOR = 0.25
+# Counts ("12 killed", "215 prisoners") tell a happening apart; years and single digits do not.
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w])|(?<![\w.,])\d{2,}(?![\w])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+NUMBER_WEIGHT = 3.0
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]")
 # Names too common in this war's reporting to tell two happenings apart.
 _COMMON_NAMES = frozenset(
@@ -131,6 +135,10 @@ def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[s
             stem = _stem(word)
             weight = _idf(word) * (WAR_COMMON_FACTOR if stem in _war_common() else 1.0)
             terms[stem] = max(terms.get(stem, 0.0), weight)
+    for number in _NUMBER.findall(f"{headline} {text}"):
+        value = number.replace(",", "")
+        if not _YEAR.fullmatch(value):
+            terms[f"#{value}"] = NUMBER_WEIGHT
     return terms
 
 

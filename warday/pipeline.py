@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from warday import linking
 from warday.analyse import analyse
 from warday.ingest.local import discover, read_local
 from warday.parse import (
@@ -346,6 +345,8 @@ def _check_failures(counts: Counter[str]) -> None:
 
 def link_stories(conn: Conn) -> dict[str, int]:
     """Give every live entry a story (see warday.linking)."""
+    from warday import linking  # numeric libraries load only in processes that link
+
     return linking.link_stories(conn)
 
 
