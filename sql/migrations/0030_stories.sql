@@ -57,3 +57,24 @@ GROUP BY ev.event_type, e.war_date, k.actors, k.places, k.story_key;
 
 GRANT SELECT ON war_canonical_events, story_redirects TO warday_analyst;
 GRANT EXECUTE ON FUNCTION story_current(bigint) TO warday_analyst;
+
+COMMENT ON COLUMN stories.merged_into IS 'Story this one was merged into when an entry showed both tell one happening (NULL while it stands on its own); story_current(id) resolves any id.';
+COMMENT ON TABLE story_redirects IS 'Merged-away story ids and the story each now belongs to (always one hop): consumers holding an old story id resolve it here.';
+COMMENT ON COLUMN story_redirects.from_story_id IS 'Story id that was merged away.';
+COMMENT ON COLUMN story_redirects.to_story_id IS 'Story it now belongs to (stories.story_id, never itself merged).';
+COMMENT ON COLUMN story_redirects.entry_id IS 'Entry whose arrival showed the two stories to be one.';
+COMMENT ON COLUMN story_redirects.merged_at IS 'When the stories merged.';
+COMMENT ON VIEW war_canonical_events IS 'Events deduplicated across reports: one row per event type, war date, actors and places (events naming neither merge only within a story), with the outlets and reports behind it; live, war-relevant entries only, denied events left out.';
+COMMENT ON COLUMN war_canonical_events.canonical_key IS 'Stable key of the canonical event (hash of type, war date, actors, places).';
+COMMENT ON COLUMN war_canonical_events.event_type IS 'PLOVER event type.';
+COMMENT ON COLUMN war_canonical_events.mode IS 'Mode of the event where one applies (first seen among the reports).';
+COMMENT ON COLUMN war_canonical_events.acled_sub_event_type IS 'ACLED sub-event type for violent events (first seen among the reports).';
+COMMENT ON COLUMN war_canonical_events.war_date IS 'War date of the reports.';
+COMMENT ON COLUMN war_canonical_events.war_day IS 'War day number (day 1 is 2022-02-24).';
+COMMENT ON COLUMN war_canonical_events.actors IS 'Actors of the event, sorted.';
+COMMENT ON COLUMN war_canonical_events.places IS 'Places of the event, sorted.';
+COMMENT ON COLUMN war_canonical_events.outlet_count IS 'Number of distinct outlets reporting the event (a document without an outlet counts as its own source).';
+COMMENT ON COLUMN war_canonical_events.report_count IS 'Number of entries reporting the event.';
+COMMENT ON COLUMN war_canonical_events.outlets IS 'Outlets reporting the event.';
+COMMENT ON COLUMN war_canonical_events.story_ids IS 'Stories of the reporting entries.';
+COMMENT ON COLUMN war_canonical_events.sources IS 'Every report: entry_id, event_id, outlet, url and the evidence sentence.';
