@@ -540,8 +540,12 @@ class Fetcher:
         user_agent: str = DEFAULT_USER_AGENT,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        host_gate: Callable[[str, float], float] | None = None,
     ) -> None:
-        """Configure limits, allow-list (None: from WARDAY_FETCH_ALLOW) and time sources."""
+        """Configure limits, allow-list (None: from WARDAY_FETCH_ALLOW) and time sources.
+
+        host_gate(host, interval) reserves the host's next request start shared with other
+        processes (parallel fetch tasks) and returns the seconds to wait for it."""
         entries = allow_list_from_env() if allow is None else allow_list_from_env(",".join(allow))
         self.limits = limits
         self.user_agent = user_agent
@@ -551,6 +555,7 @@ class Fetcher:
         self._clock = clock
         self._hosts: dict[str, _HostSlot] = {}
         self._hosts_lock = threading.Lock()
+        self._host_gate = host_gate
 
     def fetch(
         self,
@@ -894,7 +899,13 @@ class Fetcher:
             now = self._clock()
             start = max(now, slot.next_start)
             slot.next_start = start + self.limits.min_host_interval_s
-        wait = start - now
+        self._wait(start - now, target, deadline)
+        if self._host_gate is not None and self.limits.min_host_interval_s > 0:
+            shared = self._host_gate(target.host.rstrip("."), self.limits.min_host_interval_s)
+            self._wait(shared, target, deadline)
+
+    def _wait(self, wait: float, target: _Target, deadline: float) -> None:
+        """Sleep until a paced start, unless that would pass the deadline."""
         if wait <= 0:
             return
         if wait >= self._remaining(deadline):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from warday.ingest.errors import InputError, env_int
+from warday.ingest.urls import strip_credentials
 
 SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_KEYS = frozenset({"url", "outlet", "title", "published"})
@@ -120,6 +121,8 @@ def read_local(
     body = read_capped(target, max_bytes or max_file_bytes())
     meta = read_sidecar(path, root=root)
     meta.update({k: v for k, v in (overrides or {}).items() if v})
+    if isinstance(meta.get("url"), str):
+        meta["url"] = strip_credentials(meta["url"])  # never stored
     return LocalFile(target, media_type, body, meta)
 
 

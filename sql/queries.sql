@@ -166,11 +166,12 @@ UPDATE pipeline_runs SET counts = counts || %(counts)s WHERE run_key = %(run_key
 UPDATE pipeline_runs SET status = %(status)s, finished_at = now() WHERE run_key = %(run_key)s;
 
 -- name: close_run
--- Teardown: a run is failed when it already is, when any stage recorded an error or a failed
+-- Teardown: an aborted run stays aborted; a run is failed when it already is, when any stage recorded an error or a failed
 -- source, or when its gate failed; else success. Closing twice changes nothing.
 UPDATE pipeline_runs r
 SET finished_at = coalesce(r.finished_at, now()),
     status = CASE
+        WHEN r.status = 'aborted' THEN 'aborted'  -- closed as dead by a later start
         WHEN r.status = 'failed'
           OR r.counts -> 'gate' ->> 'verdict' = 'fail'
           OR EXISTS (SELECT 1 FROM jsonb_each(r.counts) c
@@ -495,3 +496,41 @@ SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
 FROM pg_attribute a
 WHERE a.attrelid = %(relation)s::regclass AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum;
+
+-- name: reserve_host_start
+-- A host's next request start, shared by all fetching processes: start at the later of now
+-- and the reserved next start; the next one may begin an interval after it.
+INSERT INTO host_pacing AS h (host, next_start)
+VALUES (%(host)s, clock_timestamp() + %(interval)s)
+ON CONFLICT (host) DO UPDATE
+    SET next_start = greatest(h.next_start, clock_timestamp()) + %(interval)s
+RETURNING extract(epoch FROM h.next_start - %(interval)s - clock_timestamp()) AS wait_s;
+
+-- name: resolve_item_letters
+-- Items (or links) of one document that were dropped when it was last processed.
+UPDATE dead_letters SET resolved_at = now()
+WHERE resolved_at IS NULL AND stage = 'item'
+  AND left(locator, length(%(prefix)s)) = %(prefix)s;
+
+-- name: own_run
+UPDATE pipeline_runs
+SET heartbeat_at = now(), owner_host = %(host)s, owner_pid = %(pid)s
+WHERE run_key = %(run_key)s;
+
+-- name: heartbeat_run
+UPDATE pipeline_runs SET heartbeat_at = now()
+WHERE run_key = %(run_key)s AND status = 'running';
+
+-- name: running_runs
+-- Open runs other than the caller's, with how long since they were last heard of.
+SELECT run_key, owner_host, owner_pid,
+       extract(epoch FROM now() - coalesce(heartbeat_at, started_at))::float8 AS silent_s
+FROM pipeline_runs
+WHERE status = 'running' AND run_key <> %(run_key)s
+ORDER BY run_id;
+
+-- name: abort_run
+UPDATE pipeline_runs
+SET status = 'aborted', finished_at = now(),
+    counts = counts || jsonb_build_object('aborted', jsonb_build_object('reason', %(reason)s::text))
+WHERE run_key = %(run_key)s AND status = 'running';

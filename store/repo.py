@@ -207,9 +207,34 @@ def resolve_dead_letters(conn: Conn, stage: str, locators: Sequence[str]) -> Non
     conn.execute(q("resolve_dead_letters"), {"stage": stage, "locators": found})
 
 
+def resolve_item_letters(conn: Conn, prefix: str) -> None:
+    """Close the 'item' dead letters whose locator starts with prefix (one document's)."""
+    conn.execute(q("resolve_item_letters"), {"prefix": scrub(prefix)})
+
+
 def start_run(conn: Conn, run_key: str, trigger: str, logical: datetime | None) -> None:
     """Open (or re-open) the pipeline_runs row of a run."""
     conn.execute(q("start_run"), {"run_key": run_key, "trigger": trigger, "logical_date": logical})
+
+
+def own_run(conn: Conn, run_key: str, host: str, pid: int | None) -> None:
+    """Record who runs a run (pid only for runs living in one process) and a first heartbeat."""
+    conn.execute(q("own_run"), {"run_key": run_key, "host": host, "pid": pid})
+
+
+def heartbeat_run(conn: Conn, run_key: str) -> None:
+    """The run is alive."""
+    conn.execute(q("heartbeat_run"), {"run_key": run_key})
+
+
+def running_runs(conn: Conn, other_than: str) -> list[dict[str, Any]]:
+    """Open runs except one, with their owner and seconds since last heard of."""
+    return fetch_all(conn, "running_runs", run_key=other_than)
+
+
+def abort_run(conn: Conn, run_key: str, reason: str) -> None:
+    """Close a run that can no longer finish, with the reason."""
+    conn.execute(q("abort_run"), {"run_key": run_key, "reason": reason})
 
 
 def add_run_counts(conn: Conn, run_key: str, counts: dict[str, Any]) -> None:

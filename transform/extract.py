@@ -38,6 +38,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.settings import use_config
 
+from warday.ingest.errors import InputError
 from warday.transform.text import normalise
 
 EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}+warday.2"
@@ -83,7 +84,7 @@ _MAX_JSON_LD = 256 * 1024
 PARSER_MAX_DEPTH = 256
 
 
-class ExtractionError(ValueError):
+class ExtractionError(InputError):
     """The page yielded no usable article text."""
 
 
@@ -100,7 +101,21 @@ class Extracted:
 
 
 def extract_html(data: bytes | str, url: str | None = None) -> Extracted:
-    """Parse the page once, read its metadata, and extract the article text."""
+    """Parse the page once, read its metadata, and extract the article text.
+
+    Raises only ExtractionError, whatever the bytes."""
+    try:
+        return _extract_html(data, url)
+    except ExtractionError:
+        raise
+    except RecursionError:
+        raise ExtractionError("page nested too deeply to extract") from None
+    except Exception as exc:  # parser internals on hostile markup
+        raise ExtractionError(f"page not extractable ({type(exc).__name__})") from None
+
+
+def _extract_html(data: bytes | str, url: str | None) -> Extracted:
+    """extract_html without the guard."""
     if len(data) > MAX_HTML_BYTES:
         raise ExtractionError(f"page of {len(data)} bytes exceeds the {MAX_HTML_BYTES} limit")
     tree = trafilatura.load_html(data)

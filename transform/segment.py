@@ -40,7 +40,7 @@ from warday.transform.dateline import is_byline, is_outlet_name
 from warday.transform.text import sentences
 from warday.transform.wardate import is_date_line
 
-SEGMENTER_VERSION = "segment-4"
+SEGMENTER_VERSION = "segment-5"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
 _ZONE = (
     r"(?:GMT|UTC|CET|CEST|EET|EEST|BST|MSK|ET|EDT|EST|PT|PDT|PST|CT|CDT"
@@ -86,21 +86,36 @@ _BOLD_LEAD = re.compile(r"^\*\*(?P<head>[^*\n]{3,400}?)\*\*(?P<rest>(?:\s+\S.*)?
 _MIN_BOLD_LEADS = 2
 # Words of theme headings that group items rather than head a story.
 _THEME_WORDS = frozenset(
-    "fighting diplomacy politics military aid assistance sanctions economy humanitarian "
-    "weapons energy nuclear security regional prisoners battlefield frontline front "
-    "international developments attacks strikes the and in on other news elsewhere "
-    "society culture justice war ukraine russia".split()
+    "fighting diplomacy politics political military aid assistance sanctions economy economic "
+    "humanitarian weapons energy nuclear security regional prisoners prisoner battlefield "
+    "frontline front international developments attacks strikes ceasefire peace talks "
+    "negotiations refugees casualties drones drone missiles defence defense support allies "
+    "finance trade grain gas oil elections justice crime courts legal reaction response "
+    "domestic affairs events news elsewhere society culture war ukraine russia nato eu us "
+    "europe exchanges exchange swaps swap the and in on other".split()
 )
 _MAX_THEME_WORDS = 4
 # Story headlines (this long or longer) outrank short crossheads inside their stories.
 _LONG_HEADING_WORDS = 7
 _MAX_CROSSHEAD_WORDS = 5
 # Titles that name a digest ("briefing", "news in brief", "key events", "live", ...).
+# Words an article's title may also hold ("what we know about", "takeaways", "assessment")
+# are left out: a wrongly recognised article would be split at its crossheads.
 _DIGEST_TITLE = re.compile(
-    r"\b(?:briefing|in brief|key events|key developments|at a glance|what we know"
-    r"|live(?: updates| blog)?|as it happened|latest developments|war latest|newsletter"
-    r"|campaign assessment|assessment|round-?up|takeaways|daily brief)\b"
-    r"|\btoday\.|\bthe real russia\b",
+    r"\b(?:war briefing|(?:morning|evening|daily|weekly|\w+day) briefing|in brief|key events"
+    r"|key developments|at a glance|live updates|live blog|live:|as it happened"
+    r"|latest developments|war latest|newsletter|campaign assessment|round-?up|daily brief)"
+    r"|\blive$|[\u2013\u2014-] live\b|\btoday\.|\bthe real russia\b",
+    re.IGNORECASE,
+)
+# Digests that may be written as plain paragraphs, one story each.
+_BRIEFING_TITLE = re.compile(
+    r"\b(?:briefing|in brief|daily brief|newsletter|round-?up)\b", re.IGNORECASE
+)
+# A paragraph that goes on with the story before it.
+_CONTINUES = re.compile(
+    r"^(?:[\"'\u201c\u2018\u00ab]|(?:he|she|it|they|his|her|its|their|this|that|these|those"
+    r"|but|however|and|also|earlier|later|the same|both|such|there)\b)",
     re.IGNORECASE,
 )
 # Lines that introduce a summary list ("Key takeaways", "Here's where things stand:").
@@ -249,6 +264,8 @@ def segment(title: str, body: str, *, digest: bool) -> list[Segment]:
     """Entries of a document: sub-stories of a digest, or the whole article."""
     if digest:
         drafts = [d for d in _digest_drafts(title, blocks(body)) if d.parts]
+        if len(drafts) <= 1 and _BRIEFING_TITLE.search(title):
+            drafts = _paragraph_items(blocks(body))
         if len(drafts) > 1:
             return [
                 Segment(
@@ -257,6 +274,18 @@ def segment(title: str, body: str, *, digest: bool) -> list[Segment]:
                 for i, d in enumerate(drafts)
             ]
     return [Segment(0, title or _first_sentence(body), body.strip())]
+
+
+def _paragraph_items(paragraphs: list[str]) -> list[_Draft]:
+    """A briefing written as plain paragraphs, one story each: a paragraph that goes on
+    with the one before it (a quote, "He said", "But ...") stays with it."""
+    drafts: list[_Draft] = []
+    for block in _story_blocks(paragraphs):
+        if drafts and _CONTINUES.match(block):
+            drafts[-1].parts.append(block)
+        else:
+            drafts.append(_Draft(_first_sentence(block), None, [block]))
+    return drafts if len(drafts) >= _MIN_STRUCTURE else []
 
 
 def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:

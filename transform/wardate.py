@@ -120,6 +120,8 @@ _DATE_LINE = re.compile(
     rf"(?:{_TIME},?\s*)?{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
     re.IGNORECASE,
 )
+# A bare date line with its weekday: the day a digest is about, not a publication stamp.
+_DAY_LINE = re.compile(rf"^{_CALENDAR}\s*$")
 # Words that make a date in an opening sentence the date the text is about.
 _SELF_DATE_CUES = re.compile(
     r"\b(?:key events|developments|situation|things stand|stands|as of|so far|today"
@@ -254,12 +256,21 @@ def is_date_line(line: str) -> bool:
 def find_stated_date(title: str, body: str, near: date) -> date | None:
     """The calendar date a text states about itself, a year inferred near ``near``.
 
-    A date line, a date in the title, or a date in an opening sentence that introduces
-    the day ("Here are the key events on Friday, February 28"); a date a sentence merely
-    reports ("Putin said on February 27") is not the text's own.
+    A date line naming its weekday ("Thursday, July 11, 2024"), a date in the title, or
+    a date in an opening sentence that introduces the day ("Here are the key events on
+    Friday, February 28"). A publication stamp ("Published 28 Feb 2025", "April 24, 2025,
+    12:48 AM") says when the text appeared, which is normally a day or two after the day
+    it numbers; a date a sentence merely reports ("Putin said on February 27") is not the
+    text's own either.
     """
     for line in _header_lines(body):
-        if (found := _DATE_LINE.match(line)) and (when := _calendar(found, near)):
+        found = _DATE_LINE.match(line)
+        if (
+            found
+            and found["weekday"]
+            and _DAY_LINE.match(line)
+            and (when := _calendar(found, near))
+        ):
             return when
     for line in [title, *body.split("\n")[:_LEAD_LINES]]:
         for found in _DATE_RE.finditer(line):

@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ from warday.ingest.sources import Source
 from warday.ingest.urls import canonical_url, scrub
 from warday.pipeline import PIPELINE_VERSION, land_paths
 from warday.store import repo
-from warday.store.db import Conn
+from warday.store.db import Conn, connect
+from warday.store.queries import q
 
 log = logging.getLogger(__name__)
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
@@ -31,10 +32,26 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 DEFAULT_MAX_ITEMS = 100
 
 
+def host_gate(host: str, interval: float) -> float:
+    """Per-host request pacing shared by every process fetching (parallel mapped tasks):
+    reserve the host's next request start in the database; the seconds to wait for it.
+    (A short connection of its own: never inside a source's transaction.)"""
+    with connect(autocommit=True) as conn:
+        row = conn.execute(
+            q("reserve_host_start"), {"host": host, "interval": timedelta(seconds=interval)}
+        ).fetchone()
+    return max(float(row["wait_s"]), 0.0) if row else 0.0
+
+
+def shared_fetcher(limits: FetchLimits) -> Fetcher:
+    """The client paced per host across processes."""
+    return Fetcher(limits, host_gate=host_gate)
+
+
 def run_source(
     conn: Conn,
     source: Source,
-    make_fetcher: Callable[[FetchLimits], Fetcher] = Fetcher,
+    make_fetcher: Callable[[FetchLimits], Fetcher] = shared_fetcher,
 ) -> dict[str, int]:
     """Land whatever is new at one source; failures become dead letters, never exceptions
     (only a database error escapes, so the task fails and is retried)."""

@@ -80,14 +80,17 @@ def _timeline(conn: Conn, since: date) -> str:
     for i, (kind, items) in enumerate(sorted(by_type.items())):
         fig.add_bar(
             name=kind,
-            x=[r["war_date"] for r in items],
+            x=[str(r["war_date"]) for r in items],
             y=[r["events"] for r in items],
             customdata=[r["war_day"] for r in items],
             marker_color=PALETTE[i % len(PALETTE)],
             hovertemplate=f"{kind}: %{{y}}<br>%{{x}} (war day %{{customdata}})<extra></extra>",
         )
+    # Days with events only, in order: reporting is bursty, a calendar axis leaves slivers.
+    days = sorted({str(r["war_date"]) for r in rows})
     fig.update_layout(barmode="stack", height=420, margin=_MARGIN, legend_title="event type",
-                      xaxis_title="war date", yaxis_title="events")
+                      xaxis_title="war date (days with events)", yaxis_title="events",
+                      xaxis={"type": "category", "categoryorder": "array", "categoryarray": days})
     return _figure_html(fig, "chart-timeline")
 
 
@@ -149,7 +152,7 @@ def _casualties(conn: Conn, since: date) -> str:
     fig.update_layout(height=380, margin=_MARGIN, xaxis_title="war date",
                       yaxis_title="people", yaxis_type="log")
     sources = "".join(
-        f"<tr><td>{r['war_date']}</td><td>{_e(r['kind'])}</td><td>{_e(r['number'])}</td>"
+        f"<tr><td>{r['war_date']}</td><td>{_e(r['kind'])}</td><td>{_number(r['number'])}</td>"
         f"<td>{_e(r['qualifier'] or '')}</td><td>{_link(r['outlet'], r['url'])}</td>"
         f"<td>{_e(r['sentence'])}</td></tr>"
         for r in rows[:40]
@@ -204,6 +207,12 @@ def _link(text: Any, url: str | None) -> str:
     if url and url.startswith(("http://", "https://")):
         return f'<a href="{_e(url)}">{_e(text or url)}</a>'
     return _e(text or "")
+
+
+def _number(value: Any) -> str:
+    """A figure without a spurious decimal part, with thousands separators."""
+    number = float(value)
+    return f"{int(number):,}" if number.is_integer() else f"{number:,}"
 
 
 def _when(value: datetime | None) -> str:

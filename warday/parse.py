@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from warday.ingest.feeds import FeedItem, looks_like_feed, parse_feed
+from warday.ingest.urls import is_web_url, strip_credentials
 from warday.transform.dateline import dateline_source, is_outlet_name, split_dateline
 from warday.transform.extract import EXTRACTOR_VERSION, parse_iso
 from warday.transform.isolate import extract_safely
@@ -16,12 +17,16 @@ from warday.transform.text import normalise
 
 # Bump when what the plain-text, feed or JSON paths produce changes (part of the pipeline
 # version, so failed documents are retried and `reprocess` can be targeted).
-TEXT_PARSER_VERSION = "warday-text.4"
+TEXT_PARSER_VERSION = "warday-text.5"
 FEED_PARSER_VERSION = "warday-feed.1"
 
 
 class ParseError(ValueError):
     """The raw document cannot be turned into documents."""
+
+
+class DroppedInput(ParseError):
+    """An item of a feed, or a document's URL, was left out; the rest went through."""
 
 
 class PageRejected(ParseError):
@@ -55,10 +60,41 @@ class DocDraft:
     modified_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Parsed:
+    drafts: list[DocDraft]
+    rejected: list[tuple[str, str]]  # (item or document key, why it or its URL was dropped)
+
+
+def parse_raw(raw: RawDoc) -> Parsed:
+    """Documents carried by one raw document, and what was dropped on the way: unreadable
+    feed items, and URLs that are not http(s) (a document keeps only a web URL, without
+    credentials)."""
+    rejected: list[tuple[str, str]] = []
+    drafts = [_web_url_only(d, rejected) for d in _documents(raw, rejected)]
+    return Parsed(drafts, rejected)
+
+
 def documents_from_raw(raw: RawDoc) -> list[DocDraft]:
     """Documents carried by one raw document (a feed carries several)."""
+    return parse_raw(raw).drafts
+
+
+def _web_url_only(draft: DocDraft, rejected: list[tuple[str, str]]) -> DocDraft:
+    """The draft with its URL kept only when it is http(s), credentials stripped."""
+    if draft.url is None:
+        return draft
+    if not is_web_url(draft.url):
+        scheme = draft.url.partition(":")[0][:20] if ":" in draft.url else ""
+        rejected.append((draft.doc_key, f"url dropped: scheme {scheme!r} is not http(s)"))
+        return replace(draft, url=None)
+    return replace(draft, url=strip_credentials(draft.url))
+
+
+def _documents(raw: RawDoc, rejected: list[tuple[str, str]]) -> list[DocDraft]:
+    """Documents carried by one raw document, before the URL check."""
     if looks_like_feed(raw.body[:4096]) or raw.media_type.endswith(("rss+xml", "atom+xml")):
-        drafts = _from_feed(raw)
+        drafts = _from_feed(raw, rejected)
         if raw.meta.get("discovery_only"):
             # Items' pages are fetched and become the documents; an item without a link
             # has no page, so its own text is the document.
@@ -128,7 +164,7 @@ def _from_html(raw: RawDoc) -> DocDraft:
         raw.doc_key,
         page.url or raw.url,
         page.sitename or dateline_source(dateline),
-        page.title or "",
+        "" if is_outlet_name(page.title or "") else page.title or "",
         page.author or byline,
         page.published,
         text,
@@ -140,9 +176,10 @@ def _from_html(raw: RawDoc) -> DocDraft:
     )
 
 
-def _from_feed(raw: RawDoc) -> list[DocDraft]:
-    """One document per feed item, keyed by the item."""
+def _from_feed(raw: RawDoc, rejected: list[tuple[str, str]]) -> list[DocDraft]:
+    """One document per feed item, keyed by the item; dropped items go to `rejected`."""
     feed = parse_feed(raw.body, base_url=raw.url)
+    rejected.extend(feed.rejected)
     return [_from_item(item, feed.title) for item in feed.items if item.text or item.title]
 
 
@@ -171,7 +208,7 @@ def _from_json(raw: RawDoc) -> list[DocDraft]:
             if text.startswith("{") and "\n{" not in text
             else [json.loads(line) for line in text.splitlines() if line.strip()]
         )
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # bad JSON, absurd nesting
         raise ParseError(f"invalid JSON: {exc}") from exc
     return [_from_object(raw, i, obj) for i, obj in enumerate(objects)]
 

@@ -17,8 +17,9 @@ from warday.parse import (
     FEED_PARSER_VERSION,
     TEXT_PARSER_VERSION,
     DocDraft,
+    DroppedInput,
     RawDoc,
-    documents_from_raw,
+    parse_raw,
 )
 from warday.progress import Bar, progress
 from warday.store import repo
@@ -171,13 +172,15 @@ def _process_raw(
         with conn.transaction():
             counts: Counter[str] = Counter()
             mine: list[repo.Change] = []
-            for draft in documents_from_raw(raw):
+            parsed = parse_raw(raw)
+            for draft in parsed.drafts:
                 counts.update(
                     write_document(conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at)
                 )
             repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
         changes.extend(mine)
         repo.resolve_dead_letters(conn, "process", [locator])
+        _record_dropped(conn, raw, parsed.rejected)
         return counts + Counter(raw_processed=1)
     except Exception as exc:  # one bad document must never stop the batch
         log.warning("processing %s failed: %s: %s", locator, type(exc).__name__, exc)
@@ -192,6 +195,22 @@ def _process_raw(
         )
         repo.mark_raw(conn, raw.raw_id, "failed", PIPELINE_VERSION)
         return Counter(raw_failed=1)
+
+
+def _record_dropped(conn: Conn, raw: RawDoc, rejected: list[tuple[str, str]]) -> None:
+    """Dead letters (stage 'item') for the items and URLs a document's parse dropped; those
+    of its earlier versions close first, so a fixed feed closes them."""
+    prefix = f"{raw.doc_key}#"
+    repo.resolve_item_letters(conn, prefix)
+    for key, reason in rejected:
+        repo.dead_letter(
+            conn,
+            stage="item",
+            locator=prefix + key,
+            error=DroppedInput(reason),
+            version=PIPELINE_VERSION,
+            raw_id=raw.raw_id,
+        )
 
 
 def write_document(

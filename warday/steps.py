@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from warday import gates, pipeline
+from warday import gates, pipeline, runs
 from warday.fetching import SourceFailed, problems_since, run_source
 from warday.ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
 from warday.store import repo
@@ -72,19 +72,23 @@ def local_run(trigger: str, logical: date | None) -> Iterator[tuple[str, date]]:
     apply_migrations()
     run_key = f"{trigger}:{uuid.uuid4()}"
     logical = logical or datetime.now(UTC).date()
-    begin(run_key, trigger, datetime.combine(logical, datetime.min.time(), UTC))
+    begin(run_key, trigger, datetime.combine(logical, datetime.min.time(), UTC), os.getpid())
     try:
-        yield run_key, logical
+        with runs.heartbeat(run_key):
+            yield run_key, logical
     except BaseException:
         _quietly(finish, run_key, "failed")  # the original error is what the operator needs
         raise
     finish(run_key)  # success, unless a source or the gate recorded a failure
 
 
-def begin(run_key: str, trigger: str, logical: datetime | None) -> None:
-    """Open the run's bookkeeping row."""
+def begin(run_key: str, trigger: str, logical: datetime | None, pid: int | None = None) -> None:
+    """Open the run's bookkeeping row (pid: the process the whole run lives in, if one),
+    and close runs that died without closing theirs."""
     with connect() as conn:
         repo.start_run(conn, run_key, trigger, logical)
+        repo.own_run(conn, run_key, runs.host(), pid)
+        runs.close_stale(conn, run_key)
 
 
 def land(
@@ -206,7 +210,7 @@ def _stage(
     """Run one step on its own connection and record its counts on the run; a step that
     raises marks the run failed (with the error) before the exception goes on."""
     try:
-        with connect(autocommit=autocommit) as conn:
+        with runs.heartbeat(run_key), connect(autocommit=autocommit) as conn:
             counts = work(conn)
     except Exception as exc:
         _quietly(_record_failed, run_key, stage, exc)

@@ -212,3 +212,10 @@ def test_date_lines_under_bylines_and_sources(body: str, when: date) -> None:
 
 def test_a_date_line_with_the_wrong_weekday_is_not_a_date() -> None:
     assert find_dateline_date("Thursday, July 5, 2024\nText.") is None
+
+
+def test_a_publication_stamp_a_day_after_the_number_is_no_stated_date() -> None:
+    # digests normally appear the day after the day they number: no one-day shift
+    body = "Published On 22 Feb 2025\nFighting\n- Drones hit Sumy."
+    dating = resolve("Key events, day 1,094\nFighting", datetime(2025, 2, 22, 6, tzinfo=UTC), body)
+    assert (dating.war_day, dating.war_date, dating.flags) == (1094, date(2025, 2, 21), ())
