@@ -78,17 +78,19 @@ FROM entries WHERE document_id = %(document_id)s;
 
 -- name: upsert_entry
 INSERT INTO entries (entry_key, document_id, ordinal, section, headline, text, war_day, war_date,
-                     date_source, relevance, relevance_reason, content_hash, tagger_version)
+                     date_source, relevance, relevance_reason, content_hash, tagger_version,
+                     tags_hash)
 VALUES (%(entry_key)s, %(document_id)s, %(ordinal)s, %(section)s, %(headline)s, %(text)s,
         %(war_day)s, %(war_date)s, %(date_source)s, %(relevance)s, %(relevance_reason)s,
-        %(content_hash)s, %(tagger_version)s)
+        %(content_hash)s, %(tagger_version)s, %(tags_hash)s)
 ON CONFLICT (entry_key) DO UPDATE
     SET document_id = EXCLUDED.document_id, ordinal = EXCLUDED.ordinal,
         section = EXCLUDED.section, headline = EXCLUDED.headline, text = EXCLUDED.text,
         war_day = EXCLUDED.war_day, war_date = EXCLUDED.war_date,
         date_source = EXCLUDED.date_source, relevance = EXCLUDED.relevance,
         relevance_reason = EXCLUDED.relevance_reason, content_hash = EXCLUDED.content_hash,
-        tagger_version = EXCLUDED.tagger_version, is_live = true, updated_at = now()
+        tagger_version = EXCLUDED.tagger_version, tags_hash = EXCLUDED.tags_hash,
+        is_live = true, updated_at = now()
 RETURNING entry_id;
 
 -- name: move_entry
@@ -107,6 +109,12 @@ RETURNING seq;
 
 -- name: notify_changes
 SELECT pg_notify('warday_entry_changes', id::text) FROM unnest(%(entry_ids)s::bigint[]) AS id;
+
+-- name: clear_tags_many
+WITH e AS (DELETE FROM events WHERE entry_id = ANY(%(entry_ids)s)),
+     f AS (DELETE FROM figures WHERE entry_id = ANY(%(entry_ids)s)),
+     a AS (DELETE FROM actor_mentions WHERE entry_id = ANY(%(entry_ids)s))
+DELETE FROM place_mentions WHERE entry_id = ANY(%(entry_ids)s);
 
 -- name: clear_tags
 WITH e AS (DELETE FROM events WHERE entry_id = %(entry_id)s),
@@ -335,14 +343,27 @@ LIMIT 1;
 SELECT name, kind, locator, last_fetch_at, last_status, last_error FROM sources ORDER BY name;
 
 -- name: stale_entries
-SELECT entry_id, text, content_hash FROM entries
+SELECT entry_id FROM entries
 WHERE is_live AND (%(everything)s OR tagger_version IS DISTINCT FROM %(version)s)
   AND (%(low)s::date IS NULL OR war_date >= %(low)s::date)
   AND (%(high)s::date IS NULL OR war_date <= %(high)s::date)
 ORDER BY entry_id;
 
+-- name: retag_rows
+SELECT entry_id, text, content_hash, tagger_version, tags_hash FROM entries
+WHERE entry_id = ANY(%(ids)s)
+ORDER BY entry_id;
+
 -- name: stamp_tagger
-UPDATE entries SET tagger_version = %(version)s, updated_at = now() WHERE entry_id = %(entry_id)s;
+UPDATE entries
+SET tagger_version = %(version)s, tags_hash = coalesce(%(tags_hash)s, tags_hash), updated_at = now()
+WHERE entry_id = %(entry_id)s;
+
+-- name: restamp_tags
+WITH e AS (UPDATE events SET tagger_version = %(version)s WHERE entry_id = %(entry_id)s),
+     f AS (UPDATE figures SET tagger_version = %(version)s WHERE entry_id = %(entry_id)s),
+     a AS (UPDATE actor_mentions SET tagger_version = %(version)s WHERE entry_id = %(entry_id)s)
+UPDATE place_mentions SET tagger_version = %(version)s WHERE entry_id = %(entry_id)s;
 
 -- name: requeue_processed
 UPDATE raw_documents SET status = 'pending' WHERE is_current AND status = 'processed';

@@ -102,11 +102,24 @@ def existing_entries(conn: Conn, document_id: int) -> dict[str, dict[str, Any]]:
     return {r["entry_key"]: r for r in rows}
 
 
+def upsert_entries(conn: Conn, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert or update entries by their stable keys in one pipelined batch; their ids in
+    the order given. Each row holds the columns of the upsert_entry query."""
+    with conn.cursor() as cur:
+        cur.executemany(q("upsert_entry"), [{"tags_hash": None, **r} for r in rows], returning=True)
+        ids = []
+        while True:
+            found = cur.fetchone()
+            assert found is not None
+            ids.append(int(found["entry_id"]))
+            if not cur.nextset():
+                break
+    return ids
+
+
 def upsert_entry(conn: Conn, row: dict[str, Any]) -> int:
     """Insert or update an entry by its stable key; returns its id."""
-    found = conn.execute(q("upsert_entry"), row).fetchone()
-    assert found is not None
-    return int(found["entry_id"])
+    return upsert_entries(conn, [row])[0]
 
 
 def retract_missing(conn: Conn, document_id: int, keep: Sequence[str]) -> list[Change]:
@@ -147,26 +160,35 @@ def publish_changes(conn: Conn, changes: Iterable[Change]) -> list[int]:
 
 def replace_tags(conn: Conn, entry_id: int, tags: Tags, version: str) -> None:
     """Swap an entry's tags for new ones (caller holds the transaction)."""
-    conn.execute(q("clear_tags"), {"entry_id": entry_id})
-    stamp = {"entry_id": entry_id, "tagger_version": version}
+    replace_tags_many(conn, [(entry_id, tags)], version)
+
+
+def replace_tags_many(conn: Conn, tagged: Sequence[tuple[int, Tags]], version: str) -> None:
+    """Swap several entries' tags for new ones: one delete and one batch per tag table."""
+    if not tagged:
+        return
+    conn.execute(q("clear_tags_many"), {"entry_ids": [entry_id for entry_id, _ in tagged]})
+    events, figures, actors, places = [], [], [], []
+    for entry_id, tags in tagged:
+        stamp = {"entry_id": entry_id, "tagger_version": version}
+        events += [
+            {
+                **asdict(t),
+                **stamp,
+                "actors": list(t.actors),
+                "recipients": list(t.recipients),
+                "places": list(t.places),
+            }
+            for t in tags.events
+        ]
+        figures += [{**asdict(t), **stamp} for t in tags.figures]
+        actors += [{**asdict(t), **stamp} for t in tags.actors]
+        places += [{**asdict(t), **stamp} for t in tags.places]
     with conn.cursor() as cur:
-        _many(
-            cur,
-            "insert_event",
-            (
-                {
-                    **asdict(t),
-                    **stamp,
-                    "actors": list(t.actors),
-                    "recipients": list(t.recipients),
-                    "places": list(t.places),
-                }
-                for t in tags.events
-            ),
-        )
-        _many(cur, "insert_figure", ({**asdict(t), **stamp} for t in tags.figures))
-        _many(cur, "insert_actor_mention", ({**asdict(t), **stamp} for t in tags.actors))
-        _many(cur, "insert_place_mention", ({**asdict(t), **stamp} for t in tags.places))
+        _many(cur, "insert_event", events)
+        _many(cur, "insert_figure", figures)
+        _many(cur, "insert_actor_mention", actors)
+        _many(cur, "insert_place_mention", places)
 
 
 def _many(cur: psycopg.Cursor[DictRow], name: str, rows: Iterable[dict[str, Any]]) -> None:
@@ -316,17 +338,34 @@ def stale_entries(
     everything: bool = False,
     low: date | None = None,
     high: date | None = None,
-) -> list[dict[str, Any]]:
-    """Live entries tagged by another tagger version (or all of them), optionally only those
-    whose war date lies in [low, high]."""
-    return fetch_all(
+) -> list[int]:
+    """Ids of live entries tagged by another tagger version (or all of them), optionally only
+    those whose war date lies in [low, high], in id order."""
+    rows = fetch_all(
         conn, "stale_entries", version=version, everything=everything, low=low, high=high
     )
+    return [int(r["entry_id"]) for r in rows]
 
 
-def stamp_tagger(conn: Conn, entry_id: int, version: str) -> None:
-    """Record which tagger version produced an entry's tags."""
-    conn.execute(q("stamp_tagger"), {"entry_id": entry_id, "version": version})
+def retag_rows(conn: Conn, entry_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Text, hashes and tagger version of these entries, for re-tagging."""
+    return fetch_all(conn, "retag_rows", ids=list(entry_ids))
+
+
+def stamp_tagger(
+    conn: Conn,
+    entry_id: int,
+    version: str,
+    tags_hash: str | None = None,
+    *,
+    tags_too: bool = False,
+) -> None:
+    """Record which tagger version produced an entry's tags (and their hash); with
+    `tags_too`, on its tag rows as well (a new tagger that said the same)."""
+    params = {"entry_id": entry_id, "version": version, "tags_hash": tags_hash}
+    conn.execute(q("stamp_tagger"), params)
+    if tags_too:
+        conn.execute(q("restamp_tags"), params)
 
 
 def requeue_processed(conn: Conn) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -75,17 +76,19 @@ def tag(text: str, gazetteer: Gazetteer | None = None) -> Tags:
         text, gaz, gaz.find_actors(text), gaz.find_places(text)
     )
     spans = sentences(text)
+    starts = [sent.start for sent in spans]
     events: list[EventTag] = []
     figures: list[FigureTag] = []
+    actor_index, place_index = _StartIndex(actor_mentions), _StartIndex(place_mentions)
     for sent in spans:
-        actors_here = [m for m in actor_mentions if sent.start <= m.start < sent.end]
-        places_here = [m for m in place_mentions if sent.start <= m.start < sent.end]
+        actors_here = actor_index.between(sent.start, sent.end)
+        places_here = place_index.between(sent.start, sent.end)
         events.extend(_events(sent, actors_here, places_here))
         figures.extend(_figure_tag(f, sent.text) for f in find_figures(sent.text, sent.start))
     return Tags(
         tuple(events),
-        tuple(_actor_tag(m, _sentence_of(spans, text, m)) for m in actor_mentions),
-        tuple(_place_tag(m, _sentence_of(spans, text, m)) for m in place_mentions),
+        tuple(_actor_tag(m, _sentence_of(spans, text, m, starts)) for m in actor_mentions),
+        tuple(_place_tag(m, _sentence_of(spans, text, m, starts)) for m in place_mentions),
         tuple(figures),
     )
 
@@ -139,15 +142,15 @@ def resolve_mentions(
     """
     states = {a.name: a for a in gaz.actors if a.kind == "state"}
     place_starts = {p.start for p in places}
+    place_index = _StartIndex(places)
     kept_actors: list[Mention] = []
     dropped_places: set[int] = set()
     for actor in actors:
         if actor.name in _SEATS and _AT_SEAT.search(text[max(0, actor.start - 12) : actor.start]):
             continue
-        same = [p for p in places if p.start == actor.start and p.end == actor.end]
-        inside = [
-            p for p in places if actor.start <= p.start and p.end <= actor.end and p not in same
-        ]
+        within = place_index.between(actor.start, actor.end)
+        same = [p for p in within if p.start == actor.start and p.end == actor.end]
+        inside = [p for p in within if p.end <= actor.end and p not in same]
         dropped_places.update(id(p) for p in inside)
         if same and _is_location(text, actor, place_starts):
             continue
@@ -326,12 +329,27 @@ def _unique(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _sentence_of(spans: list[Span], text: str, mention: Mention) -> str:
-    """The sentence that contains a mention."""
-    for sent in spans:
-        if sent.start <= mention.start < sent.end:
-            return sent.text
+def _sentence_of(spans: list[Span], text: str, mention: Mention, starts: list[int]) -> str:
+    """The sentence that contains a mention (`starts`: the sentences' starts, ascending)."""
+    i = bisect_right(starts, mention.start) - 1
+    if i >= 0 and mention.start < spans[i].end:
+        return spans[i].text
     return text[mention.start : mention.end]
+
+
+class _StartIndex:
+    """Mentions looked up by where they start, in their original order: a bisection per
+    lookup instead of a scan of every mention, so tagging stays linear in entry size."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self.starts = [mentions[i].start for i in self.order]
+        self.mentions = mentions
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        """Mentions with start <= m.start < end."""
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [self.mentions[i] for i in sorted(self.order[lo:hi])]
 
 
 def _actor_tag(mention: Mention, sentence: str) -> ActorTag:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-from collections import Counter
-from collections.abc import Sequence
+import os
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,8 +29,9 @@ from warday.progress import Bar, progress
 from warday.store import repo
 from warday.store.db import Conn
 from warday.transform.extract import EXTRACTOR_VERSION
+from warday.transform.isolate import OverBudget, deadline
 from warday.transform.segment import SEGMENTER_VERSION, Segment
-from warday.transform.tagging import TAGGER_VERSION, tag
+from warday.transform.tagging import TAGGER_VERSION, Tags, tag
 from warday.transform.wardate import plausible
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,49 @@ MAX_FAILURE_RATIO = 0.5
 MIN_FAILURES_TO_FAIL = 3
 # Raw documents claimed and committed together by one worker.
 BATCH_SIZE = 8
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits per document of the process step's in-process stages; a document past one is a
+    dead letter with the reason, and the documents beside it go on. (Extraction has its own:
+    WARDAY_EXTRACT_TIMEOUT_S / WARDAY_EXTRACT_MEMORY_MB, see transform.isolate.)"""
+
+    segment_s: float = 30.0  # dating and segmentation of one document
+    tag_max_chars: int = 400_000  # one entry's text (tagging is linear: ~5 s here)
+    tag_s: float = 60.0  # tagging all changed entries of one document
+
+    @classmethod
+    def from_env(cls) -> Budget:
+        """WARDAY_SEGMENT_TIMEOUT_S, WARDAY_TAG_MAX_CHARS, WARDAY_TAG_TIMEOUT_S over defaults."""
+        return cls(
+            _env_number("WARDAY_SEGMENT_TIMEOUT_S", cls.segment_s),
+            int(_env_number("WARDAY_TAG_MAX_CHARS", cls.tag_max_chars)),
+            _env_number("WARDAY_TAG_TIMEOUT_S", cls.tag_s),
+        )
+
+
+def _env_number(name: str, default: float) -> float:
+    """A positive number from the environment, else the default."""
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+# Seconds this process spent per stage of the process step (read by bench.e2e).
+STAGE_SECONDS: defaultdict[str, float] = defaultdict(float)
+
+
+@contextmanager
+def timed(stage: str) -> Iterator[None]:
+    """Add the time spent in the block to STAGE_SECONDS[stage]."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        STAGE_SECONDS[stage] += time.perf_counter() - started
 
 
 class BatchFailed(RuntimeError):
@@ -136,8 +184,11 @@ def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Co
     counts: Counter[str] = Counter()
     with conn.transaction():
         changes: list[repo.Change] = []
-        for row in repo.claim_pending(conn, PIPELINE_VERSION, batch_size):
-            raw = _raw_doc(row, repo.raw_body(conn, row["raw_id"]))
+        with timed("claim"):
+            claimed = repo.claim_pending(conn, PIPELINE_VERSION, batch_size)
+        for row in claimed:
+            with timed("read"):
+                raw = _raw_doc(row, repo.raw_body(conn, row["raw_id"]))
             counts.update(_process_raw(conn, raw, logical_date, changes, row["source_name"]))
         repo.publish_changes(conn, changes)
     return counts
@@ -168,14 +219,18 @@ def _process_raw(
     """Process one raw document in a savepoint; a failure becomes a dead letter (named after
     its source). Its feed changes are added to `changes` only when it went through."""
     locator = raw.doc_key  # a fixed version of the same document resolves the letter
+    budget = Budget.from_env()
     try:
         with conn.transaction():
             counts: Counter[str] = Counter()
             mine: list[repo.Change] = []
-            parsed = parse_raw(raw)
+            with timed("extract"):
+                parsed = parse_raw(raw)
             for draft in parsed.drafts:
                 counts.update(
-                    write_document(conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at)
+                    write_document(
+                        conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at, budget
+                    )
                 )
             repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
         changes.extend(mine)
@@ -220,11 +275,18 @@ def write_document(
     logical_date: date | None,
     changes: list[repo.Change],
     fetched_at: datetime | None = None,
+    budget: Budget | None = None,
 ) -> Counter[str]:
     """Upsert a document, its entries and their tags; unchanged entries are left alone.
-    The feed changes this makes are appended to `changes` for the caller to publish."""
+    The feed changes this makes are appended to `changes` for the caller to publish.
+    A stage past its budget raises OverBudget (the caller dead-letters the document)."""
+    budget = budget or Budget.from_env()
     draft = discard_implausible_dates(draft, fetched_at)
-    analysis = analyse(draft, logical_date)
+    with (
+        timed("date+segment"),
+        deadline(budget.segment_s, "dating and segmentation (WARDAY_SEGMENT_TIMEOUT_S)"),
+    ):
+        analysis = analyse(draft, logical_date)
     dating = analysis.dating
     document_id = repo.upsert_document(
         conn,
@@ -252,6 +314,7 @@ def write_document(
     existing = repo.existing_entries(conn, document_id)
     counts: Counter[str] = Counter(documents=1)
     keys = match_keys(draft.doc_key, segments, list(existing.values()))
+    todo: list[dict[str, Any]] = []
     for seg, key, (relevant, why) in zip(segments, keys, analysis.relevance, strict=True):
         row = {
             "entry_key": key,
@@ -268,7 +331,11 @@ def write_document(
             "tagger_version": TAGGER_VERSION,
         }
         row["content_hash"] = _entry_hash(row)
-        counts[_write_entry(conn, row, existing.get(key), changes)] += 1
+        if _unchanged(conn, row, existing.get(key)):
+            counts["entries_unchanged"] += 1
+        else:
+            todo.append(row)
+    counts["entries_written"] += _write_entries(conn, todo, budget, changes)
     retracted = repo.retract_missing(conn, document_id, keys)
     changes.extend(retracted)
     counts["entries_retracted"] += len(retracted)
@@ -288,23 +355,54 @@ def discard_implausible_dates(draft: DocDraft, fetched_at: datetime | None) -> D
     return dataclasses.replace(draft, **changes, flags=tuple(flags)) if changes else draft
 
 
-def _write_entry(
-    conn: Conn, row: dict[str, Any], before: dict | None, changes: list[repo.Change]
-) -> str:
-    """Write one entry and its tags unless it is unchanged; returns the outcome."""
-    if (
+def _unchanged(conn: Conn, row: dict[str, Any], before: dict | None) -> bool:
+    """True when the stored entry already says this (a moved one gets its new position)."""
+    if not (
         before
         and before["content_hash"] == row["content_hash"]
         and before["is_live"]
         and before["tagger_version"] == TAGGER_VERSION
     ):
-        if before["ordinal"] != row["ordinal"]:  # moved within a revised digest
-            repo.move_entry(conn, before["entry_id"], row["ordinal"])
-        return "entries_unchanged"
-    entry_id = repo.upsert_entry(conn, row)
-    repo.replace_tags(conn, entry_id, tag(row["text"]), TAGGER_VERSION)
-    changes.append(repo.Change(entry_id, "upsert", row["content_hash"]))
-    return "entries_written"
+        return False
+    if before["ordinal"] != row["ordinal"]:  # moved within a revised digest
+        repo.move_entry(conn, before["entry_id"], row["ordinal"])
+    return True
+
+
+def _write_entries(
+    conn: Conn, rows: list[dict[str, Any]], budget: Budget, changes: list[repo.Change]
+) -> int:
+    """Tag the entries within the budget, then write them and their tags in a few
+    statements; returns how many were written."""
+    if not rows:
+        return 0
+    tagged = tag_within_budget([row["text"] for row in rows], budget)
+    for row, tags in zip(rows, tagged, strict=True):
+        row["tags_hash"] = tags_hash(tags)
+    ids = repo.upsert_entries(conn, rows)
+    repo.replace_tags_many(conn, list(zip(ids, tagged, strict=True)), TAGGER_VERSION)
+    changes.extend(
+        repo.Change(i, "upsert", row["content_hash"]) for i, row in zip(ids, rows, strict=True)
+    )
+    return len(rows)
+
+
+def tag_within_budget(texts: list[str], budget: Budget) -> list[Tags]:
+    """Tags of each text; an entry over the size budget, or tagging of the lot past the time
+    budget, raises OverBudget."""
+    for text in texts:
+        if len(text) > budget.tag_max_chars:
+            raise OverBudget(
+                f"an entry of {len(text)} characters exceeds the tagging budget of "
+                f"{budget.tag_max_chars} (WARDAY_TAG_MAX_CHARS)"
+            )
+    with timed("tag"), deadline(budget.tag_s, "tagging (WARDAY_TAG_TIMEOUT_S)"):
+        return [tag(text) for text in texts]
+
+
+def tags_hash(tags: Tags) -> str:
+    """Hash of everything the tagger said about an entry (re-tagging compares it)."""
+    return repo.sha256(repr(tags).encode())
 
 
 def match_keys(doc_key: str, segments: list[Segment], previous: list[dict[str, Any]]) -> list[str]:
@@ -377,16 +475,38 @@ def retag(
     high: date | None = None,
 ) -> dict[str, int]:
     """Re-tag stored entries after a tagger upgrade, one short transaction per batch (only
-    entries whose war date lies in [low, high] when given)."""
+    entries whose war date lies in [low, high] when given).
+
+    An entry whose new tags are the ones it has is left alone (only its tagger version is
+    stamped when that changed): no rewrite and no change-feed row.
+    """
     counts: Counter[str] = Counter()
-    rows = repo.stale_entries(conn, TAGGER_VERSION, everything, low, high)
-    for start in progress(range(0, len(rows), batch_size), "retag"):
+    ids = repo.stale_entries(conn, TAGGER_VERSION, everything, low, high)
+    for start in progress(range(0, len(ids), batch_size), "retag"):
+        rows = repo.retag_rows(conn, ids[start : start + batch_size])
         with conn.transaction():
-            changes = []
-            for row in rows[start : start + batch_size]:
-                repo.replace_tags(conn, row["entry_id"], tag(row["text"]), TAGGER_VERSION)
-                repo.stamp_tagger(conn, row["entry_id"], TAGGER_VERSION)
-                changes.append(repo.Change(row["entry_id"], "upsert", row["content_hash"]))
-            repo.publish_changes(conn, changes)
-        counts["entries_retagged"] += len(changes)
+            counts.update(_retag_batch(conn, rows))
     return dict(counts)
+
+
+def _retag_batch(conn: Conn, rows: list[dict[str, Any]]) -> Counter[str]:
+    """Re-tag one batch in the caller's transaction; feed rows last."""
+    counts: Counter[str] = Counter()
+    changed: list[tuple[int, Tags]] = []
+    changes: list[repo.Change] = []
+    for row in rows:
+        tags = tag(row["text"])
+        digest = tags_hash(tags)
+        if digest == row["tags_hash"]:
+            if row["tagger_version"] != TAGGER_VERSION:  # same output, new version stamps
+                repo.stamp_tagger(conn, row["entry_id"], TAGGER_VERSION, digest, tags_too=True)
+            counts["entries_tags_unchanged"] += 1
+            continue
+        changed.append((row["entry_id"], tags))
+        repo.stamp_tagger(conn, row["entry_id"], TAGGER_VERSION, digest)
+        changes.append(repo.Change(row["entry_id"], "upsert", row["content_hash"]))
+    repo.replace_tags_many(conn, changed, TAGGER_VERSION)
+    repo.publish_changes(conn, changes)
+    if changes:
+        counts["entries_retagged"] += len(changes)
+    return counts

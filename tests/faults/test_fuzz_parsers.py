@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,9 @@ FOUND_BY_FUZZING = [
     + b"</title></item></channel></rss>",
 ]
 ALLOWED = (errors.InputError, errors.ConfigError)
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+# CI runs a short fuzz; WARDAY_FUZZ_EXAMPLES=5000 runs a longer one by hand.
+EXAMPLES = int(os.environ.get("WARDAY_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
 _FEED_PARTS = st.sampled_from(
     [
@@ -76,7 +79,7 @@ def test_fuzz_parse_feed(parts: list[bytes]) -> None:
         parse_feed(b"".join(parts), base_url="https://example.org/feed")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=max(EXAMPLES // 3, 20), deadline=None, suppress_health_check=[*HealthCheck])
 @given(
     st.lists(
         st.sampled_from(

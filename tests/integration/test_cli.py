@@ -99,4 +99,4 @@ def test_reprocess_tag_stage(db_url: str, capsys: pytest.CaptureFixture[str]) ->
     run(capsys, "ingest", str(SEEDS))
     assert "retag:   nothing to do" in run(capsys, "reprocess", "--stage", "tag")
     out = run(capsys, "reprocess", "--stage", "tag", "--everything")
-    assert "entries_retagged=" in out
+    assert "entries_tags_unchanged=" in out and "entries_retagged=" not in out

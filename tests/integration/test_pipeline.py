@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -247,7 +248,8 @@ def test_retag_after_tagger_upgrade(db_url: str, monkeypatch: pytest.MonkeyPatch
         live = conn.execute("SELECT count(*) AS n FROM entries WHERE is_live").fetchone()["n"]
     monkeypatch.setattr(pipeline, "TAGGER_VERSION", "rules-next")
     with connect(autocommit=True) as conn:
-        assert pipeline.retag(conn) == {"entries_retagged": live}
+        # A new tagger that says the same: new version stamps, nothing for consumers.
+        assert pipeline.retag(conn) == {"entries_tags_unchanged": live}
         versions = {
             r["tagger_version"]
             for r in conn.execute(
@@ -256,10 +258,33 @@ def test_retag_after_tagger_upgrade(db_url: str, monkeypatch: pytest.MonkeyPatch
         }
         assert versions == {"rules-next"}
         assert conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"] == events
-        changes = conn.execute(
-            "SELECT count(*) AS n FROM entry_changes WHERE seq > %s", (before,)
-        ).fetchone()["n"]
-    assert changes == live
+        assert feed_after(conn, before) == 0
+        # Re-tagging everything with the same tagger writes nothing at all.
+        stamp = "SELECT max(updated_at) AS t FROM entries"
+        untouched = conn.execute(stamp).fetchone()["t"]
+        assert pipeline.retag(conn, everything=True) == {"entries_tags_unchanged": live}
+        assert conn.execute(stamp).fetchone()["t"] == untouched
+        assert feed_after(conn, before) == 0
+        with_figures = conn.execute("SELECT count(DISTINCT entry_id) AS n FROM figures").fetchone()[
+            "n"
+        ]
+    real_tag = pipeline.tag
+    monkeypatch.setattr(pipeline, "tag", lambda text: replace(real_tag(text), figures=()))
+    with connect(autocommit=True) as conn:
+        # A tagger that says something else: those entries are rewritten and announced.
+        assert pipeline.retag(conn, everything=True) == {
+            "entries_retagged": with_figures,
+            "entries_tags_unchanged": live - with_figures,
+        }
+        assert conn.execute("SELECT count(*) AS n FROM figures").fetchone()["n"] == 0
+        assert feed_after(conn, before) == with_figures
+
+
+def feed_after(conn: Conn, seq: int) -> int:
+    """Change-feed rows after seq."""
+    return conn.execute(
+        "SELECT count(*) AS n FROM entry_changes WHERE seq > %s", (seq,)
+    ).fetchone()["n"]
 
 
 def test_reprocess_all_from_stored_bytes_is_stable(db_url: str) -> None:

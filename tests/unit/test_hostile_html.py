@@ -3,23 +3,26 @@ in bounded time, without the test process's memory blowing up (the child is limi
 
 from __future__ import annotations
 
+import os
 import resource
-import subprocess
+import signal
+import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
+from warday.transform import isolate
 from warday.transform.extract import MAX_HTML_BYTES, Extracted, ExtractionError, extract_html
 from warday.transform.isolate import (
     DEFAULT_TIMEOUT_S,
     ExtractionCrash,
     ExtractionMemory,
     ExtractionTimeout,
-    _result,
     extract_isolated,
     extract_safely,
     pathological,
+    worker_pid,
 )
 
 # Child start-up (interpreter + trafilatura import) and JSON transfer on a slow CI machine.
@@ -79,7 +82,7 @@ def run_timed(data: bytes) -> tuple[Extracted | ExtractionError, float]:
 
 @pytest.mark.usefixtures("bounded")
 def test_14_mb_of_spans_is_isolated_and_limited() -> None:
-    """Goes to the child (above 1 MB), which runs out of its 512 MB and says so."""
+    """Goes to the child (770,000 tags), which runs out of its 512 MB and says so."""
     data = spans_page(14 * 1024 * 1024)
     assert len(data) < MAX_HTML_BYTES
     outcome, seconds = run_timed(data)
@@ -155,7 +158,38 @@ def test_oversized_page_is_refused_without_parsing() -> None:
 
 
 def test_crashed_child_is_reported() -> None:
-    """A child killed by a signal becomes an ExtractionCrash naming the signal."""
-    done = subprocess.CompletedProcess(["x"], -11, b"", b"Fatal Python error: Segmentation fault")
-    with pytest.raises(ExtractionCrash, match=r"crashed \(signal SIGSEGV.*Segmentation fault"):
-        _result(done, 512)
+    """A child killed by a signal mid-page becomes an ExtractionCrash naming the signal."""
+    extract_isolated(ARTICLE, None, memory_mb=4096)
+    pid = worker_pid(4096)
+    assert pid is not None
+    killer = threading.Timer(0.5, os.kill, (pid, signal.SIGSEGV))
+    killer.start()
+    with pytest.raises(ExtractionCrash, match=r"crashed \(signal SIGSEGV"):
+        extract_isolated(spans_page(14 * 1024 * 1024), None, timeout_s=30, memory_mb=4096)
+    killer.join()
+
+
+def test_the_worker_stays_warm_between_pages_and_is_replaced_after_a_timeout() -> None:
+    """Ordinary isolated pages reuse one child; a page past its limit gets it killed, and
+    the next page is served by a fresh one."""
+    first = extract_isolated(ARTICLE, None)
+    pid = worker_pid()
+    assert extract_isolated(ARTICLE, None) == first and worker_pid() == pid
+    with pytest.raises(ExtractionTimeout):
+        extract_isolated(spans_page(14 * 1024 * 1024), None, timeout_s=0.5)
+    assert extract_isolated(ARTICLE, None) == first
+    assert worker_pid() not in (None, pid)
+
+
+def test_large_ordinary_pages_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Size alone isolates nothing below IN_PROCESS_MAX_BYTES: a 1.5 MB page that is mostly
+    an inline script is an ordinary page."""
+    script = b"<script>var data = '" + b"x" * 1_500_000 + b"';</script>"
+    page = ARTICLE.replace(b"</head>", script + b"</head>")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("isolated")
+
+    monkeypatch.setattr(isolate, "extract_isolated", refuse)
+    assert not pathological(page)
+    assert extract_safely(page).title == "Shelling in Kherson"

@@ -1,0 +1,248 @@
+"""End to end: warday's whole ingest of real pages against bare trafilatura on the same pages.
+
+Usage::
+
+    python -m bench.e2e --corpus DIR [--workers N] [--rounds R]
+
+DIR holds ``html/<id>.html.gz`` pages (the article-extraction-benchmark layout) or ``*.html``
+files; it defaults to ``$WARDAY_BENCH_CORPUS``, else ``../shared/corpus/article-extraction-
+benchmark`` beside the repository, read in place. The pages are decompressed into a
+temporary folder first (not timed).
+
+Each round, in one process, on the server of ``DATABASE_URL`` (else the embedded one):
+
+* ``trafilatura``: ``trafilatura.extract(html, fast=True)`` over every page;
+* ``warday xN``: the whole ingest into a fresh migrated database - landing the files, the
+  process step run by N worker processes at once (forked from this warm process, each on
+  its own connection, sharing the queue by claiming batches), then story linking;
+* with N > 1 also ``warday x1``, so the scaling is measured in the same run.
+
+The order of the runs rotates from round to round; figures are medians over rounds. Printed:
+pages/s of each, the ratio, the scaling, peak RSS per worker, and the time share per stage of
+the process step (summed over workers). Last line:
+``e2e pages_per_s=<a> trafilatura_pages_per_s=<b> ratio=<a/b> workers=<n>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import multiprocessing
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import trafilatura
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from bench.extraction import default_corpus
+from warday import pipeline
+from warday.store.db import connect, database_url
+from warday.store.migrate import migrate
+
+LOGICAL_DATE = date(2025, 6, 1)
+
+
+def load_pages(corpus: Path) -> list[tuple[str, bytes]]:
+    """(name, html bytes) of every page of the corpus, sorted by name."""
+    gz = sorted((corpus / "html").glob("*.html.gz")) if (corpus / "html").is_dir() else []
+    if gz:
+        return [(p.name.removesuffix(".gz"), gzip.decompress(p.read_bytes())) for p in gz]
+    return [(p.name, p.read_bytes()) for p in sorted(corpus.glob("*.html"))]
+
+
+def run_trafilatura(pages: list[tuple[str, bytes]]) -> float:
+    """Seconds for bare trafilatura (fast mode) over every page."""
+    started = time.perf_counter()
+    for _, html in pages:
+        trafilatura.extract(html, fast=True)
+    return time.perf_counter() - started
+
+
+@contextmanager
+def scratch_database(server: str, template: str) -> Iterator[str]:
+    """A fresh database cloned from the migrated template, dropped afterwards."""
+    name = f"warday_e2e_{uuid.uuid4().hex[:8]}"
+    _admin(server, "CREATE DATABASE {} TEMPLATE {}", name, template)
+    try:
+        yield make_conninfo("", **{**conninfo_to_dict(server), "dbname": name})
+    finally:
+        _admin(server, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+def _admin(server: str, statement: str, *names: str) -> None:
+    """A statement outside any transaction, with database names as identifiers."""
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql.SQL(statement).format(*map(sql.Identifier, names)))
+
+
+def _worker(url: str, out: Any) -> None:
+    """One process-step worker: its counts, stage seconds and peak RSS (kB) to the pipe."""
+    pipeline.STAGE_SECONDS.clear()
+    started = time.perf_counter()
+    with connect(url) as conn:
+        counts = pipeline.process_pending(conn, LOGICAL_DATE)
+    stages = dict(pipeline.STAGE_SECONDS)
+    stages["total"] = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out.send((counts, stages, peak))
+    out.close()
+
+
+def process_with_workers(
+    url: str, workers: int
+) -> tuple[Counter[str], defaultdict[str, float], int]:
+    """The process step run by `workers` forked processes; summed counts and stage seconds,
+    the largest peak RSS (kB) of any worker."""
+    ctx = multiprocessing.get_context("fork")
+    pipes, procs = [], []
+    for _ in range(workers):
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_worker, args=(url, send))
+        proc.start()
+        pipes.append(receive)
+        procs.append(proc)
+    counts: Counter[str] = Counter()
+    stages: defaultdict[str, float] = defaultdict(float)
+    peak = 0
+    for receive, proc in zip(pipes, procs, strict=True):
+        got_counts, got_stages, got_peak = receive.recv()
+        proc.join()
+        counts.update(got_counts)
+        for stage, seconds in got_stages.items():
+            stages[stage] += seconds
+        peak = max(peak, got_peak)
+    return counts, stages, peak
+
+
+def run_warday(folder: Path, server: str, template: str, workers: int) -> dict[str, Any]:
+    """Seconds for warday's whole ingest of `folder` into a fresh database, with details."""
+    with scratch_database(server, template) as url, connect(url) as conn:
+        started = time.perf_counter()
+        landed = pipeline.land_paths(conn, [folder])
+        land_s = time.perf_counter() - started
+        counts, stages, peak = process_with_workers(url, workers)
+        process_s = time.perf_counter() - started - land_s
+        linked = pipeline.link_stories(conn)
+        seconds = time.perf_counter() - started
+    stages["land (wall)"] = land_s
+    stages["link (wall)"] = seconds - land_s - process_s
+    return {
+        "seconds": seconds,
+        "landed": landed,
+        "counts": counts,
+        "linked": linked,
+        "stages": stages,
+        "peak_kb": peak,
+    }
+
+
+def rotated(runs: list[tuple[str, Callable[[], Any]]], rounds: int) -> Iterator[tuple[str, Any]]:
+    """Every run once per round, the starting run moving by one each round."""
+    for r in range(rounds):
+        for i in range(len(runs)):
+            name, run = runs[(r + i) % len(runs)]
+            yield name, run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--corpus", type=Path, default=default_corpus())
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    pages = load_pages(args.corpus)
+    if not pages:
+        print(f"no pages under {args.corpus}", file=sys.stderr)
+        return 2
+    server = database_url()
+    template = f"warday_e2e_tpl_{uuid.uuid4().hex[:8]}"
+    _admin(server, "CREATE DATABASE {}", template)
+    try:
+        with psycopg.connect(
+            make_conninfo("", **{**conninfo_to_dict(server), "dbname": template})
+        ) as c:
+            migrate(c)
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, html in pages:
+                (Path(tmp) / name).write_bytes(html)
+            report(pages, Path(tmp), server, template, args.workers, args.rounds)
+    finally:
+        _admin(server, "DROP DATABASE IF EXISTS {} WITH (FORCE)", template)
+    return 0
+
+
+def report(
+    pages: list[tuple[str, bytes]],
+    folder: Path,
+    server: str,
+    template: str,
+    workers: int,
+    rounds: int,
+) -> None:
+    """Run the rounds and print the figures."""
+    runs: list[tuple[str, Callable[[], Any]]] = [("trafilatura", lambda: run_trafilatura(pages))]
+    counts = sorted({1, workers})
+    runs += [(f"warday x{n}", partial(run_warday, folder, server, template, n)) for n in counts]
+    results: dict[str, list[Any]] = {name: [] for name, _ in runs}
+    for name, result in rotated(runs, rounds):
+        results[name].append(result)
+        seconds = result if isinstance(result, float) else result["seconds"]
+        print(f"  {name}: {len(pages) / seconds:.1f} pages/s", flush=True)
+    n = len(pages)
+    base = n / statistics.median(results["trafilatura"])
+    rates = {
+        k: n / statistics.median(r["seconds"] for r in results[f"warday x{k}"]) for k in counts
+    }
+    last = results[f"warday x{workers}"][-1]
+    print(f"pages: {n}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(f"trafilatura.extract(fast=True): {base:.1f} pages/s")
+    for k in counts:
+        runs_k = results[f"warday x{k}"]
+        peak = max(r["peak_kb"] for r in runs_k) / 1024
+        print(
+            f"warday ingest, {k} worker(s): {rates[k]:.1f} pages/s "
+            f"(ratio {rates[k] / base:.2f}), peak RSS per worker {peak:.0f} MB"
+        )
+    if workers > 1:
+        print(f"scaling: {workers} workers {rates[workers] / rates[1]:.2f}x one worker")
+    print(
+        f"last run: landed {dict(last['landed'])}, processed {dict(last['counts'])}, "
+        f"linked {dict(last['linked'])}"
+    )
+    stages = last["stages"]
+    total = stages["total"] + stages["land (wall)"] + stages["link (wall)"]
+    print("time share per stage (last run, process step summed over workers):")
+    for stage in (
+        "land (wall)",
+        *sorted(s for s in stages if s not in ("total", "land (wall)", "link (wall)")),
+        "link (wall)",
+    ):
+        print(f"  {stage:<14} {stages[stage]:7.2f} s  {100 * stages[stage] / total:5.1f}%")
+    other = stages["total"] - sum(
+        v for s, v in stages.items() if s not in ("total", "land (wall)", "link (wall)")
+    )
+    print(f"  {'other (db)':<14} {other:7.2f} s  {100 * other / total:5.1f}%")
+    rate = rates[workers]
+    print(
+        f"e2e pages_per_s={rate:.1f} trafilatura_pages_per_s={base:.1f} "
+        f"ratio={rate / base:.2f} workers={workers}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
