@@ -10,16 +10,23 @@ document), then measures in one process, on a scratch database created on the se
 
 * landing (files to ``raw_documents``) and processing (extraction, dating, segmentation,
   tagging and the writes) in documents and entries per second;
+* the link step (stories) in milliseconds per entry linked;
+* peak RSS of this process after landing, processing and linking (one worker);
+* ``warday export`` of everything in a child process: entries per second and its peak RSS;
 * the tag-write path as warday runs it (``executemany`` per entry and table) against a
   baseline of one ``execute`` round trip per tag row, on the same tags.
 
-Last line: ``pipeline docs_per_s=<a> entries_per_s=<b> tag_rows_per_s=<c>
-baseline_tag_rows_per_s=<d>``.
+The tag-write comparison uses at most the first 2,000 entries. Last line:
+``pipeline docs_per_s=<a> entries_per_s=<b> link_ms_per_entry=<c> peak_rss_mb=<d>
+export_peak_rss_mb=<e> tag_rows_per_s=<f> baseline_tag_rows_per_s=<g>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +47,9 @@ from warday.store.migrate import migrate
 from warday.store.queries import q
 from warday.transform.tagging import TAGGER_VERSION, Tags, tag
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+TAG_WRITE_ENTRIES = 2000
 
 
 def write_digests(folder: Path, count: int) -> None:
@@ -77,7 +86,9 @@ def per_row_tags(conn: Conn, entry_id: int, tags: Tags) -> None:
 
 def time_tag_writes(conn: Conn) -> tuple[float, float, int]:
     """Seconds for warday's tag writes and for the per-row baseline, and the rows written."""
-    entries = conn.execute("SELECT entry_id, text FROM entries ORDER BY entry_id").fetchall()
+    entries = conn.execute(
+        "SELECT entry_id, text FROM entries ORDER BY entry_id LIMIT %s", (TAG_WRITE_ENTRIES,)
+    ).fetchall()
     tagged = [(e["entry_id"], tag(e["text"])) for e in entries]
     rows = sum(len(t.events) + len(t.figures) + len(t.actors) + len(t.places) for _, t in tagged)
     timings = []
@@ -91,6 +102,25 @@ def time_tag_writes(conn: Conn) -> tuple[float, float, int]:
                 write(entry_id, tags)
         timings.append(time.perf_counter() - started)
     return timings[0], timings[1], rows
+
+
+def time_export(url: str) -> tuple[int, float, float]:
+    """`warday export` of everything in a child process: lines, seconds, peak RSS (MB)."""
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "warday.cli", "export"], env=env, stdout=subprocess.PIPE
+    )
+    out = child.stdout
+    assert out is not None
+    lines = 0
+    while chunk := out.read(1 << 16):
+        lines += chunk.count(b"\n")
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"warday export exited with {child.returncode}")
+    return lines, time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
 def run(docs: int, url: str) -> str:
@@ -112,6 +142,11 @@ def run(docs: int, url: str) -> str:
             started = time.perf_counter()
             counts = pipeline.process_pending(conn, date(2025, 6, 1))
             process_s = time.perf_counter() - started
+            started = time.perf_counter()
+            linked = pipeline.link_stories(conn)
+            link_s = time.perf_counter() - started
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            exported, export_s, export_mb = time_export(bench_url)
             fast_s, slow_s, rows = time_tag_writes(conn)
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
@@ -119,6 +154,7 @@ def run(docs: int, url: str) -> str:
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
     entries = counts.get("entries_written", 0)
+    link_ms = 1000 * link_s / max(1, sum(linked.values()))
     print(
         f"landed {landed.get('landed', 0)} files in {land_s:.2f} s "
         f"({landed.get('landed', 0) / land_s:.0f} files/s)"
@@ -126,13 +162,21 @@ def run(docs: int, url: str) -> str:
     print(
         f"processed {counts.get('documents', 0)} documents, {entries} entries in {process_s:.2f} s"
     )
+    print(f"linked {sum(linked.values())} entries in {link_s:.2f} s ({link_ms:.2f} ms/entry)")
+    print(f"peak RSS after land, process and link: {peak_mb:.0f} MB")
+    print(
+        f"export: {exported} entries in {export_s:.2f} s ({exported / export_s:.0f} entries/s), "
+        f"peak RSS {export_mb:.0f} MB"
+    )
     print(
         f"tag writes: executemany {rows / fast_s:.0f} rows/s, per-row baseline "
         f"{rows / slow_s:.0f} rows/s (ratio {slow_s / fast_s:.2f}x)"
     )
     return (
         f"pipeline docs_per_s={docs / process_s:.1f} entries_per_s={entries / process_s:.1f}"
-        f" tag_rows_per_s={rows / fast_s:.0f} baseline_tag_rows_per_s={rows / slow_s:.0f}"
+        f" link_ms_per_entry={link_ms:.2f} peak_rss_mb={peak_mb:.0f}"
+        f" export_peak_rss_mb={export_mb:.0f} tag_rows_per_s={rows / fast_s:.0f}"
+        f" baseline_tag_rows_per_s={rows / slow_s:.0f}"
     )
 
 

@@ -126,6 +126,9 @@ _BRACKETED = re.compile(
     r"\((?P<line>[A-Z][A-Z.'\- ]{1,30}(?:, [A-Z][\w.'\- ]{1,30})?)\)"
     r"[ ]?(?:--|—|–)\s*(?=[\"'“‘]?[A-Z0-9])"
 )
+# An outlet's line with its edition or desk: "The Guardian - AU", "BBC News | World".
+_EDITION = re.compile(r"^(?P<outlet>.+?)[ ]+[-\u2013\u2014|][ ]+[A-Z][A-Za-z&. ]{0,20}$")
+_MAX_LABEL_WORDS = 4
 _TRAILER = re.compile(r"[ ]+[·•|][ ]+")
 _MAX_BYLINE = 120
 _MAX_DATELINE = 90
@@ -143,8 +146,24 @@ def split_dateline(text: str) -> tuple[str | None, str | None, str]:
 
 
 def is_outlet_name(line: str) -> bool:
-    """Whether a line is only a news outlet's name ("CNN", "REUTERS", "The Associated Press")."""
-    return line.strip().rstrip(":").strip().casefold() in _OUTLETS
+    """Whether a line is only a news outlet's name ("CNN", "REUTERS", "The Associated Press"),
+    perhaps with its edition or desk ("The Guardian - AU", "BBC News | Europe")."""
+    name = line.strip().rstrip(":").strip()
+    edition = _EDITION.match(name)
+    return name.casefold() in _OUTLETS or (
+        edition is not None and edition["outlet"].casefold() in _OUTLETS
+    )
+
+
+def is_section_label(line: str) -> bool:
+    """A site's section or desk label ("World", "Nation & World News", "Europe"): a few
+    capitalised words, no digits, no punctuation that a headline or sentence would carry."""
+    words = line.split()
+    return (
+        0 < len(words) <= _MAX_LABEL_WORDS
+        and all(w in ("&", "and", "of", "the") or (w[0].isupper() and w.isalpha()) for w in words)
+        and words[0][0].isupper()
+    )
 
 
 def is_byline(line: str) -> bool:

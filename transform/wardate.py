@@ -2,9 +2,11 @@
 
 Day 1 is 2022-02-24. A digest's own day number wins; otherwise the document's
 metadata date, then a date stated in the text (a dateline or a date line under the
-byline), then the run's logical date. The choice is recorded as ``date_source`` so a
-stated date can be told from a fallback, and a fallback also carries the flag
-``fallback_run_date``.
+byline, in English or in a reader's locale: "17 juin 2025 à 23:44"), then a full date in
+a photo caption among the first lines (``caption``: a wire story's photo is dated, its
+text often names only a weekday), then the run's logical date. The choice is recorded as
+``date_source`` so a stated date can be told from a fallback, and a fallback also carries
+the flag ``fallback_run_date``.
 
 Day numbers are read as outlets write them: "Day 1,160", "day eight", "the 1,000th day
 of the war", "enters its 96th day" - never across a line break. A number that
@@ -100,24 +102,65 @@ _MONTHS = {
     )
     for m in names
 }
+# Month names in the locales a reader or republisher renders a date line in (nominative
+# and genitive forms); only whole date lines are read in them, never running text.
+_FOREIGN_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            "janvier januar enero gennaio janeiro stycznia января січня",
+            "février fevrier februar febrero febbraio fevereiro lutego февраля лютого",
+            "mars märz marz marzo março marca марта березня",
+            "avril april abril aprile kwietnia апреля квітня",
+            "mai mayo maggio maio maja мая травня",
+            "juin juni junio giugno junho czerwca июня червня",
+            "juillet juli julio luglio julho lipca июля липня",
+            "août aout august agosto sierpnia августа серпня",
+            "septembre september septiembre settembre setembro września сентября вересня",
+            "octobre oktober octubre ottobre outubro października октября жовтня",
+            "novembre november noviembre novembro listopada ноября листопада",
+            "décembre decembre dezember diciembre dicembre dezembro grudnia декабря грудня",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]{0,6}\.?"
-_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}\.?"
-_TIME = r"\d{1,2}[:.]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2})?\)?)?"
-# A calendar date: "Friday, July 5, 2024", "27 February 2026", "Feb. 3", "2026-02-27".
-_CALENDAR = (
-    rf"(?:(?P<weekday>{_WEEKDAY}),?{_SP})?"
-    rf"(?:(?P<month>{_MONTH}){_SP}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}(?P<year>20\d\d))?"
-    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?{_SP}(?P<month2>{_MONTH})(?:,?{_SP}(?P<year2>20\d\d))?"
-    r"|(?P<iso>20\d\d-[01]\d-[0-3]\d)|(?P<dmy>[0-3]?\d\.[01]?\d\.20\d\d))\b"
+_ANY_MONTH = (
+    rf"(?:{'|'.join(sorted(map(re.escape, _FOREIGN_MONTHS), key=len, reverse=True))}"
+    rf"|{_MONTH})"
 )
+_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}\.?"
+_TIME = (
+    r"\d{1,2}[:.h]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d\d)?)?\)?)?"
+)
+
+
+def _calendar_pattern(month: str, of: str = "") -> str:
+    """A calendar date: "Friday, July 5, 2024", "27 February 2026", "Feb. 3", "2026-02-27";
+    ``of`` is the optional word between day, month and year ("17 de junio de 2025")."""
+    return (
+        rf"(?:(?P<weekday>{_WEEKDAY}),?{_SP})?"
+        rf"(?:(?P<month>{month}){_SP}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}(?P<year>20\d\d))?"
+        rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th|\.)?{_SP}{of}(?P<month2>{month})"
+        rf"(?:,?{_SP}{of}(?P<year2>20\d\d))?"
+        r"|(?P<iso>20\d\d-[01]\d-[0-3]\d)|(?P<dmy>[0-3]?\d\.[01]?\d\.20\d\d))\b"
+    )
+
+
+_CALENDAR = _calendar_pattern(_MONTH)
 _DATE_RE = re.compile(_CALENDAR)
+_LOCALE_CALENDAR = _calendar_pattern(_ANY_MONTH, r"(?:de\s+)?")
 # A line that is only a date (with a time, a "Published:" label or an outlet before it):
 # "Feb 26, 2026", "27 February 2026, 19:06", "The Associated Press / April 24, 2025, 12:48 AM".
 _DATE_LINE = re.compile(
-    r"^(?:[A-Z][\w.&' ]{0,40}\s*[/|\u00b7\u2022]\s*)?"
+    r"^(?:[A-Z][\w.,&' ]{0,60}\s*[/|\u00b7\u2022]\s*"
+    r"(?:[A-Z][\w.&' ]{0,30}\s*[/|\u00b7\u2022]\s*)?)?"
     r"(?:(?:published|updated|posted|last updated|date)\s*(?:on|at)?\s*:?\s*)?"
-    rf"(?:{_TIME},?\s*)?{_CALENDAR}(?:,?\s*(?:at\s*)?{_TIME})?\s*[|\u00b7\u2022]?$",
+    rf"(?:{_TIME},?\s*)?{_LOCALE_CALENDAR}"
+    rf"(?:,?\s*(?:at|à|um|a las|alle|às|в|о)?\s*{_TIME})?\s*[|\u00b7\u2022]?$",
     re.IGNORECASE,
 )
 # A bare date line with its weekday: the day a digest is about, not a publication stamp.
@@ -137,6 +180,20 @@ _DATELINE = re.compile(
     r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]{2,8})\s+(?P<year2>20\d\d)\b)"
 )
 _HEADER_LINES = 8
+# A photo caption: an agency credit in brackets ("(AP Photo/Name)", "(Ministry via AP)",
+# "(Name/AFP via Getty Images)") or a "Photograph:" credit. A file photo is not today's.
+_AGENCIES = r"(?:AP|AFP|Reuters|EPA|Getty Images|Shutterstock|Anadolu|Sputnik|TASS|Ukrinform)"
+_PHOTO_CAPTION = re.compile(
+    rf"\((?:AP Photo\b|[^()]*\bvia {_AGENCIES}|[^()]*/{_AGENCIES}\b)[^()]*\)\s*$"
+    r"|\b(?:Photograph|Photo|Picture)\s*:\s*\S",
+    re.IGNORECASE,
+)
+_FILE_PHOTO = re.compile(r"^FILE\b|\bfile (?:photo|picture|image)\b|\((?:file|archive)\)", re.I)
+# A weekday the lead sentence after a wire dateline names: "KYIV (AP) - ... said Monday".
+_LEAD_WEEKDAY = re.compile(
+    r"\((?:AP|AFP|Reuters|[A-Z][\w.&' -]{1,40})\)\s*[\u2014\u2013-]+\s*[^.\n]*?"
+    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
 _LEAD_LINES = 3
 
 
@@ -145,7 +202,7 @@ class WarDating:
     war_day: int | None
     war_date: date | None
     war_day_reported: int | None
-    date_source: str  # day_number | metadata | dateline | logical_date | none
+    date_source: str  # day_number | metadata | dateline | caption | logical_date | none
     flags: tuple[str, ...] = ()
 
 
@@ -234,6 +291,25 @@ def find_dateline_date(text: str) -> date | None:
     )
 
 
+def find_caption_date(text: str) -> date | None:
+    """A full date (with its year) in a photo caption among the first lines.
+
+    A wire story often names only a weekday ("KYIV (AP) - An official said Monday ...")
+    while its photo caption carries the full date; the caption's date is taken when the
+    photo is not a file photo and its weekday agrees with the one the lead names.
+    """
+    lines = _header_lines(text)
+    lead = next((m["weekday"] for ln in lines if (m := _LEAD_WEEKDAY.search(ln))), None)
+    for line in lines:
+        if not _PHOTO_CAPTION.search(line) or _FILE_PHOTO.search(line):
+            continue
+        for found in _DATE_RE.finditer(line):
+            when = _calendar(found, None) if (found["year"] or found["year2"]) else None
+            if when is not None and (lead is None or _WEEKDAYS[when.weekday()] == lead.lower()):
+                return when
+    return None
+
+
 def find_title_date(title: str) -> date | None:
     """A full date closing a title: "Campaign Assessment, February 21, 2026"."""
     found = None
@@ -320,7 +396,8 @@ def _calendar(found: re.Match[str], near: date | None) -> date | None:
 
 def _ymd(year: str, month_name: str, day: str) -> date | None:
     """A date from its written parts, None when they name no real day."""
-    month = _MONTHS.get(month_name.lower().rstrip("."))
+    name = month_name.lower().rstrip(".")
+    month = _MONTHS.get(name) or _FOREIGN_MONTHS.get(name)
     if month is None:
         return None
     try:
@@ -350,6 +427,9 @@ def resolve(
     dateline = find_dateline_date(body_text) or find_title_date(headline_text.partition("\n")[0])
     if dateline is not None and not plausible(dateline, published_at or now):
         flags, dateline = (*flags, f"implausible_dateline_{dateline.isoformat()}"), None
+    caption = find_caption_date(body_text)
+    if caption is not None and not plausible(caption, published_at or now):
+        flags, caption = (*flags, f"implausible_caption_{caption.isoformat()}"), None
     reported = said = find_day_number(headline_text)
     published = kyiv_date(published_at) if published_at else None
     reference = published or logical_date
@@ -372,6 +452,7 @@ def resolve(
     for source, when in (
         ("metadata", published),
         ("dateline", dateline),
+        ("caption", caption),
         ("logical_date", logical_date),
     ):
         if when is not None:

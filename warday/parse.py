@@ -9,7 +9,12 @@ from typing import Any
 
 from warday.ingest.feeds import FeedItem, looks_like_feed, parse_feed
 from warday.ingest.urls import is_web_url, strip_credentials
-from warday.transform.dateline import dateline_source, is_outlet_name, split_dateline
+from warday.transform.dateline import (
+    dateline_source,
+    is_outlet_name,
+    is_section_label,
+    split_dateline,
+)
 from warday.transform.extract import EXTRACTOR_VERSION, parse_iso
 from warday.transform.isolate import extract_safely
 from warday.transform.pagetype import classify
@@ -131,6 +136,7 @@ def _from_text(raw: RawDoc) -> DocDraft:
     text = normalise(_decode(raw.body))
     if not text:
         raise ParseError("empty text file")
+    text = _without_page_labels(text)
     first, _, rest = text.partition("\n")
     dateline, byline, body = split_dateline(text)
     if dateline is not None or byline is not None:
@@ -150,6 +156,34 @@ def _from_text(raw: RawDoc) -> DocDraft:
         None,
         body,
         dateline=dateline,
+    )
+
+
+# A headline: a line of a few words or more, not closed like a sentence.
+_MIN_HEADLINE_WORDS = 5
+_MAX_HEADLINE_CHARS = 200
+
+
+def _without_page_labels(text: str) -> str:
+    """The text without the outlet and section labels a page prints above its headline
+    ("The Guardian - AU" / "World", "Nation & World News"): such a line is dropped when
+    the lines after it reach a headline, so that it never becomes the title."""
+    lines = text.split("\n")
+    skip = 0
+    while skip < len(lines) - 1 and (is_outlet_name(lines[skip]) or is_section_label(lines[skip])):
+        skip += 1
+    if skip == 0 or not _is_headline_line(lines[skip]):
+        return text
+    return "\n".join(lines[skip:])
+
+
+def _is_headline_line(line: str) -> bool:
+    """A line that reads as a headline rather than a sentence or a label."""
+    line = line.strip()
+    return (
+        len(line.split()) >= _MIN_HEADLINE_WORDS
+        and len(line) <= _MAX_HEADLINE_CHARS
+        and line[-1] not in ".!?:;,"
     )
 
 

@@ -47,3 +47,22 @@ def test_a_run_dated_document_says_so() -> None:
     draft = _draft("Shelling went on\nShelling went on along the front, officials said.")
     dating = analyse(draft, date(2026, 3, 1)).dating
     assert (dating.date_source, dating.flags) == ("logical_date", ("fallback_run_date",))
+
+
+def test_section_and_edition_labels_above_a_headline_are_no_title() -> None:
+    draft = _draft(
+        "Nation & World News\n"
+        "Drones strike Odesa port overnight, regional governor says\n"
+        "Odesa (AP) \u2014 Drones hit the port on Tuesday, the governor said."
+    )
+    assert draft.title == "Drones strike Odesa port overnight, regional governor says"
+    edition = _draft(
+        "The Guardian - AU\nWorld\nUkraine war briefing: talks resume in Istanbul\nBody text."
+    )
+    assert edition.title == "Ukraine war briefing: talks resume in Istanbul"
+    assert not edition.text.startswith(("World", "The Guardian"))
+
+
+def test_a_short_title_over_its_first_sentence_stays_the_title() -> None:
+    draft = _draft("Kyiv Attacked\nRussian drones struck the capital overnight, officials said.")
+    assert draft.title == "Kyiv Attacked"

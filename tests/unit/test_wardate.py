@@ -203,6 +203,8 @@ def test_a_reported_date_in_the_lead_is_not_the_texts_own() -> None:
         ("Updated 2:05 PM GMT, February 28, 2025\nText.", date(2025, 2, 28)),
         ("Sun 27 Apr 2025 14.05 BST\nText.", date(2025, 4, 27)),
         ("28.02.2025 14:05\nText.", date(2025, 2, 28)),
+        ("Jane Roe and John Doe / AP / Feb 26, 2026\nText.", date(2026, 2, 26)),
+        ("Jane Roe, Reuters \u00b7 Feb 26, 2026\nText.", date(2026, 2, 26)),
     ],
 )
 def test_date_lines_under_bylines_and_sources(body: str, when: date) -> None:
@@ -212,6 +214,70 @@ def test_date_lines_under_bylines_and_sources(body: str, when: date) -> None:
 
 def test_a_date_line_with_the_wrong_weekday_is_not_a_date() -> None:
     assert find_dateline_date("Thursday, July 5, 2024\nText.") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "when"),
+    [
+        ("17 juin 2025 à 23:44\nEnvoy to visit Minsk, sources said.", date(2025, 6, 17)),
+        ("3. März 2025, 08:15\nText.", date(2025, 3, 3)),
+        ("12 de agosto de 2024\nText.", date(2024, 8, 12)),
+        ("24 лютого 2025, 10:30\nText.", date(2025, 2, 24)),
+    ],
+)
+def test_date_lines_in_a_readers_locale(body: str, when: date) -> None:
+    dating = resolve("An envoy's visit", None, body, date(2026, 11, 1))
+    assert (dating.date_source, dating.war_date, dating.flags) == ("dateline", when, ())
+
+
+def test_a_foreign_month_in_running_text_is_no_date_line() -> None:
+    dating = resolve(
+        "A visit", None, "Le 17 juin 2025, the envoy arrived.\nText.", date(2026, 11, 1)
+    )
+    assert dating.date_source == "logical_date"
+
+
+_WIRE = (
+    "An overnight attack was the largest yet, an official says\n"
+    "A soldier trains with a drone at a range on {caption}. ({credit})\n"
+    "Credit: AP\n"
+    "KYIV, Ukraine (AP) \u2014 A Ukrainian official said {weekday} that the attack was the "
+    "largest of the war.\n"
+    "Air defences shot down most of the drones, the air force said."
+)
+
+
+def test_a_wire_story_is_dated_by_its_photo_caption() -> None:
+    body = _WIRE.format(
+        caption="Tuesday, March 11, 2025", credit="Defence Ministry via AP", weekday="Tuesday"
+    )
+    dating = resolve("A headline", None, body, date(2026, 11, 1))
+    assert (dating.date_source, dating.war_date) == ("caption", date(2025, 3, 11))
+    assert dating.flags == ()
+    credited = _WIRE.format(caption="March 11, 2025", credit="AP Photo/Jo Doe", weekday="")
+    assert resolve("A headline", None, credited, date(2026, 11, 1)).war_date == date(2025, 3, 11)
+
+
+@pytest.mark.parametrize(
+    ("caption", "credit", "weekday"),
+    [
+        ("Tuesday, March 11, 2025", "Defence Ministry via AP", "Friday"),  # another day
+        ("Tuesday, March 11, 2025, in a file photo", "AP Photo/Jo Doe", "Tuesday"),
+        ("Tuesday, March 11", "AP Photo/Jo Doe", "Tuesday"),  # no year
+    ],
+)
+def test_a_caption_date_that_cannot_be_trusted_is_not_used(
+    caption: str, credit: str, weekday: str
+) -> None:
+    body = _WIRE.format(caption=caption, credit=credit, weekday=weekday)
+    dating = resolve("A headline", None, body, date(2026, 11, 1))
+    assert dating.date_source == "logical_date"
+    assert "fallback_run_date" in dating.flags
+
+
+def test_a_date_in_a_sentence_is_not_a_caption_date() -> None:
+    body = "KYIV (AP) \u2014 Drones hit the city.\nSince Monday, March 10, 2025, there were more."
+    assert resolve("A headline", None, body, date(2026, 11, 1)).date_source == "logical_date"
 
 
 def test_a_publication_stamp_a_day_after_the_number_is_no_stated_date() -> None:
