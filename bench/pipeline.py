@@ -11,7 +11,8 @@ document), then measures in one process, on a scratch database created on the se
 * landing (files to ``raw_documents``) and processing (extraction, dating, segmentation,
   tagging and the writes) in documents and entries per second;
 * the link step (stories) in milliseconds per entry linked;
-* peak RSS of this process after landing, processing and linking (one worker);
+* peak RSS of this process (one worker) after landing and processing, and after linking
+  (``--no-link`` leaves the link step out, for when it is too slow at that size);
 * ``warday export`` of everything in a child process: entries per second and its peak RSS;
 * the tag-write path as warday runs it (``executemany`` per entry and table) against a
   baseline of one ``execute`` round trip per tag row, on the same tags.
@@ -123,7 +124,7 @@ def time_export(url: str) -> tuple[int, float, float]:
     return lines, time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
-def run(docs: int, url: str) -> str:
+def run(docs: int, url: str, link: bool = True) -> str:
     """Benchmark against a fresh database on the server of ``url``; returns the last line."""
     name = f"warday_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(url, autocommit=True) as admin:
@@ -142,8 +143,9 @@ def run(docs: int, url: str) -> str:
             started = time.perf_counter()
             counts = pipeline.process_pending(conn, date(2025, 6, 1))
             process_s = time.perf_counter() - started
+            process_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             started = time.perf_counter()
-            linked = pipeline.link_stories(conn)
+            linked = pipeline.link_stories(conn) if link else {}
             link_s = time.perf_counter() - started
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             exported, export_s, export_mb = time_export(bench_url)
@@ -154,7 +156,7 @@ def run(docs: int, url: str) -> str:
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
     entries = counts.get("entries_written", 0)
-    link_ms = 1000 * link_s / max(1, sum(linked.values()))
+    link_ms = f"{1000 * link_s / max(1, sum(linked.values())):.2f}" if link else "skipped"
     print(
         f"landed {landed.get('landed', 0)} files in {land_s:.2f} s "
         f"({landed.get('landed', 0) / land_s:.0f} files/s)"
@@ -162,8 +164,8 @@ def run(docs: int, url: str) -> str:
     print(
         f"processed {counts.get('documents', 0)} documents, {entries} entries in {process_s:.2f} s"
     )
-    print(f"linked {sum(linked.values())} entries in {link_s:.2f} s ({link_ms:.2f} ms/entry)")
-    print(f"peak RSS after land, process and link: {peak_mb:.0f} MB")
+    print(f"linked {sum(linked.values())} entries in {link_s:.2f} s ({link_ms} ms/entry)")
+    print(f"peak RSS after land and process: {process_mb:.0f} MB; after link: {peak_mb:.0f} MB")
     print(
         f"export: {exported} entries in {export_s:.2f} s ({exported / export_s:.0f} entries/s), "
         f"peak RSS {export_mb:.0f} MB"
@@ -174,7 +176,7 @@ def run(docs: int, url: str) -> str:
     )
     return (
         f"pipeline docs_per_s={docs / process_s:.1f} entries_per_s={entries / process_s:.1f}"
-        f" link_ms_per_entry={link_ms:.2f} peak_rss_mb={peak_mb:.0f}"
+        f" link_ms_per_entry={link_ms} peak_rss_mb={peak_mb:.0f}"
         f" export_peak_rss_mb={export_mb:.0f} tag_rows_per_s={rows / fast_s:.0f}"
         f" baseline_tag_rows_per_s={rows / slow_s:.0f}"
     )
@@ -184,8 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--docs", type=int, default=200)
+    parser.add_argument("--no-link", action="store_true", help="leave the link step out")
     args = parser.parse_args(argv)
-    print(run(args.docs, database_url()))
+    print(run(args.docs, database_url(), link=not args.no_link))
     return 0
 
 
