@@ -121,8 +121,7 @@ MAX_DAYS_AHEAD_OF_PUBLICATION = 2
 MAX_NUMBER_DISAGREEMENT_DAYS = 3
 #: A digest published further than this from the day its number implies is flagged.
 MAX_PUBLICATION_LAG_DAYS = 2
-#: Story linking: similarity threshold and the widest gap between linked entries.
-STORY_LINK_THRESHOLD = 0.6
+#: Story linking: the widest gap in war days between linked entries.
 STORY_MAX_DAYS_APART = 2
 #: Rows per round trip of `warday export`.
 EXPORT_BATCH = 500
