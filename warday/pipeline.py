@@ -11,10 +11,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from warday import settings
 from warday.analyse import analyse
 from warday.ingest.local import discover, read_local
 from warday.parse import (
@@ -28,13 +29,6 @@ from warday.parse import (
 from warday.progress import Bar, progress
 from warday.store import repo
 from warday.store.db import Conn
-from warday.transform.cluster import (
-    LINK_THRESHOLD,
-    MAX_DAYS_APART,
-    Fingerprint,
-    fingerprint,
-    similarity,
-)
 from warday.transform.extract import EXTRACTOR_VERSION
 from warday.transform.isolate import OverBudget, deadline
 from warday.transform.segment import SEGMENTER_VERSION, Segment
@@ -46,10 +40,10 @@ PIPELINE_VERSION = "/".join(
     (EXTRACTOR_VERSION, TEXT_PARSER_VERSION, FEED_PARSER_VERSION, SEGMENTER_VERSION, TAGGER_VERSION)
 )
 # A batch where more than this share of documents fail (and at least a few) fails its task.
-MAX_FAILURE_RATIO = 0.5
-MIN_FAILURES_TO_FAIL = 3
+MAX_FAILURE_RATIO = settings.BATCH_MAX_FAILURE_RATIO
+MIN_FAILURES_TO_FAIL = settings.BATCH_MIN_FAILURES_TO_FAIL
 # Raw documents claimed and committed together by one worker.
-BATCH_SIZE = 8
+BATCH_SIZE = settings.PROCESS_BATCH_SIZE
 
 
 @dataclass(frozen=True)
@@ -58,17 +52,17 @@ class Budget:
     dead letter with the reason, and the documents beside it go on. (Extraction has its own:
     WARDAY_EXTRACT_TIMEOUT_S / WARDAY_EXTRACT_MEMORY_MB, see transform.isolate.)"""
 
-    segment_s: float = 30.0  # dating and segmentation of one document
-    tag_max_chars: int = 400_000  # one entry's text (tagging is linear: ~5 s here)
-    tag_s: float = 60.0  # tagging all changed entries of one document
+    segment_s: float = settings.SEGMENT_TIMEOUT_S  # dating and segmentation of one document
+    tag_max_chars: int = settings.TAG_MAX_CHARS  # one entry's text (tagging is linear: ~5 s)
+    tag_s: float = settings.TAG_TIMEOUT_S  # tagging all changed entries of one document
 
     @classmethod
     def from_env(cls) -> Budget:
         """WARDAY_SEGMENT_TIMEOUT_S, WARDAY_TAG_MAX_CHARS, WARDAY_TAG_TIMEOUT_S over defaults."""
         return cls(
-            _env_number("WARDAY_SEGMENT_TIMEOUT_S", cls.segment_s),
-            int(_env_number("WARDAY_TAG_MAX_CHARS", cls.tag_max_chars)),
-            _env_number("WARDAY_TAG_TIMEOUT_S", cls.tag_s),
+            _env_number(settings.ENV_SEGMENT_TIMEOUT_S, cls.segment_s),
+            int(_env_number(settings.ENV_TAG_MAX_CHARS, cls.tag_max_chars)),
+            _env_number(settings.ENV_TAG_TIMEOUT_S, cls.tag_s),
         )
 
 
@@ -470,58 +464,10 @@ def _check_failures(counts: Counter[str]) -> None:
 
 
 def link_stories(conn: Conn) -> dict[str, int]:
-    """Give every live entry a story, joining an existing one when it tells the same happening."""
-    counts: Counter[str] = Counter()
-    with conn.transaction():
-        unlinked = repo.fetch_all(conn, "story_rows", linked=False, low=None, high=None)
-        dates = [r["war_date"] for r in unlinked if r["war_date"]]
-        pool = _candidates(conn, dates)
-        for row in unlinked:
-            counts[_link_one(conn, row, pool)] += 1
-    return dict(counts)
+    """Give every live entry a story (see warday.linking)."""
+    from warday import linking  # numeric libraries load only in processes that link
 
-
-def _candidates(conn: Conn, dates: list[date]) -> list[tuple[dict, Fingerprint]]:
-    """Already-linked entries near the dates being linked, with fingerprints."""
-    if not dates:
-        return []
-    window = timedelta(days=MAX_DAYS_APART)
-    rows = repo.fetch_all(
-        conn, "story_rows", linked=True, low=min(dates) - window, high=max(dates) + window
-    )
-    return [(r, _fingerprint(r)) for r in rows]
-
-
-def _fingerprint(row: dict[str, Any]) -> Fingerprint:
-    """Fingerprint of an entry row."""
-    return fingerprint(row["headline"], row["text"], list(row["names"]), row["war_date"])
-
-
-def _link_one(conn: Conn, row: dict[str, Any], pool: list[tuple[dict, Fingerprint]]) -> str:
-    """Join the most similar story above the threshold, or start a new one.
-
-    Sub-stories of one document are different happenings by construction, and a digest's
-    lead summary spans them all, so neither is ever linked.
-    """
-    mine = _fingerprint(row)
-    best: tuple[float, dict | None] = (0.0, None)
-    if row["section"] != "summary":
-        # A story never holds two sub-stories of one document.
-        taken = {o["story_id"] for o, _ in pool if o["document_id"] == row["document_id"]}
-        scored = [
-            (similarity(mine, fp), other)
-            for other, fp in pool
-            if other["story_id"] not in taken and other["section"] != "summary"
-        ]
-        best = max(scored, key=lambda s: s[0], default=best)
-    if best[1] is not None and best[0] >= LINK_THRESHOLD:
-        story_id, outcome = best[1]["story_id"], "entries_linked"
-    else:
-        story_id = repo.new_story(conn, row["headline"][:200], row["war_date"])
-        outcome = "stories_created"
-    repo.set_story(conn, row["entry_id"], story_id)
-    pool.append(({**row, "story_id": story_id}, mine))
-    return outcome
+    return linking.link_stories(conn)
 
 
 def retag(
