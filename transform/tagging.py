@@ -338,7 +338,8 @@ _PROPOSAL = re.compile(
 _PROPOSAL_FRAME = re.compile(
     r"\b(?:suggest(?:ed|s)|propos(?:ed|es))\s+(?:that\s+)?$", re.IGNORECASE
 )
-# Weather and earth do not attack: "a typhoon struck Luzon", "the quake hit".
+# Weather and earth do not attack: "a typhoon struck Luzon", "the quake hit" (a hazard
+# after the verb is its object or a weapon's name: "struck a Tornado launcher").
 _NATURAL = re.compile(
     r"\b(?:typhoons?|hurricanes?|cyclones?|storms?|earthquakes?|quakes?|floods?|flooding|"
     r"tornado(?:es)?|wildfires?|tsunamis?|landslides?|avalanches?|eruptions?|heatwaves?)\b",
@@ -398,7 +399,7 @@ def _not_an_act(sentence: str, hit: EventHit, clause: str) -> bool:
     trigger = sentence[hit.trigger_start : hit.trigger_end]
     before = sentence[max(hit.clause_start, hit.trigger_start - 40) : hit.trigger_start]
     if hit.event_type == "ASSAULT" and (
-        _NATURAL.search(clause)
+        _NATURAL.search(sentence, hit.clause_start, hit.trigger_start)  # nature as subject
         or (hit.mode is None and trigger.endswith("ed") and _ATTRIBUTIVE.search(before))
         or (
             trigger.lower().startswith("fight")
@@ -479,7 +480,8 @@ def _roles(
     it ..." takes X as its subject.
     """
     speakers = [m for m in mentions if _in_report(spans, m[0]) or _SPEAKS.match(sentence, m[1])]
-    mentions = [m for m in mentions if m not in speakers and not _in_apposition(sentence, m)]
+    ends = {m[1] for m in mentions}
+    mentions = [m for m in mentions if m not in speakers and not _in_apposition(sentence, m, ends)]
     slots = sorted({h.trigger_start: h for h in hits}.values(), key=lambda h: h.trigger_start)
     by_slot: dict[int, tuple[Names, Names]] = {}
     for i, hit in enumerate(slots):
@@ -544,12 +546,12 @@ def _intercepts(sentence: str, last_end: int, hit: EventHit) -> bool:
     return hit.event_type == "ASSAULT" and bool(_INTERCEPTED.search(between))
 
 
-def _in_apposition(sentence: str, mention: tuple[int, int, str]) -> bool:
-    """True if a mention sits in a comma-closed title after a name (", the UN envoy for X,")."""
+def _in_apposition(sentence: str, mention: tuple[int, int, str], ends: set[int]) -> bool:
+    """True if a mention sits in a comma-closed title right after a name ("Jan Novak, the
+    EU envoy for Ukraine, said")."""
     start, end, _name = mention
-    return bool(_APPOSITION.search(sentence, max(0, start - 80), start)) and sentence[
-        end : end + 2
-    ].startswith(",")
+    title = _APPOSITION.search(sentence, max(0, start - 80), start)
+    return title is not None and title.start() in ends and sentence[end : end + 2].startswith(",")
 
 
 def _carried_subject(
