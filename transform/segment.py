@@ -40,7 +40,7 @@ from warday.transform.dateline import is_byline, is_outlet_name
 from warday.transform.text import sentences
 from warday.transform.wardate import is_date_line
 
-SEGMENTER_VERSION = "segment-6b"
+SEGMENTER_VERSION = "segment-7"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
 _ZONE = (
     r"(?:GMT|UTC|CET|CEST|EET|EEST|BST|MSK|ET|EDT|EST|PT|PDT|PST|CT|CDT"
@@ -62,9 +62,12 @@ _META_LINE = re.compile(
 )
 # A header label alone on its line: "Published :", "Updated:", "Source: Meduza".
 _LABEL_LINE = re.compile(
-    r"^(?:published|updated|posted|source|photo|credit)\s*(?::\s*[^.!?]{0,40})?$|^\u00a9",
+    r"^(?:published|updated|posted|source|photo|credit)\s*(?::\s*[^.!?]{0,40})?$|^\u00a9"
+    r"|^(?:live(?: updates?)?|\d+ posts?|\d+ min read)$",
     re.IGNORECASE,
 )
+# A live page's own markers among its first lines ("Live Updates", "36 Posts").
+_LIVE_MARKER = re.compile(r"^(?:live(?: updates?)?|\d+ posts?)$", re.IGNORECASE)
 # Headlines are written in the present tense; "said" or "told" marks a reported sentence.
 _REPORTED = re.compile(r"\b(?:said|told|added)\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^#+\s*|\*\*")
@@ -136,6 +139,8 @@ _SUMMARY_HEAD = re.compile(
     re.IGNORECASE,
 )
 _MIN_STRUCTURE = 3
+_HEADER_BLOCKS = 8  # where a page's own markers sit
+_MIN_TITLE_TOPICS = 3  # "In Brief: A, B, C" lists its stories
 # Words that carry no content when comparing a heading with a lead sentence.
 _STOPWORDS = frozenset(
     "a an the of to in on at by for from with and or but as is are was were be been has have "
@@ -196,6 +201,8 @@ def looks_like_digest(title: str, text: str) -> bool:
     if _DIGEST_TITLE.search(title):
         return True
     paragraphs = blocks(text)
+    if any(_LIVE_MARKER.match(b) for b in paragraphs[:_HEADER_BLOCKS]):
+        return True
     if len(_topic_headings(title, _story_blocks(paragraphs))) >= _MIN_TOPIC_HEADINGS:
         return True
     bold = sum(1 for b in paragraphs if _BOLD_LEAD.match(b))
@@ -309,10 +316,11 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
         return _bold_drafts(title, paragraphs)
     paragraphs = _unbulleted_summary(paragraphs)
     start, echoes = _echo_headings(paragraphs)
-    topics = _topic_headings(title, paragraphs)
+    # only a title that does not call itself a digest is read for the stories it names
+    topics = frozenset() if _DIGEST_TITLE.search(title) else _topic_headings(title, paragraphs)
     plan = _Plan(echoes, frozenset(), topics)
     plan = _Plan(
-        echoes, _crossheads(paragraphs, plan) | _topic_crossheads(paragraphs, plan), topics
+        echoes, _crossheads(title, paragraphs, plan) | _topic_crossheads(paragraphs, plan), topics
     )
     start = start or _summary_list_end(paragraphs, plan)
     drafts = [_Draft(title, "summary", list(paragraphs[:start]))]
@@ -490,27 +498,60 @@ def _item_headline(item: str) -> str:
     return _first_sentence(item)
 
 
-def _crossheads(paragraphs: list[str], plan: _Plan) -> frozenset[int]:
-    """Short headings inside stories, when the digest also has long story headlines.
+def _crossheads(title: str, paragraphs: list[str], plan: _Plan) -> frozenset[int]:
+    """Short headings inside stories, when the digest also has story headlines.
 
     A news-in-brief heads each story with a full headline and breaks a long story with
-    crossheads of a few words; only the headlines open entries.
+    crossheads of a few words; only the headlines open entries. When the title lists the
+    stories ("World News in Brief: strikes condemned, migrant deaths, floods in Brazil"),
+    a heading naming none of them is a crosshead; otherwise, with at least two long
+    headlines, the short headings are.
     """
     heads = [
         i
         for i in range(len(paragraphs))
         if _heading(paragraphs, i, plan) is not None and not _is_theme(paragraphs, i)
     ]
+    inside = [
+        i
+        for i in heads
+        if _kind(paragraphs, i + 1, plan) == "text" and _kind(paragraphs, i - 1, plan) == "text"
+    ]
+    topics = _title_topics(title)
+    if heads and heads[0] > 0 and _kind(paragraphs, 0, plan) == "text":
+        topics = topics[1:]  # the first story sits under the title without a headline
+    if len(topics) >= _MIN_TITLE_TOPICS - 1:
+        named = [i for i in heads if _names_topic(paragraphs[i], topics)]
+        if len(named) >= 1 and len(named) < len(heads):
+            return frozenset(i for i in inside if i not in named)
     sizes = {i: len(_clean(paragraphs[i]).split()) for i in heads}
     if sum(1 for i in heads if sizes[i] >= _LONG_HEADING_WORDS) < 2:
         return frozenset()
-    return frozenset(
-        i
-        for i in heads
-        if sizes[i] <= _MAX_CROSSHEAD_WORDS
-        and _kind(paragraphs, i + 1, plan) == "text"
-        and _kind(paragraphs, i - 1, plan) == "text"
-    )
+    return frozenset(i for i in inside if sizes[i] <= _MAX_CROSSHEAD_WORDS)
+
+
+def _title_topics(title: str) -> list[set[str]]:
+    """Content words of each story a title lists after its colon ("A, B, C")."""
+    _, colon, listed = title.partition(":")
+    parts = re.split(r",\s+|;\s+", listed)
+    if not colon or len(parts) < _MIN_TITLE_TOPICS:
+        return []
+    return [words for part in parts if (words := _stems(part))]
+
+
+def _names_topic(heading: str, topics: list[set[str]]) -> bool:
+    """Whether a heading shares a content word with one of the title's stories."""
+    words = _stems(heading)
+    return any(words & topic for topic in topics)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words, crudely singular ("migrants" ~ "migrant")."""
+    return {
+        w[:-1] if w.endswith("s") and len(w) > 3 else w
+        for w in _key(text).split()
+        if w not in _STOPWORDS and len(w) > 2
+    }
 
 
 def _kind(paragraphs: list[str], i: int, plan: _Plan) -> str | None:
@@ -731,6 +772,7 @@ _TOPIC_SPLIT = re.compile(r"\s*(?:,|;|:|\band\b|&)\s*", re.IGNORECASE)
 _MIN_TOPIC_WORDS = 2
 _MIN_TOPIC_HEADINGS = 2
 _MAX_TOPIC_HEADING_WORDS = 15
+_MIN_PROSE_WORDS = 8
 
 
 def _topic_headings(title: str, paragraphs: list[str]) -> frozenset[int]:
@@ -778,8 +820,8 @@ def _could_head_topic(paragraphs: list[str], i: int) -> bool:
         "\n" not in block
         and len(block.split()) <= _MAX_TOPIC_HEADING_WORDS
         and is_heading(block.rstrip().removesuffix("."))
-        and len(sentences(following)) >= 1
-        and len(following.split()) > _MAX_TOPIC_HEADING_WORDS
+        and len(following.split()) >= _MIN_PROSE_WORDS
+        and following.rstrip("\"'\u201d\u2019)")[-1:] in (".", "!", "?")
     )
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
-from warday.transform.events import Clause, EventHit, clauses, find_events
+from warday.transform.discover import bare_general_staff, demonyms, discover, org_key
+from warday.transform.events import Clause, EventHit, clauses, find_events, outside_this_war
 from warday.transform.figures import Figure, find_figures
 from warday.transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention, Place
 from warday.transform.text import Span, sentences
 
 # Bump when rules, dictionaries or logic change so stored tags can be found and re-tagged.
-TAGGER_VERSION = "rules-3"
+TAGGER_VERSION = "rules-4"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class EventTag:
     sentence: str
     start: int
     end: int
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class ActorTag:
     sentence: str
     start: int
     end: int
+    confidence: float = 1.0
+    discovered: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class PlaceTag:
     sentence: str
     start: int
     end: int
+    confidence: float = 1.0
+    discovered: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,9 +79,12 @@ class Tags:
 def tag(text: str, gazetteer: Gazetteer | None = None) -> Tags:
     """All tags of an entry's text; every start/end indexes into text."""
     gaz = gazetteer or Gazetteer.default()
-    actor_mentions, place_mentions = resolve_mentions(
-        text, gaz, gaz.find_actors(text), gaz.find_places(text)
-    )
+    curated = gaz.find_actors(text)
+    found_places = gaz.find_places(text, [(m.start, m.end) for m in curated])
+    found_actors = curated + discovered_mentions(text, gaz, curated, found_places)
+    found_actors.sort(key=lambda m: m.start)
+    found_places = [p for p in found_places if not _inside_discovered(p, found_actors)]
+    actor_mentions, place_mentions = resolve_mentions(text, gaz, found_actors, found_places)
     spans = sentences(text)
     starts = [sent.start for sent in spans]
     events: list[EventTag] = []
@@ -93,15 +103,91 @@ def tag(text: str, gazetteer: Gazetteer | None = None) -> Tags:
     )
 
 
+def discovered_mentions(
+    text: str, gaz: Gazetteer, curated: list[Mention], places: list[Mention]
+) -> list[Mention]:
+    """Actors found by form (see ``transform.discover``), as mentions.
+
+    A body whose normalised form is a curated one's ("Russia's Ministry of Defence") is
+    that curated actor; a bare "the General Staff" is the one of the side named last.
+    """
+    side_of: dict[str, str | None] = {m.surface: _side(m) for m in curated}
+    side_of.update({m.surface: getattr(m.entity, "country", None) for m in places})
+    place_info = [(m.start, m.end, getattr(m.entity, "country", None)) for m in places]
+    taken = [(m.start, m.end) for m in curated]
+    by_key = _org_index(gaz)
+    out: list[Mention] = []
+    for item in discover(text, taken, side_of, place_info):
+        known = by_key.get(org_key(item.name)) if item.kind == "organisation" else None
+        if known is not None:
+            start = item.start if item.lead is None else item.lead
+            curated[:] = [m for m in curated if not start <= m.start < item.end]
+            out.append(Mention(known.name, start, item.end, text[start : item.end], known))
+            continue
+        if item.kind == "organisation":
+            curated[:] = [m for m in curated if not item.start <= m.start < item.end]
+        actor = Actor(item.name, item.kind, item.side, item.role, ())
+        surface = text[item.start : item.end]
+        out.append(Mention(item.name, item.start, item.end, surface, actor, item.confidence, True))
+    taken += [(m.start, m.end) for m in out]
+    staffs = _by_side(gaz, _GENERAL_STAFFS)
+    sides = [(m.start, side) for m in curated if (side := _side(m))]
+    for start, end, side in bare_general_staff(text, sides):
+        if side in staffs and not any(s < end and start < e for s, e in taken):
+            staff = staffs[side]
+            out.append(Mention(staff.name, start, end, text[start:end], staff, 0.6))
+    return out
+
+
+_GENERAL_STAFFS = ("General Staff of the Armed Forces of Ukraine", "Russian General Staff")
+
+
+@cache
+def _by_side(gaz: Gazetteer, names: tuple[str, ...]) -> dict[str | None, Actor]:
+    """Named curated actors by their side."""
+    return {a.side: a for a in gaz.actors if a.name in names}
+
+
+@cache
+def _states(gaz: Gazetteer) -> dict[str, Actor]:
+    """Curated states by name."""
+    return {a.name: a for a in gaz.actors if a.kind == "state"}
+
+
+def _side(mention: Mention) -> str | None:
+    """Side of an actor mention."""
+    return mention.entity.side if isinstance(mention.entity, Actor) else None
+
+
+@cache
+def _org_index(gaz: Gazetteer) -> dict[frozenset[str], Actor]:
+    """Curated bodies by the normalised bag of words of each of their forms."""
+    out: dict[frozenset[str], Actor] = {}
+    for actor in gaz.actors:
+        if actor.kind in ("organisation", "armed_force", "unit", "group"):
+            for form in (actor.name, *actor.aliases):
+                out.setdefault(org_key(form), actor)
+    return out
+
+
+def _inside_discovered(place: Mention, actors: list[Mention]) -> bool:
+    """True if a GeoNames place lies inside a discovered actor's name."""
+    return place.discovered and any(
+        a.discovered and a.start <= place.start and place.end <= a.end for a in actors
+    )
+
+
 # A country name after one of these is a location, not a government.
 _LOCATIVE = re.compile(
-    r"(?:\b(?:in|into|inside|across|throughout|within|over|near|out of|deep in)\s+(?:the\s+)?)$",
+    r"(?:\b(?:in|into|inside|across|throughout|within|over|near|out of|deep in)\s+(?:the\s+)?"
+    r"(?:neighbou?ring\s+|nearby\s+|western\s+|eastern\s+|northern\s+|southern\s+|central\s+)?)$",
     re.IGNORECASE,
 )
 # ... and so is the goal or source of a movement ("deployed troops to Russia").
 _MOVEMENT = re.compile(
     r"\b(?:deploy\w*|sen[dt]|sending|withdr\w+|mov\w+|travel\w*|pull\w*|fle\w+|return\w*|"
-    r"evacuat\w+|deport\w*|transferr\w*|went|flew|arriv\w+|troops|forces|soldiers)\b"
+    r"evacuat\w+|deport\w*|transferr\w*|went|flew|arriv\w+|cross\w*|fled|escap\w+|troops|forces|"
+    r"soldiers|refugees)\b"
     r"[^,;.]{0,60}\b(?:to|from)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -140,7 +226,7 @@ def resolve_mentions(
     did not confirm") becomes one; a place inside a longer actor name ("UN mission in
     Ukraine") is part of that name; a seat after "at the" is the building.
     """
-    states = {a.name: a for a in gaz.actors if a.kind == "state"}
+    states = _states(gaz)
     place_starts = {p.start for p in places}
     place_index = _StartIndex(places)
     kept_actors: list[Mention] = []
@@ -196,9 +282,12 @@ def _government_slot(text: str, place: Mention) -> bool:
 
 def _events(sent: Span, actors: list[Mention], places: list[Mention]) -> list[EventTag]:
     """Events of one sentence with actor/recipient roles from sentence structure."""
+    if _other_war(sent.text, actors, places):
+        return []
     blocked = tuple((m.start - sent.start, m.end - sent.start) for m in [*actors, *places])
-    hits = find_events(sent.text, blocked=blocked)
     spans = clauses(sent.text)
+    found = (_credible(sent.text, h) for h in find_events(sent.text, blocked=blocked, spans=spans))
+    hits = [h for h in found if h is not None]
     everyone = [(m.start - sent.start, m.end - sent.start, m.name) for m in actors]
     roles = _roles(sent.text, hits, spans, everyone)
     tags = []
@@ -217,9 +306,55 @@ def _events(sent: Span, actors: list[Mention], places: list[Mention]) -> list[Ev
                 sent.text,
                 sent.start,
                 sent.end,
+                hit.confidence,
             )
         )
     return tags
+
+
+_THIS_WAR = frozenset(["Ukraine", "Russia"])
+
+
+def _other_war(sentence: str, actors: list[Mention], places: list[Mention]) -> bool:
+    """True if a sentence names another war's parties and nothing of this war.
+
+    Parties are named by actors' sides, places' countries and nationality words
+    ("Palestinians", "Sudanese").
+    """
+    named = {getattr(m.entity, "side", None) for m in actors}
+    named |= {getattr(m.entity, "country", None) for m in places}
+    named |= {_DEMONYMS[w] for w in _CAPITAL_WORD.findall(sentence) if w in _DEMONYMS}
+    return bool(named & outside_this_war()) and not named & _THIS_WAR
+
+
+_CAPITAL_WORD = re.compile(r"\b([A-Z][a-z]+?)(?:s)?\b")
+_DEMONYMS = demonyms()
+_PROPOSAL = re.compile(r"\b(?:proposals?|propos(?:ed|es))\b", re.IGNORECASE)
+_BANNED = re.compile(r"\b(?:prohibit\w*|ban on|banning|restrict\w*|refrain\w*)\b", re.IGNORECASE)
+_CEASEFIRE_HOLDS = re.compile(
+    r"\b(?:agreed|agree|declared|announced|(?:came|come|comes) into (?:force|effect)|took effect|"
+    r"in (?:force|effect)|"
+    r"observ\w+|hold|holds|held|holding|violat\w+|broke|broken|breach\w*|extended|began|"
+    r"started|ended|collapsed|expired|brokered|facilitated)\b",
+    re.IGNORECASE,
+)
+
+
+def _credible(sentence: str, hit: EventHit) -> EventHit | None:
+    """Drop attacks named inside a proposal or ban; a ceasefire no verb says holds is
+    only talked about (hedged)."""
+    clause = sentence[hit.clause_start : hit.clause_end]
+    if hit.event_type in ("ASSAULT", "AID") and _BANNED.search(clause):
+        return None  # "a ban on arms sales", "refrain from further attacks"
+    if hit.event_type == "ASSAULT" and _PROPOSAL.search(clause):
+        return None
+    if (
+        hit.mode == "ceasefire"
+        and hit.assertion == "asserted"
+        and not _CEASEFIRE_HOLDS.search(clause)
+    ):
+        return replace(hit, assertion="hedged", confidence=round(hit.confidence - 0.1, 2))
+    return hit
 
 
 def _in_report(spans: list[Clause], pos: int) -> bool:
@@ -227,6 +362,17 @@ def _in_report(spans: list[Clause], pos: int) -> bool:
     return any(c.reporting and c.start <= pos < c.end for c in spans)
 
 
+# The reporter of an event is neither its actor nor its recipient.
+_SPEAKS = re.compile(
+    r"(?:['\u2019]s?)?(?:,[^,;]{1,90},)?\s+(?:has\s+|had\s+|also\s+)?(?:said|says|told|reported|"
+    r"acknowledged|stated|noted|claimed|announced|wrote|added|posted|confirmed)\b"
+)
+# A relative clause after the trigger's object ("missiles that Putin calls ...") holds no
+# recipient; a "that" right after the trigger ("demanded that Ukraine ...") is its object.
+_RELATIVE = re.compile(r"(?<=\w)\s+\S.*?\b(?P<rel>that|which|who|whom|whose)\b")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:(?:in|near|inside|outside)\s+(?:the\s+)?|at\s+the\s+)$", re.IGNORECASE
+)
 _TARGET_BEFORE = re.compile(r"\b(?:on|against|at|to|for|with)\s+(?:the\s+)?$", re.IGNORECASE)
 _AGENT_BEFORE = re.compile(r"\b(?:by|from|alongside|together with)\s+(?:the\s+)?$", re.IGNORECASE)
 _SHARED_SUBJECT = re.compile(r"(?:,|\band)\s+(?:[a-z]+\s+){0,3}$")
@@ -250,7 +396,7 @@ def _roles(
     "from X" agents and "between X and Y" pairs, which act.  A clause framed by "X said
     it ..." takes X as its subject.
     """
-    speakers = [m for m in mentions if _in_report(spans, m[0])]
+    speakers = [m for m in mentions if _in_report(spans, m[0]) or _SPEAKS.match(sentence, m[1])]
     mentions = [m for m in mentions if m not in speakers]
     slots = sorted({h.trigger_start: h for h in hits}.values(), key=lambda h: h.trigger_start)
     by_slot: dict[int, tuple[Names, Names]] = {}
@@ -263,6 +409,8 @@ def _roles(
         )
         lo = prev.trigger_end if prev else hit.clause_start
         hi = nxt.trigger_start if nxt else hit.clause_end
+        relative = _RELATIVE.search(sentence, hit.trigger_end, hi)
+        hi = relative.start("rel") if relative else hi
         subject: list[str] = []
         targets_before: list[str] = []
         for start, _end, name in mentions:
@@ -281,6 +429,8 @@ def _roles(
         targets = list(targets_before)
         for start, _end, name in mentions:
             if hit.trigger_end <= start < hi:
+                if _PLACE_BEFORE.search(sentence, max(0, start - 12), start):
+                    continue  # "at the Kremlin", "in Osaka, Japan": where, not who
                 before = sentence[max(hit.trigger_end, start - 16) : start]
                 (agents if _AGENT_BEFORE.search(before) else targets).append(name)
         if re.search(r"\bbetween\b", sentence[hit.trigger_end : hi]):
@@ -357,7 +507,15 @@ def _actor_tag(mention: Mention, sentence: str) -> ActorTag:
     actor = mention.entity
     assert isinstance(actor, Actor)
     return ActorTag(
-        actor.name, actor.kind, actor.side, mention.surface, sentence, mention.start, mention.end
+        actor.name,
+        actor.kind,
+        actor.side,
+        mention.surface,
+        sentence,
+        mention.start,
+        mention.end,
+        round(mention.confidence, 2),
+        mention.discovered,
     )
 
 
@@ -375,6 +533,8 @@ def _place_tag(mention: Mention, sentence: str) -> PlaceTag:
         sentence,
         mention.start,
         mention.end,
+        round(mention.confidence, 2),
+        mention.discovered,
     )
 
 

@@ -48,7 +48,11 @@ class Span:
 
 # A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before
 # whitespace and an upper-case letter, digit or quote; common abbreviations do not end one.
-_BOUNDARY = re.compile(r"""(?<=[.!?])["')\]]?\s+(?=["'(\[]?[A-Z0-9])""")
+# After the stop: a closing quote or bracket, citation markers ("[xxvii]", "[12]") and a
+# closing bold marker may stand before the space.
+_BOUNDARY = re.compile(
+    r"""(?<=[.!?])(?:\*\*)?["')\]]?(?:\[(?:[ivxlcdm]+|\d+)\])*\s+(?=(?:\*\*)?["'(\[]?[A-Z0-9])"""
+)
 _ABBREVIATIONS = (
     "Mr.",
     "Mrs.",

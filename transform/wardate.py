@@ -132,7 +132,10 @@ _ANY_MONTH = (
     rf"|{_MONTH})"
 )
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}\.?"
-_TIME = r"\d{1,2}[:.h]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2})?\)?)?"
+_TIME = (
+    r"\d{1,2}[:.h]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d\d)?)?\)?)?"
+)
 
 
 def _calendar_pattern(month: str, of: str = "") -> str:
@@ -153,7 +156,8 @@ _LOCALE_CALENDAR = _calendar_pattern(_ANY_MONTH, r"(?:de\s+)?")
 # A line that is only a date (with a time, a "Published:" label or an outlet before it):
 # "Feb 26, 2026", "27 February 2026, 19:06", "The Associated Press / April 24, 2025, 12:48 AM".
 _DATE_LINE = re.compile(
-    r"^(?:[A-Z][\w.&' ]{0,40}\s*[/|\u00b7\u2022]\s*)?"
+    r"^(?:[A-Z][\w.,&' ]{0,60}\s*[/|\u00b7\u2022]\s*"
+    r"(?:[A-Z][\w.&' ]{0,30}\s*[/|\u00b7\u2022]\s*)?)?"
     r"(?:(?:published|updated|posted|last updated|date)\s*(?:on|at)?\s*:?\s*)?"
     rf"(?:{_TIME},?\s*)?{_LOCALE_CALENDAR}"
     rf"(?:,?\s*(?:at|à|um|a las|alle|às|в|о)?\s*{_TIME})?\s*[|\u00b7\u2022]?$",

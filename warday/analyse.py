@@ -40,8 +40,9 @@ def analyse(draft: DocDraft, logical_date: date | None) -> Analysis:
 
 
 def _relevance(seg: Segment, count: int, judged: bool) -> tuple[str, str | None]:
-    """Only the items of a split digest about more than this war are judged; a whole
-    article or a digest's summary is the document's own subject."""
-    if not judged or count < 2 or seg.section == "summary":
+    """Only the entries of a split digest about more than this war are judged (its first
+    story may sit under the title, so the lead is judged too); a whole article is the
+    document's own subject."""
+    if not judged or count < 2:
         return WAR, None
     return relevance(f"{seg.section or ''}\n{seg.headline}", seg.text)

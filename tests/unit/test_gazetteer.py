@@ -201,9 +201,11 @@ def test_required_places_present() -> None:
 def test_place_fields() -> None:
     """Coordinates are sane and countries carry no admin1."""
     for place in load_places():
+        assert place.lat is not None and place.lon is not None
         assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180
         assert (place.admin1 is None) or place.kind != "country"
     kyiv = next(p for p in load_places() if p.name == "Kyiv")
+    assert kyiv.lat is not None and kyiv.lon is not None
     assert abs(kyiv.lat - 50.45) < 0.05 and abs(kyiv.lon - 30.52) < 0.05
 
 

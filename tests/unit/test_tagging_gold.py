@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import pytest
 
-from bench.tagging import DEFAULT_GOLD, FIELDS, load_gold, score
+from bench.tagging import DEFAULT_GOLD, FIELDS, REAL_GOLD, load_gold, score
 from warday.transform.tagging import tag
 
-# Measured F1 (271 sentences, tagger rules-2 and rules-3) minus about 0.03.
+# Measured F1 (271 sentences) minus about 0.03: rules-3 for actors, places and figures;
+# rules-4 for events, whose precision-first rules no longer tag plans, topics and nouns
+# ("a possible summit", "a peace deal") that the older conventions counted.
 FLOORS = {
-    "event_type": 0.93,
-    "event_mode": 0.93,
-    "acled": 0.92,
-    "assertion": 0.90,
-    "event_actors": 0.87,
-    "event_recipients": 0.77,
-    "event_places": 0.89,
+    "event_type": 0.91,
+    "event_mode": 0.92,
+    "acled": 0.91,
+    "assertion": 0.88,
+    "event_actors": 0.85,
+    "event_recipients": 0.75,
+    "event_places": 0.86,
     "actors": 0.96,
     "places": 0.95,
     "figures": 0.94,
@@ -28,9 +30,47 @@ FLOORS = {
 }
 
 
+# Real-syntax gold (300 sentences, each scored on the fields it annotates): measured F1 of
+# tagger rules-4 minus about 0.03.
+REAL_FLOORS = {
+    "event_type": 0.88,
+    "event_mode": 0.87,
+    "acled": 0.89,
+    "assertion": 0.82,
+    "actors": 0.95,
+    "places": 0.94,
+    "figures": 0.89,
+    "overall": 0.89,
+}
+
+
 @pytest.fixture(scope="module")
 def scores() -> dict[str, dict[str, float]]:
     return score(DEFAULT_GOLD)
+
+
+@pytest.fixture(scope="module")
+def real_scores() -> dict[str, dict[str, float]]:
+    return score(REAL_GOLD)
+
+
+@pytest.mark.parametrize("field", sorted(REAL_FLOORS))
+def test_real_syntax_field_f1_does_not_regress(
+    real_scores: dict[str, dict[str, float]], field: str
+) -> None:
+    got = real_scores[field]["f1"]
+    assert got >= REAL_FLOORS[field], f"{field}: F1 {got:.3f} fell below {REAL_FLOORS[field]:.2f}"
+
+
+def test_real_syntax_gold_is_well_formed() -> None:
+    records = load_gold(REAL_GOLD)
+    assert len(records) >= 300
+    assert len({r["id"] for r in records}) == len(records)
+    assert sum(r["id"].startswith("b") for r in records) >= 90  # the blind part
+    for record in records:
+        assert record["fields"] and set(record["fields"]) <= set(FIELDS), record["id"]
+        for event in record["events"]:
+            assert event["assertion"] in ("asserted", "denied", "hedged"), record["id"]
 
 
 def test_every_field_has_a_floor() -> None:

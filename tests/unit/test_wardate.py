@@ -203,6 +203,8 @@ def test_a_reported_date_in_the_lead_is_not_the_texts_own() -> None:
         ("Updated 2:05 PM GMT, February 28, 2025\nText.", date(2025, 2, 28)),
         ("Sun 27 Apr 2025 14.05 BST\nText.", date(2025, 4, 27)),
         ("28.02.2025 14:05\nText.", date(2025, 2, 28)),
+        ("Jane Roe and John Doe / AP / Feb 26, 2026\nText.", date(2026, 2, 26)),
+        ("Jane Roe, Reuters \u00b7 Feb 26, 2026\nText.", date(2026, 2, 26)),
     ],
 )
 def test_date_lines_under_bylines_and_sources(body: str, when: date) -> None:

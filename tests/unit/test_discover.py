@@ -1,0 +1,77 @@
+"""Actors discovered from how news names them, and aliases on normalised forms."""
+
+from __future__ import annotations
+
+from warday.transform.discover import org_key
+from warday.transform.tagging import tag
+
+
+def actors(text: str) -> list[tuple[str, str, str | None, str, bool]]:
+    return [(a.name, a.kind, a.side, a.surface, a.discovered) for a in tag(text).actors]
+
+
+def test_title_with_possessive_country() -> None:
+    found = actors("Malaysia's Prime Minister Anwar Ibrahim arrived in Kazan on Tuesday.")
+    assert ("Anwar Ibrahim", "person", "Malaysia", "Anwar Ibrahim", True) in found
+
+
+def test_regional_title_takes_the_country_of_its_region() -> None:
+    found = actors("Belgorod Oblast Governor Vyacheslav Gladkov said a woman was hurt.")
+    person = [a for a in found if a[3] == "Vyacheslav Gladkov"]
+    assert person and person[0][2] == "Russia"
+
+
+def test_apposition_gives_role_and_side() -> None:
+    found = actors(
+        "John Kirby, the White House national security spokesperson, said talks went on."
+    )
+    assert ("John Kirby", "person", "United States", "John Kirby", True) in found
+
+
+def test_role_noun_and_later_surname() -> None:
+    text = "The defence lawyer, Oksana Melnyk, appealed. Melnyk said the verdict was unjust."
+    found = actors(text)
+    assert [a[3] for a in found if a[0] == "Oksana Melnyk"] == ["Oksana Melnyk", "Melnyk"]
+
+
+def test_curated_actor_is_not_marked_discovered() -> None:
+    (putin,) = [a for a in actors("Vladimir Putin said so.") if a[0] == "Vladimir Putin"]
+    assert putin[4] is False
+
+
+def test_ministry_aliases_meet_on_normalised_forms() -> None:
+    assert org_key("Russia's Ministry of Defence") == org_key("Russian Defense Ministry")
+    for text in (
+        "Russia's Ministry of Defence said its forces took a village.",
+        "The Russian Ministry of Defense said its forces took a village.",
+    ):
+        names = [a[0] for a in actors(text)]
+        assert "Russian Defence Ministry" in names and "Russia" not in names, text
+
+
+def test_bare_general_staff_follows_the_side_named_before() -> None:
+    tags = tag("Ukraine's army held the line. The General Staff said 150 clashes took place.")
+    staff = [a for a in tags.actors if a.surface == "General Staff"]
+    assert staff and staff[0].name == "General Staff of the Armed Forces of Ukraine"
+    assert staff[0].confidence < 1
+
+
+def test_unknown_bodies_by_form_and_acting_acronyms() -> None:
+    found = actors("The Ministry of Health said 10 people died, and OCHA urged calm.")
+    assert ("Ministry of Health", "organisation", None, "Ministry of Health", True) in found
+    assert [a for a in found if a[3] == "OCHA"]
+
+
+def test_spelled_out_acronym_of_no_body_is_no_actor() -> None:
+    found = actors("Forces ran a battlefield air interdiction (BAI) campaign.")
+    assert not [a for a in found if a[3] == "BAI"]
+
+
+def test_speaker_without_title() -> None:
+    found = actors("\u201cWe have no heating,\u201d said Halyna Petrenko, a resident of Kharkiv.")
+    assert ("Halyna Petrenko", "person", "Ukraine", "Halyna Petrenko", True) in found
+
+
+def test_names_that_are_no_people() -> None:
+    found = actors("Trump told reporters on Air Force One that Victory Day would pass.")
+    assert [a[0] for a in found] == ["Donald Trump"]

@@ -1,0 +1,73 @@
+"""Events with precision first: threats and plans are not acts, reporters hold no role,
+other wars carry no event of this one, every event has a confidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from warday.transform.events import RuleError, _rule, find_events, load_rules
+from warday.transform.tagging import tag
+
+
+def events(text: str) -> list[tuple[str, str | None, str]]:
+    return [(e.event_type, e.mode, e.assertion) for e in tag(text).events]
+
+
+def test_a_promise_to_strike_is_a_threat_not_an_attack() -> None:
+    found = events("Medvedev promised to intensify strikes on Ukrainian cities.")
+    assert ("THREATEN", None, "asserted") in found
+    assert all(kind != "ASSAULT" or assertion == "hedged" for kind, _, assertion in found)
+
+
+def test_sanctions_package_is_a_sanction() -> None:
+    assert events("The EU adopted its 19th sanctions package against Russia.") == [
+        ("SANCTION", None, "asserted")
+    ]
+
+
+def test_reporting_governor_is_neither_actor_nor_recipient() -> None:
+    (attack,) = tag(
+        "Russian drones struck a school in Sumy overnight, Governor Oleh Hryhorov said."
+    ).events
+    names = set(attack.actors) | set(attack.recipients)
+    assert not any("Hryhorov" in n for n in names)
+
+
+def test_explosions_alone_get_no_landmine_subtype() -> None:
+    (blast,) = tag("Several explosions were heard in central Kyiv overnight.").events
+    assert (blast.mode, blast.acled_sub_event_type) == (None, None)
+
+
+def test_other_wars_carry_no_event_of_this_one() -> None:
+    assert events("Israeli air strikes killed 30 people in Gaza on Tuesday.") == []
+    assert events("Hundreds more Palestinians have been killed in fighting since.") == []
+
+
+def test_topics_and_goals_are_no_agreement_or_talks() -> None:
+    assert events("Trump has set out deadlines for an agreement to end the war.") == []
+    assert events("Officials discussed a possible meeting of the leaders.") == []
+
+
+def test_demand_as_noun_is_no_request() -> None:
+    found = events("Putin has not budged from his maximalist demands.")
+    assert not [e for e in found if e[0] == "REQUEST"]
+
+
+def test_every_event_has_a_confidence_below_one_when_unsure() -> None:
+    (verb_only,) = tag("Russia struck energy infrastructure again.").events
+    (typed,) = tag("Russia launched 90 drones at Kharkiv overnight.").events
+    assert 0 < verb_only.confidence < typed.confidence <= 1
+
+
+def test_keyword_prefilter_keeps_results() -> None:
+    rules = load_rules()
+    text = "Ukrainian forces recaptured the village and shelled Russian positions."
+    assert [h.event_type for h in find_events(text, rules)] == ["ASSAULT", "ASSAULT"]
+    assert find_events("The weather was cold in the morning.", rules) == []
+
+
+def test_rule_fields_are_validated() -> None:
+    with pytest.raises(RuleError, match="confidence"):
+        _rule("x.yaml", 0, {"type": "AID", "triggers": ["aid"], "confidence": 2})
+    with pytest.raises(RuleError, match="unknown"):
+        _rule("x.yaml", 0, {"type": "AID", "triggers": ["aid"], "colour": "red"})

@@ -1,0 +1,377 @@
+"""Actors beyond the curated list, discovered from how news names people and bodies.
+
+Mechanisms, each marking its actors ``discovered`` (curated ones are not):
+
+* a title or role with a name: "Governor Oleh Syniehubov", "Malaysia's Prime Minister
+  Anwar Ibrahim", "Samara Oblast Governor X", "photographer X", "Mr. X";
+* a name with a role in apposition: "John Kirby, the White House national security
+  spokesperson", "said Amy Pope, the agency's Director General", "The prosecutor, X,";
+* a two- or three-word name that speaks: "X Y said", "said X Y";
+* organisations by their form: ministries, agencies, services, committees, staffs
+  ("Russia's Ministry of Defence" is the curated "Russian Defence Ministry": forms are
+  compared as bags of normalised words, with adjectives and possessives mapped to their
+  country), and acronyms that act ("IOM urged") or are spelled out ("... (RSF)");
+* a bare "the General Staff" is the General Staff of the side the entry last named.
+
+Later surname-only mentions of a discovered person ("Strukov said") are the same actor.
+Side comes from the possessive or adjective of the title ("Malaysia's", "Russian"), a
+place in front of it ("Samara Oblast Governor") or a known body in the apposition.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMONYMS_PATH = DATA_DIR / "demonyms.csv"
+
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'\u2019][A-Za-z][a-z]+)*"
+_PARTICLE = r"(?:(?:bin|ibn|al|el|de|van|von|der|da|di)[-\s])?"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_PARTICLE}{_NAME_WORD}){{1,2}}"
+_SURNAME_ONLY = rf"{_NAME_WORD}"
+# Titles written before a name ("Governor X"); one word of a name may follow them.
+_TITLES = (
+    r"(?:Deputy\s+|Vice\s+|Acting\s+|Former\s+|former\s+|Interim\s+)?(?:"
+    r"President|Prime\s+Minister|Premier|Chancellor|Foreign\s+Minister|Defen[cs]e\s+Minister|"
+    r"(?:[A-Z][a-z]+\s+)?Minister|Secretary(?:-General|\s+General|\s+of\s+State)?|"
+    r"Governor|Mayor|Judge|General|Gen\.|Lieutenant\s+General|Lt\.\s+Gen\.|Major\s+General|"
+    r"Maj\.\s+Gen\.|Colonel|Col\.|Admiral|Adm\.|Commander|Ambassador|Envoy|Special\s+Envoy|"
+    r"Senator|Sen\.|Rep\.|Representative|Speaker|Patriarch|Pope|King|Queen|Crown\s+Prince|"
+    r"Prince|Sheikh|Emir|Sultan|Commissioner|High\s+Commissioner|Director(?:\s+General)?|"
+    r"Chief\s+Prosecutor|Prosecutor(?:\s+General)?|Ombudsman|Ombudsperson|Metropolitan|"
+    r"Spokesperson|Spokesman|Spokeswoman|Chairman|Chairwoman|Chair|CEO|Lt\.|Sgt\.|Capt\.|"
+    r"Major|Captain|Lieutenant|Sergeant|Marshal|Dr\.|Mr\.|Ms\.|Mrs\.|Mx\.)"
+)
+# Role nouns written in lower case before a name ("photographer X", "lawyer X").
+_ROLES = (
+    r"(?:spokes(?:person|man|woman)|minister|governor|mayor|judge|prosecutor|lawyer|attorney|"
+    r"photographer|journalist|reporter|correspondent|activist|blogger|milblogger|analyst|"
+    r"researcher|professor|official|officer|commander|soldier|general|adviser|advisor|aide|"
+    r"negotiator|envoy|ambassador|diplomat|lawmaker|deputy|senator|director|head|chief|"
+    r"leader|chairman|chair|president|secretary|representative|author|expert|economist|"
+    r"historian|editor|founder|member|resident|volunteer|doctor|medic|priest|businessman|"
+    r"oligarch|dissident|politician|pilot|commentator|propagandist|presenter|host|"
+    r"coordinator|manager|executive|rapporteur|investigator|ombudsman|commissioner)"
+)
+# The title and the name after it are found first; what stands before the title (a
+# possessive, a place, adjectives) is read from a short window in front of it.
+_TITLED = re.compile(
+    rf"(?<![\w-])(?P<title>{_TITLES}|{_ROLES})\s+(?P<name>{_NAME}|{_SURNAME_ONLY})(?![\w-])"
+)
+_LEAD = re.compile(
+    r"(?:(?P<poss>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})['\u2019]s\s+)?"
+    r"(?P<pre>(?:(?:[A-Z][\w.'-]*|national|security|foreign|defen[cs]e|deputy|regional|"
+    r"military|top|chief|senior|former|prominent)\s+){0,4})$"
+)
+_APPOSED = re.compile(
+    rf"(?<![\w-])(?P<name>{_NAME}),\s+(?P<role>(?:the\s+|a\s+|an\s+)?[^,;.\n]{{0,90}}?"
+    rf"\b(?i:{_ROLES})\b[^,;.\n]{{0,60}}?)(?=,|\.|;|$|\s+(?:said|says|told|added|wrote))"
+)
+_ROLE_THEN_NAME = re.compile(
+    rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?{_ROLES}"
+    rf"(?:\s+of\s+(?:the\s+)?(?:[\w'-]+\s+){{0,3}}?(?:region|oblast|city|town|province|district|"
+    rf"country|agency|ministry|office|mission|army|navy|[A-Z][\w'-]*))?,\s+(?P<name>{_NAME}),"
+)
+_SPEAKER_AFTER = re.compile(
+    rf"(?P<name>{_NAME})(?:,[^,\n]{{1,90}},)?\s+(?:said|says|told|added|wrote|argued|stressed|"
+    rf"noted|warned|posted)\b"
+)
+_SPEAKER_BEFORE = re.compile(
+    rf"\b(?:said|says|told|added|according\s+to)\s+(?P<name>{_NAME})(?![\w-])"
+)
+_ORG_HEADS = (
+    r"Ministry|Ministries|Agency|Service|Committee|Council|Commission|Office|Directorate|"
+    r"General\s+Staff|Guard|Court|Prosecutor['\u2019]s\s+Office|Administration|Department|"
+    r"Command|Inspectorate|Bureau|Fund|Programme|Program|Parliament|Senate|Duma|Cabinet|"
+    r"Rada|Assembly|Police|Army|Navy|Air\s+Force|Forces"
+)
+_ORG = re.compile(
+    rf"(?<![\w'-])(?=[A-Z])(?:(?P<poss>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)['\u2019]s\s+)?"
+    rf"(?P<body>(?:(?!(?:The|A|An|This|Its|Their|In|On|At|By|For|From|With|As|But|And)\s)"
+    rf"[A-Z][\w'-]*\s+){{0,4}}(?:{_ORG_HEADS})(?:\s+(?:of|for)\s+(?:the\s+)?"
+    rf"[A-Z][\w'-]*(?:\s+(?:and\s+)?[A-Z][\w'-]*){{0,3}})?)"
+)
+_GENERIC_BODY = re.compile(
+    r"(?:Air\s+Force|Army|Navy|Police|Forces|General\s+Staff|Parliament|Senate|Cabinet|"
+    r"Foreign\s+Ministry|Defen[cs]e\s+Ministry|Interior\s+Ministry|Health\s+Ministry|"
+    r"Ministry\s+of\s+\w+|Security\s+Service|Border\s+Guard|National\s+Guard)"
+)
+_SPEAKS_AFTER = re.compile(
+    r"\s+(?:(?:has|have|had)\s+)?(?:said|says|reported|announced|confirmed|stated|warned)\b"
+)
+_ORG_TAIL_NOT_BODY = re.compile(r"\s+(?:One|Day|Week|Month|Year|Base|Academy|Award)\b")
+_GROUP_HEADS = (
+    r"Organi[sz]ation|Movement|Front|Party|Group|Brigade|Battalion|Regiment|Union|Mission|"
+    r"Corps|Division|Network|Alliance|Coalition|Federation|Association|Institute|Centre|Center"
+)
+_ORG_GATE = re.compile(rf"\b(?:{_ORG_HEADS})\b")
+_ACRONYM = re.compile(r"(?<![\w.])(?P<acr>[A-Z]{2,6})(?![\w.])")
+_ACRONYM_ACTS = re.compile(
+    r"\s+(?:said|says|urged|urges|warned|reported|supports|supported|estimated|recorded|"
+    r"documented|called|announced|condemned|noted|fighters|forces|troops|militants|"
+    r"militia|staff|teams|chief|head|spokesperson|spokesman)\b"
+)
+_BARE_GENERAL_STAFF = re.compile(r"\b[Tt]he\s+(?P<gs>General\s+Staff)\b(?!\s+of)")
+_NOT_NAME_WORDS = frozenset(
+    """The A An This That These Those It Its He She They We I In On At By For From With As
+    But And Or If When While After Before During Since Until Monday Tuesday Wednesday
+    Thursday Friday Saturday Sunday January February March April May June July August
+    September October November December Ministry Service Agency Office Council Forces Staff
+    Army Air Force Committee Court Government House Department Bureau Party Union News
+    Press Times Post Institute University Centre Center Group Company Bank Fund
+    Organization Organisation Commission Parliament Assembly Guard Police Navy Command
+    Directorate Republic Oblast Region State States Kingdom Emirates Nations Federation
+    Security Defence Defense Foreign Affairs Energy Emergency National International
+    World Human Rights Red Cross Crescent General Prime Minister President Governor Mayor
+    Judge Mr Ms Mrs Dr Reuters Associated Agence France Jazeera Telegram Facebook X
+    Ukrainian Russian American British European Western North South East West Northern
+    Southern Eastern Western Central Photo Photograph Getty Images AFP AP Kremlin White
+    Black Sea Day Independence Victory Christmas Easter Geneva Kyiv Moscow Washington
+    Europe Ukraine Russia Island Nuclear Power Plant Station Oil Gas Refinery Airport
+    Bridge Street Square District Village City Town Peace Board Plan Deal Summit Talks
+    Council Agreement Treaty Law Act Bill Strategy Initiative Programme Program Project
+    Olympic Olympics Games Cup League Club Team Church Orthodox Catholic Cathedral
+    Patriarchate Orthodoxy Holy See God Lord Death Yars Flamingo Neptune Shahed Geran
+    Iskander Kinzhal Kalibr Patriot Storm Shadow Taurus Tomahawk Telegraph Guardian
+    Journal Mediazona Meduza Interfax Tass TASS RIA Novosti Ukrinform Suspilne Kyiv
+    Independent Pravda Economist Politico Bloomberg Axios CNN BBC NPR TIME Time""".split()
+)
+# Acronyms that are no actor (agencies of news, units, times) or that curated lists hold.
+_NOT_ACTOR_ACRONYMS = frozenset(
+    """AP AFP CNN BBC NPR TASS RIA UK US USA EU UN NATO GMT UTC CET EST AM PM TV ID OK
+    VIP CEO MP MPS MOD DPRK UAV UAVS GDP HIMARS ATACMS MLRS NPP ZNPP IDP IDPS POW POWS
+    KM KG USD EUR UAH RUB DJI FPV EW SAM ISW ICC ICJ LNG DNR LNR FSB SBU GUR HUR""".split()
+)
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """An actor found by form: canonical name, kind, side, span and how sure."""
+
+    name: str
+    kind: str
+    side: str | None
+    role: str | None
+    start: int
+    end: int
+    confidence: float
+    lead: int | None = None  # start of a possessive in front ("Russia's" Defence Ministry)
+
+
+@cache
+def demonyms(path: Path = DEMONYMS_PATH) -> dict[str, str]:
+    """Adjective or short form -> country ("Russian" -> "Russia")."""
+    rows = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    out: dict[str, str] = {}
+    for i, row in enumerate(csv.DictReader(rows)):
+        if not row.get("form") or not row.get("country"):
+            raise ValueError(f"{path.name}: row {i + 1}: form and country are required")
+        out[row["form"]] = row["country"]
+    return out
+
+
+def org_key(form: str) -> frozenset[str]:
+    """Bag of normalised words of an organisation's name, countries for adjectives.
+
+    "Russia's Ministry of Defence", "Russian Defense Ministry" and "Ministry of Defence of
+    Russia" share one key.
+    """
+    words = re.findall(r"[A-Za-z]+", form.replace("\u2019", "'").replace("'s ", " "))
+    table = demonyms()
+    out = set()
+    for word in words:
+        low = word.lower()
+        if low in ("the", "of", "s", "and", "for"):
+            continue
+        country = table.get(word)
+        out.add((country or word).lower().replace("defense", "defence"))
+    return frozenset(out)
+
+
+def discover(
+    text: str,
+    taken: Sequence[tuple[int, int]],
+    side_of: dict[str, str | None],
+    places: Sequence[tuple[int, int, str | None]],
+) -> list[Discovered]:
+    """Actors named in text outside the ``taken`` spans (curated actors).
+
+    ``side_of`` maps known names and forms (curated actors, states, places) to a side;
+    ``places`` are (start, end, country) of the entry's place mentions.
+    """
+    found: list[Discovered] = []
+    spans = list(taken)
+
+    curated = set(taken)
+
+    def add(item: Discovered | None) -> None:
+        if item is None:
+            return
+        lo = item.start if item.lead is None else item.lead
+        for s, e in spans:
+            swallowed = (
+                (s, e) in curated and item.kind == "organisation" and lo <= s and e <= item.end
+            )
+            if s < item.end and lo < e and not (swallowed and (e - s) < (item.end - lo)):
+                return
+        spans.append((lo, item.end))
+        found.append(item)
+
+    for match in _TITLED.finditer(text):
+        add(_titled(text, match, side_of, places))
+    for pattern in (_APPOSED, _ROLE_THEN_NAME, _SPEAKER_AFTER, _SPEAKER_BEFORE):
+        for match in pattern.finditer(text):
+            add(_named(text, match, side_of))
+    if _ORG_GATE.search(text):
+        for match in _ORG.finditer(text):
+            add(_organisation(match, side_of))
+    for match in _ACRONYM.finditer(text):
+        add(_acronym(text, match))
+    people = [d for d in found if d.kind == "person"]
+    for item in _surnames(text, people, spans):
+        add(item)
+    return sorted(found, key=lambda d: d.start)
+
+
+def _valid_name(name: str) -> bool:
+    """A person's name: no word that names a body, a place word, a month or a day."""
+    words = re.findall(r"[A-Za-z]+", name)
+    return bool(words) and not any(w in _NOT_NAME_WORDS for w in words)
+
+
+def _side_from(words: str, side_of: dict[str, str | None]) -> str | None:
+    """Country or body that a possessive, adjective or apposition names."""
+    table = demonyms()
+    for word in re.findall(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*", words):
+        for form in (word, *word.split()):
+            if form in table:
+                return table[form]
+            if side_of.get(form):
+                return side_of[form]
+    return None
+
+
+def _titled(
+    text: str,
+    match: re.Match[str],
+    side_of: dict[str, str | None],
+    places: Sequence[tuple[int, int, str | None]],
+) -> Discovered | None:
+    """A person named with a title ("Governor X", "Malaysia's Prime Minister X")."""
+    name, title = match["name"], " ".join(match["title"].split())
+    if not _valid_name(name):
+        return None
+    single = " " not in name
+    honorific = title in ("Mr.", "Ms.", "Mrs.", "Dr.", "Mx.")
+    if single and not (title[0].isupper() and title not in ("General", "Major", "Chair")):
+        return None
+    window = max(0, match.start() - 80)
+    front = _LEAD.search(text, window, match.start())
+    lead = f"{front['poss'] or ''} {front['pre'] or ''}" if front else ""
+    begin = front.start() if front else match.start()
+    side = _side_from(lead, side_of)
+    if side is None:
+        side = next((c for s, e, c in places if begin <= s < match.start("title")), None)
+    confidence = 0.6 if single and honorific else 0.8 if single else 0.9
+    role = title if not honorific else None
+    return Discovered(
+        name, "person", side, role, match.start("name"), match.end("name"), confidence
+    )
+
+
+def _named(text: str, match: re.Match[str], side_of: dict[str, str | None]) -> Discovered | None:
+    """A person named with a role in apposition or as a speaker."""
+    name = match["name"]
+    if not _valid_name(name) or name in side_of:
+        return None
+    role = match.groupdict().get("role")
+    side = _side_from(role, side_of) if role else None
+    confidence = 0.85 if role or match.re is _ROLE_THEN_NAME else 0.7
+    return Discovered(
+        name, "person", side, None, match.start("name"), match.end("name"), confidence
+    )
+
+
+def _organisation(match: re.Match[str], side_of: dict[str, str | None]) -> Discovered | None:
+    """A body named by its form ("the Interior Ministry", "State Emergency Service")."""
+    body = match["body"]
+    if body == "General Staff" and not match["poss"]:
+        return None  # bare: its side comes from the entry (bare_general_staff)
+    words = body.split()
+    generic = _GENERIC_BODY.fullmatch(body) is not None
+    speaks = _SPEAKS_AFTER.match(match.string, match.end("body")) is not None
+    if (len(words) < 2 or generic) and not match["poss"] and not speaks:
+        return None  # a bare "the Army" that does nothing: whose is unknown
+    if words[0] in ("The", "A", "An", "This", "Its", "Their", "Oval"):
+        return None
+    if _ORG_TAIL_NOT_BODY.match(match.string, match.end("body")):
+        return None  # "Air Force One", "Diplomatic Service Day"
+    side = _side_from(f"{match['poss'] or ''} {body}", side_of)
+    lead = match.start("poss") if match["poss"] and side else None
+    name = f"{side}'s {body}" if lead is not None and side and side not in body else body
+    start, end = match.start("body"), match.end("body")
+    confidence = 0.7 if side or not generic else 0.5
+    return Discovered(name, "organisation", side, None, start, end, confidence, lead)
+
+
+def _acronym(text: str, match: re.Match[str]) -> Discovered | None:
+    """An acronym that acts ("IOM urged") or is spelled out in the text."""
+    acr = match["acr"]
+    if acr in _NOT_ACTOR_ACRONYMS:
+        return None
+    spelled = re.search(
+        rf"([A-Z][\w'-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'-]*)+)\s+\(\s*{acr}\s*\)", text
+    )
+    if spelled is not None and not re.search(rf"\b(?:{_ORG_HEADS}|{_GROUP_HEADS})\b", spelled[1]):
+        spelled = None  # "battlefield air interdiction (BAI)" names no body
+    if spelled is None and not _ACRONYM_ACTS.match(text, match.end()):
+        return None
+    return Discovered(acr, "organisation", None, None, match.start(), match.end(), 0.7)
+
+
+def _wordish(char: str) -> bool:
+    """True for a letter, digit, underscore or hyphen (a name goes on)."""
+    return bool(char) and (char.isalnum() or char in "_-")
+
+
+def _surnames(
+    text: str, people: Iterable[Discovered], spans: Sequence[tuple[int, int]]
+) -> list[Discovered]:
+    """Later mentions of a discovered person by surname alone."""
+    out = []
+    for person in people:
+        parts = person.name.split()
+        if len(parts) < 2:
+            continue
+        surname = parts[-1]
+        at = text.find(surname, person.end)
+        while at != -1:
+            end = at + len(surname)
+            bounded = not _wordish(text[at - 1 : at]) and not _wordish(text[end : end + 1])
+            if bounded and not any(s <= at < e for s, e in spans):
+                found = Discovered(
+                    person.name, "person", person.side, person.role, at, end, person.confidence
+                )
+                out.append(found)
+            at = text.find(surname, end)
+    return out
+
+
+def bare_general_staff(text: str, sides: Sequence[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, side) of each bare "the General Staff": the side last named before it.
+
+    ``sides`` are (position, side) of the entry's Ukrainian/Russian actor mentions; with
+    none before it, the Ukrainian General Staff (whose daily reports are the usual source).
+    """
+    out = []
+    for match in _BARE_GENERAL_STAFF.finditer(text):
+        before = [
+            side for pos, side in sides if pos < match.start() and side in ("Ukraine", "Russia")
+        ]
+        out.append((match.start("gs"), match.end("gs"), before[-1] if before else "Ukraine"))
+    return out
