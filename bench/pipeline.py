@@ -10,16 +10,24 @@ document), then measures in one process, on a scratch database created on the se
 
 * landing (files to ``raw_documents``) and processing (extraction, dating, segmentation,
   tagging and the writes) in documents and entries per second;
+* the link step (stories) in milliseconds per entry linked;
+* peak RSS of this process (one worker) after landing and processing, and after linking
+  (``--no-link`` leaves the link step out, for when it is too slow at that size);
+* ``warday export`` of everything in a child process: entries per second and its peak RSS;
 * the tag-write path as warday runs it (``executemany`` per entry and table) against a
   baseline of one ``execute`` round trip per tag row, on the same tags.
 
-Last line: ``pipeline docs_per_s=<a> entries_per_s=<b> tag_rows_per_s=<c>
-baseline_tag_rows_per_s=<d>``.
+The tag-write comparison uses at most the first 2,000 entries. Last line:
+``pipeline docs_per_s=<a> entries_per_s=<b> link_ms_per_entry=<c> peak_rss_mb=<d>
+export_peak_rss_mb=<e> tag_rows_per_s=<f> baseline_tag_rows_per_s=<g>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +48,9 @@ from warday.store.migrate import migrate
 from warday.store.queries import q
 from warday.transform.tagging import TAGGER_VERSION, Tags, tag
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+TAG_WRITE_ENTRIES = 2000
 
 
 def write_digests(folder: Path, count: int) -> None:
@@ -77,7 +87,9 @@ def per_row_tags(conn: Conn, entry_id: int, tags: Tags) -> None:
 
 def time_tag_writes(conn: Conn) -> tuple[float, float, int]:
     """Seconds for warday's tag writes and for the per-row baseline, and the rows written."""
-    entries = conn.execute("SELECT entry_id, text FROM entries ORDER BY entry_id").fetchall()
+    entries = conn.execute(
+        "SELECT entry_id, text FROM entries ORDER BY entry_id LIMIT %s", (TAG_WRITE_ENTRIES,)
+    ).fetchall()
     tagged = [(e["entry_id"], tag(e["text"])) for e in entries]
     rows = sum(len(t.events) + len(t.figures) + len(t.actors) + len(t.places) for _, t in tagged)
     timings = []
@@ -93,7 +105,26 @@ def time_tag_writes(conn: Conn) -> tuple[float, float, int]:
     return timings[0], timings[1], rows
 
 
-def run(docs: int, url: str) -> str:
+def time_export(url: str) -> tuple[int, float, float]:
+    """`warday export` of everything in a child process: lines, seconds, peak RSS (MB)."""
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "warday.cli", "export"], env=env, stdout=subprocess.PIPE
+    )
+    out = child.stdout
+    assert out is not None
+    lines = 0
+    while chunk := out.read(1 << 16):
+        lines += chunk.count(b"\n")
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"warday export exited with {child.returncode}")
+    return lines, time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+def run(docs: int, url: str, link: bool = True) -> str:
     """Benchmark against a fresh database on the server of ``url``; returns the last line."""
     name = f"warday_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(url, autocommit=True) as admin:
@@ -112,6 +143,12 @@ def run(docs: int, url: str) -> str:
             started = time.perf_counter()
             counts = pipeline.process_pending(conn, date(2025, 6, 1))
             process_s = time.perf_counter() - started
+            process_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            started = time.perf_counter()
+            linked = pipeline.link_stories(conn) if link else {}
+            link_s = time.perf_counter() - started
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            exported, export_s, export_mb = time_export(bench_url)
             fast_s, slow_s, rows = time_tag_writes(conn)
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
@@ -119,6 +156,7 @@ def run(docs: int, url: str) -> str:
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
     entries = counts.get("entries_written", 0)
+    link_ms = f"{1000 * link_s / max(1, sum(linked.values())):.2f}" if link else "skipped"
     print(
         f"landed {landed.get('landed', 0)} files in {land_s:.2f} s "
         f"({landed.get('landed', 0) / land_s:.0f} files/s)"
@@ -126,13 +164,21 @@ def run(docs: int, url: str) -> str:
     print(
         f"processed {counts.get('documents', 0)} documents, {entries} entries in {process_s:.2f} s"
     )
+    print(f"linked {sum(linked.values())} entries in {link_s:.2f} s ({link_ms} ms/entry)")
+    print(f"peak RSS after land and process: {process_mb:.0f} MB; after link: {peak_mb:.0f} MB")
+    print(
+        f"export: {exported} entries in {export_s:.2f} s ({exported / export_s:.0f} entries/s), "
+        f"peak RSS {export_mb:.0f} MB"
+    )
     print(
         f"tag writes: executemany {rows / fast_s:.0f} rows/s, per-row baseline "
         f"{rows / slow_s:.0f} rows/s (ratio {slow_s / fast_s:.2f}x)"
     )
     return (
         f"pipeline docs_per_s={docs / process_s:.1f} entries_per_s={entries / process_s:.1f}"
-        f" tag_rows_per_s={rows / fast_s:.0f} baseline_tag_rows_per_s={rows / slow_s:.0f}"
+        f" link_ms_per_entry={link_ms} peak_rss_mb={peak_mb:.0f}"
+        f" export_peak_rss_mb={export_mb:.0f} tag_rows_per_s={rows / fast_s:.0f}"
+        f" baseline_tag_rows_per_s={rows / slow_s:.0f}"
     )
 
 
@@ -140,8 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--docs", type=int, default=200)
+    parser.add_argument("--no-link", action="store_true", help="leave the link step out")
     args = parser.parse_args(argv)
-    print(run(args.docs, database_url()))
+    print(run(args.docs, database_url(), link=not args.no_link))
     return 0
 
 

@@ -38,7 +38,9 @@ VALUES (%(source_id)s, %(content_hash)s, %(doc_key)s, %(requested_url)s, %(final
 -- Files landed by hand (no registry source) are named 'cli' in dead letters.
 SELECT raw_id, doc_key, requested_url, final_url, media_type, meta, fetched_at,
        coalesce((SELECT s.name FROM sources s WHERE s.source_id = raw_documents.source_id),
-                'cli') AS source_name
+                'cli') AS source_name,
+       -- small bodies come along (one round trip per batch); large ones are read one by one
+       CASE WHEN octet_length(body) <= %(inline_bytes)s THEN body END AS body
 FROM raw_documents
 WHERE is_current
   AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
@@ -48,6 +50,11 @@ FOR UPDATE SKIP LOCKED;
 
 -- name: raw_body
 SELECT body FROM raw_documents WHERE raw_id = %(raw_id)s;
+
+-- name: mark_processed
+UPDATE raw_documents
+SET status = 'processed', processed_by = %(version)s, processed_at = now()
+WHERE raw_id = ANY(%(raw_ids)s);
 
 -- name: mark_raw
 UPDATE raw_documents
@@ -247,6 +254,9 @@ FROM (SELECT DISTINCT ON (entry_id) entry_id, seq, op FROM entry_changes
 JOIN entries e USING (entry_id)
 JOIN documents d USING (document_id)
 ORDER BY c.seq;
+
+-- name: export_count
+SELECT count(DISTINCT entry_id) AS n FROM entry_changes WHERE seq > %(since)s;
 
 -- name: export_events
 SELECT entry_id, event_type AS type, mode, acled_sub_event_type, assertion, actors, recipients,

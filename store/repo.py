@@ -78,10 +78,22 @@ def raw_body(conn: Conn, raw_id: int) -> bytes:
     return bytes(row["body"])
 
 
+# Bodies up to this size come with the claim; larger ones are read one at a time.
+INLINE_BODY_BYTES = 2 * 1024 * 1024
+
+
 def claim_pending(conn: Conn, version: str, limit: int) -> list[dict[str, Any]]:
     """Lock up to `limit` raw documents waiting to be processed (or failed under another
-    version) that no other transaction holds; the claim lasts until this one ends."""
-    return conn.execute(q("claim_pending"), {"version": version, "limit": limit}).fetchall()
+    version) that no other transaction holds; the claim lasts until this one ends. Rows
+    carry `body` when it is small, else None (read it with raw_body)."""
+    params = {"version": version, "limit": limit, "inline_bytes": INLINE_BODY_BYTES}
+    return conn.execute(q("claim_pending"), params).fetchall()
+
+
+def mark_processed(conn: Conn, raw_ids: Sequence[int], version: str) -> None:
+    """Record that these raw documents went through."""
+    if raw_ids:
+        conn.execute(q("mark_processed"), {"raw_ids": list(raw_ids), "version": version})
 
 
 def mark_raw(conn: Conn, raw_id: int, status: str, version: str) -> None:
@@ -167,7 +179,6 @@ def replace_tags_many(conn: Conn, tagged: Sequence[tuple[int, Tags]], version: s
     """Swap several entries' tags for new ones: one delete and one batch per tag table."""
     if not tagged:
         return
-    conn.execute(q("clear_tags_many"), {"entry_ids": [entry_id for entry_id, _ in tagged]})
     events, figures, actors, places = [], [], [], []
     for entry_id, tags in tagged:
         stamp = {"entry_id": entry_id, "tagger_version": version}
@@ -184,7 +195,8 @@ def replace_tags_many(conn: Conn, tagged: Sequence[tuple[int, Tags]], version: s
         figures += [{**asdict(t), **stamp} for t in tags.figures]
         actors += [{**asdict(t), **stamp} for t in tags.actors]
         places += [{**asdict(t), **stamp} for t in tags.places]
-    with conn.cursor() as cur:
+    with conn.pipeline(), conn.cursor() as cur:  # one round trip for the lot
+        cur.execute(q("clear_tags_many"), {"entry_ids": [entry_id for entry_id, _ in tagged]})
         _many(cur, "insert_event", events)
         _many(cur, "insert_figure", figures)
         _many(cur, "insert_actor_mention", actors)

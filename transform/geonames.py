@@ -382,7 +382,7 @@ def find_settlements(
     ``known`` holds (admin1, lat, lon) of places already resolved in the entry, which
     steer the choice between same-named settlements.
     """
-    taken = sorted(blocked)
+    taken = _Taken(blocked)
     found: list[tuple[int, int, tuple[GeoPlace, ...]]] = []
     words = list(_WORD.finditer(text))
     i = 0
@@ -394,7 +394,7 @@ def find_settlements(
         start, end, n, places = hit
         if _accepted(text, start, end, places, found):
             found.append((start, end, places))
-            taken.append((start, end))
+            taken.add(start, end)
         i += n
     admins = {a for a, _, _ in known if a}
     points = [(lat, lon) for _, lat, lon in known if lat is not None and lon is not None]
@@ -404,11 +404,13 @@ def find_settlements(
         if len(places) == 1 and places[0].admin1:
             admins.add(places[0].admin1)
             points.append((places[0].lat, places[0].lon))
+    # each point once: a long text names the same places again and again
+    points, anchors = list(dict.fromkeys(points)), list(dict.fromkeys(anchors))
     hits = [
         _choose(text, s, e, places, admins, points, anchors, anchor_admins)
         for s, e, places in found
     ]
-    return sorted(hits + _named_places(text, taken), key=lambda h: h.start)
+    return sorted(hits + _named_places(text, taken.spans), key=lambda h: h.start)
 
 
 def _named_places(text: str, taken: list[tuple[int, int]]) -> list[GeoHit]:
@@ -429,7 +431,7 @@ def _named_places(text: str, taken: list[tuple[int, int]]) -> list[GeoHit]:
 
 
 def _longest(
-    text: str, words: list[re.Match[str]], i: int, index: GeoIndex, taken: list[tuple[int, int]]
+    text: str, words: list[re.Match[str]], i: int, index: GeoIndex, taken: _Taken
 ) -> tuple[int, int, int, tuple[GeoPlace, ...]] | None:
     """The longest capitalised run from word i that names indexed settlements."""
     first = words[i]
@@ -445,12 +447,36 @@ def _longest(
         tail = _POSSESSIVE_TAIL.search(text, start, end)
         if tail is not None:
             end = tail.start()
-        if any(s < end and start < e for s, e in taken):
+        if taken.overlaps(start, end):
             continue
         places = index.lookup(geo_key(text[start:end]))
         if places:
             return start, end, n, places
     return None
+
+
+class _Taken:
+    """Spans already taken, checked for overlap as the scan moves right: spans ending before
+    the scan position are let go, so a check sees only the few spans near it (checking every
+    span made tagging quadratic in the length of the text)."""
+
+    def __init__(self, blocked: Sequence[tuple[int, int]]) -> None:
+        self.spans = sorted(blocked)
+        self._ahead, self._next = list(self.spans), 0
+        self._near: list[tuple[int, int]] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a taken span (`start` never decreases)."""
+        while self._next < len(self._ahead) and self._ahead[self._next][0] < end:
+            self._near.append(self._ahead[self._next])
+            self._next += 1
+        self._near = [(s, e) for s, e in self._near if e > start]
+        return any(s < end for s, _ in self._near)
+
+    def add(self, start: int, end: int) -> None:
+        """Take a span at the scan position."""
+        self.spans.append((start, end))
+        self._near.append((start, end))
 
 
 _PARTICLES = frozenset(

@@ -190,14 +190,18 @@ def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Co
     """Claim, process and commit one batch; an empty counter when nothing is pending."""
     counts: Counter[str] = Counter()
     with conn.transaction():
-        changes: list[repo.Change] = []
+        done: list[tuple[RawDoc, list[repo.Change]]] = []  # processed, with their changes
         with timed("claim"):
             claimed = repo.claim_pending(conn, PIPELINE_VERSION, batch_size)
         for row in claimed:
             with timed("read"):
-                raw = _raw_doc(row, repo.raw_body(conn, row["raw_id"]))
-            counts.update(_process_raw(conn, raw, logical_date, changes, row["source_name"]))
-        repo.publish_changes(conn, changes)
+                body = row["body"]
+                body = bytes(body) if body is not None else repo.raw_body(conn, row["raw_id"])
+                raw = _raw_doc(row, body)
+            counts.update(_process_raw(conn, raw, logical_date, done, row["source_name"]))
+        repo.mark_processed(conn, [raw.raw_id for raw, _ in done], PIPELINE_VERSION)
+        repo.resolve_dead_letters(conn, "process", [raw.doc_key for raw, _ in done])
+        repo.publish_changes(conn, [change for _, mine in done for change in mine])
     return counts
 
 
@@ -220,11 +224,11 @@ def _process_raw(
     conn: Conn,
     raw: RawDoc,
     logical_date: date | None,
-    changes: list[repo.Change],
+    done: list[tuple[RawDoc, list[repo.Change]]],
     source_name: str | None = None,
 ) -> Counter[str]:
     """Process one raw document in a savepoint; a failure becomes a dead letter (named after
-    its source). Its feed changes are added to `changes` only when it went through."""
+    its source). When it went through it is added to `done` with its feed changes."""
     locator = raw.doc_key  # a fixed version of the same document resolves the letter
     budget = Budget.from_env()
     try:
@@ -239,9 +243,7 @@ def _process_raw(
                         conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at, budget
                     )
                 )
-            repo.mark_raw(conn, raw.raw_id, "processed", PIPELINE_VERSION)
-        changes.extend(mine)
-        repo.resolve_dead_letters(conn, "process", [locator])
+        done.append((raw, mine))  # marked processed and announced with its batch
         _record_dropped(conn, raw, parsed.rejected)
         return counts + Counter(raw_processed=1)
     except Exception as exc:  # one bad document must never stop the batch

@@ -10,9 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from warday.ingest.urls import scrub
-from warday.progress import progress
+from warday.progress import Bar
 from warday.store import repo
 from warday.store.db import Conn
+from warday.store.queries import q
 
 _EXPORT_BATCH = 500
 
@@ -106,16 +107,26 @@ def _when(value: datetime | None) -> str:
 
 def export_entries(conn: Conn, since: int = 0) -> Iterator[dict[str, Any]]:
     """Entries changed after seq ``since``, in seq order: live ones in full with their tags,
-    withdrawn ones as ``{"op": "retract", "entry_id", "seq"}`` so consumers can drop them."""
-    rows = repo.fetch_all(conn, "export_entries", since=since)
-    for start in progress(range(0, len(rows), _EXPORT_BATCH), "export"):
-        batch = rows[start : start + _EXPORT_BATCH]
-        tags = _tags_for(conn, [r["entry_id"] for r in batch if r["op"] == "upsert"])
-        for row in batch:
-            if row["op"] == "retract":
-                yield {"op": "retract", "entry_id": row["entry_id"], "seq": row["seq"]}
-            else:
-                yield {**row, **{kind: tags[kind].get(row["entry_id"], []) for kind in tags}}
+    withdrawn ones as ``{"op": "retract", "entry_id", "seq"}`` so consumers can drop them.
+
+    Rows come through a server-side cursor in batches, so memory stays flat however many
+    entries there are.
+    """
+    total = conn.execute(q("export_count"), {"since": since}).fetchone()
+    with (
+        conn.transaction(),
+        conn.cursor(name="warday_export") as cur,
+        Bar("export", total["n"] if total else 0) as bar,
+    ):
+        cur.execute(q("export_entries"), {"since": since})
+        while batch := cur.fetchmany(_EXPORT_BATCH):
+            bar.advance(len(batch))
+            tags = _tags_for(conn, [r["entry_id"] for r in batch if r["op"] == "upsert"])
+            for row in batch:
+                if row["op"] == "retract":
+                    yield {"op": "retract", "entry_id": row["entry_id"], "seq": row["seq"]}
+                else:
+                    yield {**row, **{kind: tags[kind].get(row["entry_id"], []) for kind in tags}}
 
 
 def _tags_for(conn: Conn, ids: list[int]) -> dict[str, dict[int, list[dict]]]:

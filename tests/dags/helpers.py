@@ -19,6 +19,21 @@ def task_states(run: Any) -> dict[str, str]:
         return {_name(ti): str(ti.state) for ti in rows}
 
 
+def task_labels(run: Any) -> dict[str, str]:
+    """Mapped task instances' labels as the UI shows them (task_id[index] -> label)."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = (
+            session.query(TaskInstance)
+            .filter(TaskInstance.dag_id == run.dag_id, TaskInstance.run_id == run.run_id,
+                    TaskInstance.map_index >= 0)
+            .all()
+        )
+        return {f"{ti.task_id}[{ti.map_index}]": str(ti.rendered_map_index) for ti in rows}
+
+
 def _name(ti: Any) -> str:
     """A task instance's name as the UI shows it."""
     if ti.map_index < 0:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from tests.dags.helpers import asset_events, task_states
+from tests.dags.helpers import asset_events, task_labels, task_states
 from tests.integration.test_pipeline import table_counts
 from warday.ingest.local import discover
 from warday.store.db import connect
@@ -55,6 +55,8 @@ def test_nightly_end_to_end_and_idempotent(  # type: ignore[no-untyped-def]
     assert first.state == "success", task_states(first)
     states = task_states(first)
     assert states["fetch_source[seeds]"] == "success" and states["publish"] == "success"
+    # The counts are visible in the UI: each mapped fetch task is labelled with them.
+    assert "seeds: files=" in next(iter(task_labels(first).values()))
     events = asset_events("warday_war_entries")
     assert len(events) == events_before + 1
     assert events[-1]["entries_written"] > 20 and events[-1]["seq"][0] >= 1

@@ -15,8 +15,8 @@ def test_pipeline_bench_runs_and_cleans_up(
 ) -> None:
     last = run(4, server_url)
     assert re.fullmatch(
-        r"pipeline docs_per_s=[\d.]+ entries_per_s=[\d.]+ tag_rows_per_s=\d+ "
-        r"baseline_tag_rows_per_s=\d+",
+        r"pipeline docs_per_s=[\d.]+ entries_per_s=[\d.]+ link_ms_per_entry=[\d.]+ "
+        r"peak_rss_mb=\d+ export_peak_rss_mb=\d+ tag_rows_per_s=\d+ baseline_tag_rows_per_s=\d+",
         last,
     )
     assert "processed 4 documents" in capsys.readouterr().out
