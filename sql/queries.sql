@@ -381,6 +381,70 @@ UPDATE place_mentions SET tagger_version = %(version)s WHERE entry_id = %(entry_
 -- name: requeue_processed
 UPDATE raw_documents SET status = 'pending' WHERE is_current AND status = 'processed';
 
+-- name: link_lock
+-- One link step at a time (two-key form, apart from the feed's and landing's locks): a second
+-- step waits, then sees the first one's stories and links only what is still unlinked.
+SELECT pg_advisory_xact_lock(1466196292, 30);
+
+-- name: unlinked_entries
+SELECT e.entry_id, e.document_id, e.section, e.headline, e.text, e.war_date, e.content_hash,
+       ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = e.entry_id
+             UNION SELECT name FROM place_mentions p WHERE p.entry_id = e.entry_id) AS names
+FROM entries e
+WHERE e.is_live AND e.story_id IS NULL
+ORDER BY e.entry_id;
+
+-- name: story_pool
+-- Linked live entries whose war date lies within %(days)s days of one of %(dates)s (the date
+-- arithmetic stays in SQL, where year 1 minus two days is still a date).
+SELECT e.entry_id, e.document_id, e.section, e.story_id, e.headline, e.text, e.war_date,
+       e.content_hash,
+       ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = e.entry_id
+             UNION SELECT name FROM place_mentions p WHERE p.entry_id = e.entry_id) AS names
+FROM entries e
+WHERE e.is_live AND e.story_id IS NOT NULL
+  AND e.war_date = ANY(ARRAY(SELECT DISTINCT d + k
+                             FROM unnest(%(dates)s::date[]) AS d,
+                                  generate_series(-%(days)s::int, %(days)s::int) AS k))
+ORDER BY e.entry_id;
+
+-- name: assign_stories
+UPDATE entries e SET story_id = v.story_id
+FROM unnest(%(entry_ids)s::bigint[], %(story_ids)s::bigint[]) AS v(entry_id, story_id)
+WHERE e.entry_id = v.entry_id;
+
+-- name: merge_story
+-- Move every entry of a merged-away story (also those outside the linking window) to the
+-- survivor and leave a redirect; earlier redirects to the merged-away story follow it.
+WITH moved AS (
+    UPDATE entries SET story_id = %(survivor)s WHERE story_id = %(gone)s
+    RETURNING entry_id, content_hash, is_live
+), chained AS (
+    UPDATE story_redirects SET to_story_id = %(survivor)s WHERE to_story_id = %(gone)s
+), redirect AS (
+    INSERT INTO story_redirects (from_story_id, to_story_id, entry_id)
+    VALUES (%(gone)s, %(survivor)s, %(entry_id)s)
+    ON CONFLICT (from_story_id) DO UPDATE SET to_story_id = EXCLUDED.to_story_id
+), marked AS (
+    UPDATE stories SET merged_into = %(survivor)s
+    WHERE story_id = %(gone)s OR merged_into = %(gone)s
+)
+SELECT entry_id, content_hash, is_live FROM moved;
+
+-- name: relabel_stories
+UPDATE stories s SET label = v.label, war_date = least(s.war_date, v.war_date)
+FROM unnest(%(story_ids)s::bigint[], %(labels)s::text[], %(dates)s::date[])
+     AS v(story_id, label, war_date)
+WHERE s.story_id = v.story_id
+  AND (s.label IS DISTINCT FROM v.label OR s.war_date IS DISTINCT FROM least(s.war_date, v.war_date));
+
+-- name: reserve_stories
+-- Story rows for a link step to fill (labelled and dated at its end; unused ones dropped).
+INSERT INTO stories (label) SELECT '' FROM generate_series(1, %(n)s) RETURNING story_id;
+
+-- name: drop_reserved_stories
+DELETE FROM stories WHERE story_id = ANY(%(story_ids)s);
+
 -- name: source_problems
 -- Fetch-side failures of one source recorded (or seen again) since a moment, still open.
 SELECT locator, error_class, message FROM dead_letters

@@ -1,144 +1,315 @@
-"""Same happening, different outlets: a fingerprint per entry and a similarity between two."""
+"""Same happening, different outlets: fingerprints, candidate blocking and a measured score.
+
+An entry's fingerprint is its set of content words (hashed into a sparse binary vector by
+scikit-learn) and the actors and places tagged in it. Two entries score by how many content
+words and names they share, and not at all when their war dates lie more than
+MAX_DAYS_APART apart. Weights and threshold were chosen on the labelled development pairs in
+tests/stories (see bench/stories.py), never on the seeds.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-# Function words and newsroom filler that say nothing about which happening it is.
-_STOP = frozenset(
-    [
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "along",
-        "also",
-        "among",
-        "another",
-        "because",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "could",
-        "during",
-        "each",
-        "first",
-        "further",
-        "having",
-        "here",
-        "into",
-        "itself",
-        "just",
-        "like",
-        "made",
-        "make",
-        "many",
-        "more",
-        "most",
-        "much",
-        "must",
-        "near",
-        "only",
-        "other",
-        "over",
-        "said",
-        "says",
-        "same",
-        "should",
-        "since",
-        "some",
-        "such",
-        "than",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "under",
-        "until",
-        "very",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "will",
-        "with",
-        "within",
-        "would",
-        "year",
-        "years",
-        "week",
-        "today",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "officials",
-        "official",
-        "statement",
-        "reported",
-        "according",
-        "told",
-        "local",
-        "time",
-        "people",
-        "country",
-    ]
+import numpy as np
+import snowballstemmer
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from wordfreq import zipf_frequency
+
+# Newsroom filler and words every war report shares: they say nothing about which happening.
+_FILLER = frozenset(
+    """
+    said says say told according reported report reports statement officials official
+    added including local time people country monday tuesday wednesday thursday friday
+    saturday sunday today yesterday week weeks year years day days month months later
+    earlier early new just like also would could make made took take near least
+    ukraine ukrainian ukrainians russia russian russians war moscow kyiv kiev president
+    minister government forces military troops country's morning evening night
+    """.split()
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
-# Two entries a few days apart scoring this much tell one story (set on the seeds: same
-# happening 0.69-0.85, related but distinct happenings 0.2-0.5).
-LINK_THRESHOLD = 0.6
+_STOP = frozenset(ENGLISH_STOP_WORDS) | _FILLER
+# The vocabulary of every strike and battle report: it tells the kind of happening, not which
+# one, so it weighs a quarter of what its rarity in general English would give it.
+_WAR_COMMON = frozenset(
+    """
+    attack attacks attacked strike strikes struck hit hits drone drones missile missiles
+    rocket rockets shelling shelled overnight killed killing wounded wounding injured
+    injuring damaged damage fire blaze destroyed home house building wound broke
+    buildings residential apartment private district districts region regional governor
+    mayor city town village villages civilians civilian soldiers fighting fighters
+    frontline front offensive army defence defense air launched shot down casualties
+    emergency rescuers debris rubble infrastructure energy power
+    """.split()
+)
+WAR_COMMON_FACTOR = 0.25
+# Counts ("12 killed", "215 prisoners") tell a happening apart; years and single digits do not.
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w])|(?<![\w.,])\d{2,}(?![\w])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+NUMBER_WEIGHT = 3.0
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]")
+# Names too common in this war's reporting to tell two happenings apart.
+_COMMON_NAMES = frozenset(
+    {
+        "Russia",
+        "Ukraine",
+        "Kyiv",
+        "Moscow",
+        "Kremlin",
+        "Vladimir Putin",
+        "Volodymyr Zelensky",
+        "Armed Forces of Ukraine",
+        "Russian Armed Forces",
+    }
+)
+# A place named with its kind ("Kursk Oblast", "Dnipro River") is the same name as without.
+_NAME_KIND = re.compile(r"\s+(?:Oblast|Region|River|Province|Krai)$")
 MAX_DAYS_APART = 2
+# Shared names count fully only with this much shared content besides (a report of a
+# reprisal names the place of the attack it answers without telling the same happening).
+NAME_SUPPORT = 0.35
+
+
+@dataclass(frozen=True)
+class Weights:
+    containment: float  # shared term weight over the lighter entry's
+    cosine: float  # shared term weight over both entries' (penalises length mismatch)
+    names: float  # shared distinctive actors and places
+    headline: float  # shared headline words
+    subjects: float  # penalty when both headlines name places or people and none agree
+    day_penalty: float  # per day between war dates
+    threshold: float  # a story is joined at or above this score
+
+
+# Threshold and name weight chosen on the labelled pairs (python -m bench.stories --choose).
+WEIGHTS = Weights(0.5, 0.2, 0.2, 0.15, 0.2, 0.03, 0.18)
+# A new entry merges a second story into the one it joins only when it scores this much above
+# the threshold with it too: a long report touching several happenings must not chain them.
+MERGE_MARGIN = 0.15
+# Blocking: an entry is compared with at most this many candidates sharing the most keys;
+# keys held by more entries than this in one window are too common to block on.
+MAX_CANDIDATES = 40
+MAX_POSTINGS = 400
+# A story label is a headline cut at a word boundary to at most this many characters.
+LABEL_CHARS = 90
+
+# Inverse document frequency from general English (wordfreq's Zipf scale: 7 is "the",
+# 0 is unseen): a word seen once per million words weighs 3, an unseen name weighs 7.
+IDF_CEILING = 7.0
+IDF_FLOOR = 0.5
+N_FEATURES = 2**18
+_HASHER = FeatureHasher(n_features=N_FEATURES, input_type="dict", alternate_sign=False)
+_BUFFER = np.zeros(N_FEATURES)
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 @dataclass(frozen=True)
 class Fingerprint:
+    terms: dict[str, float]  # stem -> weight
     names: frozenset[str]
-    words: frozenset[str]
     war_date: date | None
+    head: frozenset[str] = frozenset()
+    mass: float = 0.0  # total term weight
+    rare_names: dict[str, float] = field(default_factory=dict)  # distinctive name -> weight
+    name_mass: float = 0.0
+    head_names: frozenset[str] = frozenset()  # distinctive names the headline carries
 
 
-def fingerprint(headline: str, text: str, names: list[str], war_date: date | None) -> Fingerprint:
-    """Names tagged in the entry plus its distinctive words (lower-cased, crude stem)."""
-    words = {_stem(w.lower()) for w in _WORD.findall(f"{headline} {headline} {text}")}
-    return Fingerprint(frozenset(names), frozenset(words - _STOP), war_date)
+# A term vector: the column indices and values of one sparse row.
+Vec = tuple[np.ndarray, np.ndarray]
 
 
-def similarity(a: Fingerprint, b: Fingerprint) -> float:
-    """Overlap of names and words relative to the smaller entry; 0 when days apart."""
-    if a.war_date and b.war_date and abs((a.war_date - b.war_date).days) > MAX_DAYS_APART:
-        return 0.0
-    names = _overlap(a.names, b.names)
-    words = _overlap(a.words, b.words)
-    return 0.4 * names + 0.6 * words
+def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[str, float]:
+    """Stemmed content words of headline and text, each weighted by its rarity. Words of the
+    names every report carries (Putin, Zelensky) are left out: rare in general English,
+    they would otherwise count as telling words."""
+    words = {_bare(w) for w in _WORD.findall(f"{headline} {text}")}
+    skip = _STOP | {_bare(w) for n in set(names) & _COMMON_NAMES for w in _WORD.findall(n)}
+    terms: dict[str, float] = {}
+    for word in words:
+        if len(word) > 2 and word not in skip:
+            stem = _stem(word)
+            weight = _idf(word) * (WAR_COMMON_FACTOR if stem in _war_common() else 1.0)
+            terms[stem] = max(terms.get(stem, 0.0), weight)
+    for number in _NUMBER.findall(f"{headline} {text}"):
+        value = number.replace(",", "")
+        if not _YEAR.fullmatch(value):
+            terms[f"#{value}"] = NUMBER_WEIGHT
+    return terms
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """|A & B| / min(|A|, |B|), 0 for an empty side."""
+def fingerprint(
+    headline: str, text: str, names: Iterable[str], war_date: date | None
+) -> Fingerprint:
+    """An entry's content words and tagged names."""
+    names = frozenset(_NAME_KIND.sub("", n) for n in names)
+    head = frozenset(content_terms(headline, "", names))
+    terms = content_terms(headline, text, names)
+    rare = {n: _name_weight(n) for n in names - _COMMON_NAMES}
+    words = {_bare(w) for w in _WORD.findall(headline)}
+    in_head = frozenset(n for n in rare if any(_bare(w) in words for w in _WORD.findall(n)))
+    return Fingerprint(
+        terms, names, war_date, head, sum(terms.values()), rare, sum(rare.values()), in_head
+    )
+
+
+def vectors(fps: Sequence[Fingerprint]) -> list[Vec]:
+    """Hashed TF-IDF rows holding sqrt(weight), so a dot product sums shared weights
+    (one FeatureHasher call for the lot)."""
+    if not fps:
+        return []
+    m = _HASHER.transform([{t: w**0.5 for t, w in fp.terms.items()} for fp in fps]).tocsr()
+    return [
+        (m.indices[m.indptr[i] : m.indptr[i + 1]], m.data[m.indptr[i] : m.indptr[i + 1]])
+        for i in range(len(fps))
+    ]
+
+
+def index_keys(fp: Fingerprint) -> set[str]:
+    """Keys a stored entry is indexed under: its distinctive names and content words."""
+    return {f"n:{n}" for n in fp.names - _COMMON_NAMES} | {f"w:{t}" for t in fp.terms}
+
+
+def query_keys(fp: Fingerprint) -> set[str]:
+    """Keys a new entry looks up: its distinctive names and headline words (few, so the
+    lookup costs the same whatever the history holds)."""
+    return {f"n:{n}" for n in fp.names - _COMMON_NAMES} | {f"w:{t}" for t in fp.head}
+
+
+def scores(
+    mine: Fingerprint,
+    vec: Vec,
+    others: Sequence[Fingerprint],
+    vecs: Sequence[Vec],
+    w: Weights = WEIGHTS,
+) -> np.ndarray:
+    """Similarity of one entry to each of several others (0 when too many days apart)."""
+    shared = _dots(vec, vecs)
+    sizes = np.array([o.mass for o in others], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        contain = np.nan_to_num(shared / np.minimum(sizes, mine.mass))
+        cosine = np.nan_to_num(shared / np.sqrt(sizes * mine.mass))
+    names = np.array([name_overlap(mine, o) for o in others])
+    heads = np.array([head_overlap(mine.head, o.head) for o in others])
+    apart = np.array([subjects_differ(mine, o) for o in others], dtype=float)
+    days = np.array([days_apart(mine.war_date, o.war_date) for o in others], dtype=float)
+    score = (
+        w.containment * contain
+        + w.cosine * cosine
+        + w.names * names
+        + w.headline * heads
+        - w.subjects * apart
+        - w.day_penalty * days
+    )
+    return np.where(days > MAX_DAYS_APART, 0.0, score)
+
+
+def _dots(vec: Vec, vecs: Sequence[Vec]) -> np.ndarray:
+    """Dot product of one sparse row with each of several, in O(non-zeros): the row is
+    scattered into a dense buffer, the others' values gathered from it and summed per row."""
+    if not vecs:
+        return np.zeros(0)
+    _BUFFER[vec[0]] = vec[1]
+    lengths = np.array([len(v[0]) for v in vecs])
+    products = np.concatenate([v[1] for v in vecs]) * _BUFFER[np.concatenate([v[0] for v in vecs])]
+    _BUFFER[vec[0]] = 0.0
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    sums = np.add.reduceat(np.append(products, 0.0), starts)
+    return np.where(lengths > 0, sums, 0.0)  # reduceat repeats a value for empty rows
+
+
+def similarity(a: Fingerprint, b: Fingerprint, w: Weights = WEIGHTS) -> float:
+    """Score of one pair (the linker scores many at once with scores())."""
+    va, vb = vectors([a, b])
+    return float(scores(a, va, [b], [vb], w)[0])
+
+
+def head_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared headline words relative to the shorter headline."""
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
 
 
+def subjects_differ(a: Fingerprint, b: Fingerprint) -> bool:
+    """Both headlines name distinctive places or people, and not one of them the same
+    ("Drone strike on Pavlohrad" and "Drone attack on Kharkiv" tell two happenings)."""
+    return bool(a.head_names and b.head_names and not a.head_names & b.head_names)
+
+
+def name_overlap(a: Fingerprint, b: Fingerprint) -> float:
+    """Weight of shared distinctive names relative to the lighter entry's (rare names weigh
+    more: two reports naming Avdiivka say more than two naming the United States)."""
+    if not a.rare_names or not b.rare_names:
+        return 0.0
+    small, large = sorted((a.rare_names, b.rare_names), key=len)
+    shared = sum(v for n, v in small.items() if n in large)
+    return shared / min(a.name_mass, b.name_mass)
+
+
+@lru_cache(maxsize=50_000)
+def _name_weight(name: str) -> float:
+    """How rare a name's rarest word is in general English."""
+    words = [_bare(w) for w in _WORD.findall(name)] or [name.lower()]
+    return max(1.0, IDF_CEILING - min(zipf_frequency(w, "en", wordlist="small") for w in words))
+
+
+def _bare(word: str) -> str:
+    """Lower case, straight apostrophe, no possessive 's."""
+    word = word.lower().replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word
+
+
+def days_apart(a: date | None, b: date | None) -> int:
+    """Whole days between two war dates; 0 when either is unknown. Never overflows:
+    subtracting two dates always fits in a timedelta."""
+    if a is None or b is None:
+        return 0
+    return abs((a - b).days)
+
+
+def short_label(headline: str, limit: int = LABEL_CHARS) -> str:
+    """A headline cut at a word boundary, never a paragraph."""
+    text = " ".join(headline.split())
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0].rstrip(",;:—–-")
+    return f"{cut}…"
+
+
+def central(fps: Sequence[Fingerprint]) -> int:
+    """Index of the member closest to the story's centroid (linear in the story's size)."""
+    if len(fps) < 3:
+        return 0
+    vecs = vectors(fps)
+    ids = np.concatenate([v[0] for v in vecs])
+    values = np.concatenate([v[1] for v in vecs])
+    cols, inverse = np.unique(ids, return_inverse=True)
+    centroid = (cols, np.bincount(inverse, weights=values))
+    norms = np.sqrt(np.array([fp.mass for fp in fps]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        closeness = np.nan_to_num(_dots(centroid, vecs) / norms)
+    return int(np.argmax(closeness))
+
+
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    """A crude suffix strip so 'troops'/'troop' and 'confirmed'/'confirms' meet."""
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    """Snowball (Porter 2) stem, so 'troops'/'troop' and 'confirmed'/'confirms' meet."""
+    return str(_STEMMER.stemWord(word))
+
+
+@lru_cache(maxsize=1)
+def _war_common() -> frozenset[str]:
+    """Stems of the war-report vocabulary ('damages' and 'damaged' alike)."""
+    return frozenset(_stem(w) for w in _WAR_COMMON)
+
+
+@lru_cache(maxsize=200_000)
+def _idf(word: str) -> float:
+    """How rare a word is in general English: an inverse document frequency prior."""
+    return max(IDF_FLOOR, IDF_CEILING - zipf_frequency(word, "en", wordlist="small"))

@@ -242,6 +242,12 @@ def find_day_number(text: str) -> int | None:
     return min(found)[1] if found else None
 
 
+def names_a_day(text: str) -> bool:
+    """Whether text numbers its day the way a digest's title does ("Day 1,160: ...",
+    "key events, day eight"), not in passing ("the 1,000th day of the war")."""
+    return any(_day_value(text, m) for m in _DAY.finditer(text))
+
+
 def _day_value(text: str, match: re.Match[str]) -> int | None:
     """The number a match names, or None for a named day with a year or out of range."""
     if match["num"] is not None:

@@ -12,7 +12,7 @@ from datetime import date
 from warday.parse import DocDraft
 from warday.transform.relevance import WAR, is_war_title, relevance
 from warday.transform.segment import Segment, looks_like_digest, segment
-from warday.transform.wardate import WarDating, resolve
+from warday.transform.wardate import WarDating, names_a_day, resolve
 
 # A day number may sit in the title or the opening lines (a standfirst).
 _NUMBER_LINES = 2
@@ -31,7 +31,9 @@ def analyse(draft: DocDraft, logical_date: date | None) -> Analysis:
     opening = "\n".join(draft.text.split("\n")[:_NUMBER_LINES])
     dated_text = f"{draft.dateline} {draft.text}" if draft.dateline else draft.text
     dating = resolve(f"{draft.title}\n{opening}", draft.published_at, dated_text, logical_date)
-    digest = dating.date_source == "day_number" or looks_like_digest(draft.title, draft.text)
+    # a "Day N" title or opening line makes a digest; "the 1,000th day" in an article does not
+    numbered = dating.date_source == "day_number" and names_a_day(f"{draft.title}\n{opening}")
+    digest = numbered or looks_like_digest(draft.title, draft.text)
     segments = segment(draft.title, draft.text, digest=digest)
     judged = dating.war_day_reported is None and not is_war_title(draft.title)
     return Analysis(

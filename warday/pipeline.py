@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +28,6 @@ from warday.parse import (
 from warday.progress import Bar, progress
 from warday.store import repo
 from warday.store.db import Conn
-from warday.transform.cluster import (
-    LINK_THRESHOLD,
-    MAX_DAYS_APART,
-    Fingerprint,
-    fingerprint,
-    similarity,
-)
 from warday.transform.extract import EXTRACTOR_VERSION
 from warday.transform.isolate import OverBudget, deadline
 from warday.transform.segment import SEGMENTER_VERSION, Segment
@@ -470,58 +463,10 @@ def _check_failures(counts: Counter[str]) -> None:
 
 
 def link_stories(conn: Conn) -> dict[str, int]:
-    """Give every live entry a story, joining an existing one when it tells the same happening."""
-    counts: Counter[str] = Counter()
-    with conn.transaction():
-        unlinked = repo.fetch_all(conn, "story_rows", linked=False, low=None, high=None)
-        dates = [r["war_date"] for r in unlinked if r["war_date"]]
-        pool = _candidates(conn, dates)
-        for row in unlinked:
-            counts[_link_one(conn, row, pool)] += 1
-    return dict(counts)
+    """Give every live entry a story (see warday.linking)."""
+    from warday import linking  # numeric libraries load only in processes that link
 
-
-def _candidates(conn: Conn, dates: list[date]) -> list[tuple[dict, Fingerprint]]:
-    """Already-linked entries near the dates being linked, with fingerprints."""
-    if not dates:
-        return []
-    window = timedelta(days=MAX_DAYS_APART)
-    rows = repo.fetch_all(
-        conn, "story_rows", linked=True, low=min(dates) - window, high=max(dates) + window
-    )
-    return [(r, _fingerprint(r)) for r in rows]
-
-
-def _fingerprint(row: dict[str, Any]) -> Fingerprint:
-    """Fingerprint of an entry row."""
-    return fingerprint(row["headline"], row["text"], list(row["names"]), row["war_date"])
-
-
-def _link_one(conn: Conn, row: dict[str, Any], pool: list[tuple[dict, Fingerprint]]) -> str:
-    """Join the most similar story above the threshold, or start a new one.
-
-    Sub-stories of one document are different happenings by construction, and a digest's
-    lead summary spans them all, so neither is ever linked.
-    """
-    mine = _fingerprint(row)
-    best: tuple[float, dict | None] = (0.0, None)
-    if row["section"] != "summary":
-        # A story never holds two sub-stories of one document.
-        taken = {o["story_id"] for o, _ in pool if o["document_id"] == row["document_id"]}
-        scored = [
-            (similarity(mine, fp), other)
-            for other, fp in pool
-            if other["story_id"] not in taken and other["section"] != "summary"
-        ]
-        best = max(scored, key=lambda s: s[0], default=best)
-    if best[1] is not None and best[0] >= LINK_THRESHOLD:
-        story_id, outcome = best[1]["story_id"], "entries_linked"
-    else:
-        story_id = repo.new_story(conn, row["headline"][:200], row["war_date"])
-        outcome = "stories_created"
-    repo.set_story(conn, row["entry_id"], story_id)
-    pool.append(({**row, "story_id": story_id}, mine))
-    return outcome
+    return linking.link_stories(conn)
 
 
 def retag(

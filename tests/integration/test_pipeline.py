@@ -145,13 +145,15 @@ def test_revised_digest_updates_entries(db_url: str, tmp_path: Path) -> None:
     assert counts["process"]["entries_written"] == 1
     assert counts["process"]["entries_retracted"] == 1
     with connect() as conn:
-        ops = [r["op"] for r in conn.execute("SELECT op FROM entry_changes ORDER BY seq")]
+        changes = conn.execute("SELECT op, seq FROM entry_changes ORDER BY seq").fetchall()
+        ops = [r["op"] for r in changes]
         live = conn.execute("SELECT count(*) AS n FROM entries WHERE is_live").fetchone()["n"]
         raws = conn.execute("SELECT previous_raw_id FROM raw_documents ORDER BY raw_id").fetchall()
-    assert ops == ["upsert"] * 3 + ["upsert", "retract"]
+    # three entries written, then given their stories; then one revised, one retracted
+    assert ops == ["upsert"] * 6 + ["upsert", "retract"]
     assert live == 2
     with connect() as conn:
-        feed = list(report.export_entries(conn, since=3))
+        feed = list(report.export_entries(conn, since=changes[5]["seq"]))
     assert [r["op"] for r in feed] == ["upsert", "retract"]
     assert set(feed[1]) == {"op", "entry_id", "seq"}
     assert raws[1]["previous_raw_id"] is not None

@@ -66,3 +66,15 @@ def test_section_and_edition_labels_above_a_headline_are_no_title() -> None:
 def test_a_short_title_over_its_first_sentence_stays_the_title() -> None:
     draft = _draft("Kyiv Attacked\nRussian drones struck the capital overnight, officials said.")
     assert draft.title == "Kyiv Attacked"
+
+
+def test_an_article_about_the_1000th_day_stays_whole() -> None:
+    draft = _draft(
+        "Kyiv marks the 1,000th day of Russia's full-scale war\n"
+        "Ukrainians marked the 1,000th day of the war with a minute of silence.\n"
+        "A city in mourning\nChurch bells rang across the capital at noon.\n"
+        "Looking ahead\nOfficials said talks on air defence would continue next week."
+    )
+    analysis = analyse(draft, date(2024, 11, 20))
+    assert (analysis.dating.war_day, analysis.dating.date_source) == (1000, "day_number")
+    assert len(analysis.segments) == 1 and not analysis.digest
