@@ -93,6 +93,8 @@ class Writer:
             "date_source": "metadata",
             "content_hash": f"h{self.n}",
             "tagger_version": TAGGER_VERSION,
+            "relevance": "war",
+            "relevance_reason": None,
         }
         entry_id = repo.upsert_entry(self.conn, row)
         repo.replace_tags(self.conn, entry_id, tags, TAGGER_VERSION)

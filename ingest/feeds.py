@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import feedparser
 from lxml import html as lxml_html
 
+from warday import settings
 from warday.ingest.errors import InputError
 from warday.ingest.urls import canonical_url, is_web_url
 
@@ -22,7 +23,7 @@ from warday.ingest.urls import canonical_url, is_web_url
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # bozo exceptions that leave a perfectly usable feed.
 _HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
-_MAX_SUMMARY_CHARS = 200_000
+_MAX_SUMMARY_CHARS = settings.FEED_MAX_SUMMARY_CHARS
 _DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 _ENCODING_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9._:-]{0,39}")
 

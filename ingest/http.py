@@ -30,6 +30,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import DecodeError, HTTPError, SSLError
 from urllib3.response import BaseHTTPResponse
 
+from warday import settings
+
 __all__ = [
     "DEFAULT_USER_AGENT",
     "ENV_ALLOW",
@@ -57,7 +59,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 AllowEntry = IPNetwork | str
 
-ENV_ALLOW = "WARDAY_FETCH_ALLOW"
+ENV_ALLOW = settings.ENV_FETCH_ALLOW
 DEFAULT_USER_AGENT = "warday/0.1 (+https://example.org/warday; news-archive bot)"
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -85,16 +87,16 @@ _V4_COMPATIBLE = ipaddress.IPv6Network("::/96")
 class FetchLimits:
     """Bounds applied to every fetch."""
 
-    deadline_s: float = 30.0
-    connect_timeout_s: float = 10.0
-    read_timeout_s: float = 10.0
-    max_bytes: int = 8 * 1024 * 1024
-    max_redirects: int = 4
-    retries: int = 2
-    backoff_s: float = 1.0
-    max_retry_after_s: float = 60.0
-    min_host_interval_s: float = 1.0
-    max_per_host: int = 2
+    deadline_s: float = settings.FETCH_DEADLINE_S
+    connect_timeout_s: float = settings.FETCH_CONNECT_TIMEOUT_S
+    read_timeout_s: float = settings.FETCH_READ_TIMEOUT_S
+    max_bytes: int = settings.FETCH_MAX_BYTES
+    max_redirects: int = settings.FETCH_MAX_REDIRECTS
+    retries: int = settings.FETCH_RETRIES
+    backoff_s: float = settings.FETCH_BACKOFF_S
+    max_retry_after_s: float = settings.FETCH_MAX_RETRY_AFTER_S
+    min_host_interval_s: float = settings.FETCH_MIN_HOST_INTERVAL_S
+    max_per_host: int = settings.FETCH_MAX_PER_HOST
 
     def __post_init__(self) -> None:
         """Reject limits that would disable a safeguard."""

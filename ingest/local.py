@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from warday import settings
 from warday.ingest.errors import InputError, env_int
 from warday.ingest.urls import strip_credentials
 
@@ -30,9 +31,9 @@ MEDIA_TYPES = {
     ".json": "application/json",
     ".jsonl": "application/x-ndjson",
 }
-DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024
-DEFAULT_MAX_SIDECAR_BYTES = 64 * 1024
-_MAX_SIDECAR_VALUE_CHARS = 2000
+DEFAULT_MAX_FILE_BYTES = settings.LOCAL_MAX_FILE_BYTES
+DEFAULT_MAX_SIDECAR_BYTES = settings.LOCAL_MAX_SIDECAR_BYTES
+_MAX_SIDECAR_VALUE_CHARS = settings.LOCAL_MAX_SIDECAR_VALUE_CHARS
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISSOCK, "a socket"),
@@ -61,12 +62,12 @@ class LocalFile:
 
 def max_file_bytes() -> int:
     """The size cap for local files (WARDAY_MAX_FILE_BYTES)."""
-    return env_int("WARDAY_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)
+    return env_int(settings.ENV_MAX_FILE_BYTES, DEFAULT_MAX_FILE_BYTES)
 
 
 def max_sidecar_bytes() -> int:
     """The size cap for sidecars (WARDAY_MAX_SIDECAR_BYTES)."""
-    return env_int("WARDAY_MAX_SIDECAR_BYTES", DEFAULT_MAX_SIDECAR_BYTES)
+    return env_int(settings.ENV_MAX_SIDECAR_BYTES, DEFAULT_MAX_SIDECAR_BYTES)
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Path]]:

@@ -21,16 +21,19 @@ from typing import Any
 
 import yaml
 
+from warday import settings
 from warday.ingest.errors import ConfigError
 from warday.ingest.local import LocalFileError, checked_path, read_capped
 from warday.ingest.urls import is_web_url, strip_credentials
+from warday.settings import package_dir
 
-DEFAULT_REGISTRY = Path(__file__).parent / "sources.yaml"
+# Shipped inside the package (importlib.resources); its `../seeds` is the packaged seeds.
+DEFAULT_REGISTRY = package_dir("ingest") / "sources.yaml"
 KINDS = ("feed", "page", "directory")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _KEYS = {"name", "kind", "url", "path", "outlet", "enabled", "fetch_pages", "limits"}
-MAX_REGISTRY_BYTES = 1024 * 1024
-MAX_NODES = 100_000  # values in the document once aliases are expanded
+MAX_REGISTRY_BYTES = settings.REGISTRY_MAX_BYTES
+MAX_NODES = settings.REGISTRY_MAX_NODES  # values in the document once aliases are expanded
 _LIMIT_KEYS: dict[str, tuple[type, ...]] = {
     "max_items": (int,),
     "max_bytes": (int,),

@@ -568,3 +568,11 @@ UPDATE pipeline_runs
 SET status = 'aborted', finished_at = now(),
     counts = counts || jsonb_build_object('aborted', jsonb_build_object('reason', %(reason)s::text))
 WHERE run_key = %(run_key)s AND status = 'running';
+
+-- name: analyst_access
+SELECT r.rolcanlogin AS can_login,
+       pg_has_role(r.oid, 'warday_analyst', 'MEMBER') AS is_member,
+       has_table_privilege(r.oid, 'war_entries', 'SELECT') AS can_read,
+       has_table_privilege(r.oid, 'raw_documents', 'SELECT') AS reads_raw
+FROM pg_roles r
+WHERE r.rolname = %(role)s;

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg.rows import DictRow, dict_row
 
+from warday import settings
 from warday.ingest.errors import ConfigError
 
 Conn = psycopg.Connection[DictRow]
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = REPO_ROOT / ".warday" / "pgdata"
-DEFAULT_CONNECT_TIMEOUT_S = 10.0
-DEFAULT_STATEMENT_TIMEOUT_S = 900.0
+DEFAULT_CONNECT_TIMEOUT_S = settings.DB_CONNECT_TIMEOUT_S
+DEFAULT_STATEMENT_TIMEOUT_S = settings.DB_STATEMENT_TIMEOUT_S
 # A peer that vanishes mid-query is noticed within about a minute.
-_KEEPALIVES = {
-    "keepalives": 1,
-    "keepalives_idle": 30,
-    "keepalives_interval": 10,
-    "keepalives_count": 3,
-    "tcp_user_timeout": 60_000,
-}
+_KEEPALIVES = settings.DB_KEEPALIVES
 
 
 class DatabaseUnreachable(RuntimeError):
@@ -33,15 +25,14 @@ class DatabaseUnreachable(RuntimeError):
 
 def database_url() -> str:
     """The URL to use: DATABASE_URL, or the embedded server (started on demand)."""
-    url = os.environ.get("DATABASE_URL")
+    url = settings.database_url()
     if url:
         return url
     from warday.store.embedded import embedded_url
 
-    data_dir = Path(os.environ.get("WARDAY_PGDATA", DEFAULT_DATA_DIR))
-    url = embedded_url(data_dir)
+    url = embedded_url(settings.pgdata_dir())
     # Child processes (Airflow tasks, subcommands) reuse the same server.
-    os.environ["DATABASE_URL"] = url
+    os.environ[settings.ENV_DATABASE_URL] = url
     return url
 
 
@@ -61,8 +52,8 @@ def with_timeouts(url: str, environ: Mapping[str, str] | None = None) -> str:
     WARDAY_CONNECT_TIMEOUT_S (default 10) and WARDAY_STATEMENT_TIMEOUT_S (default 900)."""
     env = os.environ if environ is None else environ
     info = psycopg.conninfo.conninfo_to_dict(url)
-    connect_s = _seconds(env, "WARDAY_CONNECT_TIMEOUT_S", DEFAULT_CONNECT_TIMEOUT_S)
-    statement_s = _seconds(env, "WARDAY_STATEMENT_TIMEOUT_S", DEFAULT_STATEMENT_TIMEOUT_S)
+    connect_s = _seconds(env, settings.ENV_CONNECT_TIMEOUT_S, DEFAULT_CONNECT_TIMEOUT_S)
+    statement_s = _seconds(env, settings.ENV_STATEMENT_TIMEOUT_S, DEFAULT_STATEMENT_TIMEOUT_S)
     extra: dict[str, Any] = {"connect_timeout": max(2, round(connect_s)), **_KEEPALIVES}
     for key, value in extra.items():
         info.setdefault(key, value)
@@ -96,3 +87,27 @@ def redact(url: str) -> str:
     if info.get("password"):
         info["password"] = "***"
     return psycopg.conninfo.make_conninfo("", **{k: v for k, v in info.items() if v is not None})
+
+
+def conninfo_from_parts(
+    host: str | None,
+    port: int | None,
+    login: str | None,
+    password: str | None,
+    dbname: str | None,
+    extra: dict[str, object] | None = None,
+) -> str:
+    """A libpq connection string from a connection's fields (e.g. an Airflow connection);
+    extras that libpq knows (sslmode, options, ...) are kept, others are dropped."""
+    known = {opt.keyword.decode() for opt in psycopg.pq.Conninfo.get_defaults()}
+    params: dict[str, Any] = {
+        k: v for k, v in (extra or {}).items() if k in known and v not in (None, "")
+    }
+    fields = {"host": host, "port": port, "user": login, "password": password, "dbname": dbname}
+    params.update({k: v for k, v in fields.items() if v not in (None, "")})
+    return psycopg.conninfo.make_conninfo("", **params)
+
+
+def use_url(url: str) -> None:
+    """Make url the database of this process and of the children it starts."""
+    os.environ[settings.ENV_DATABASE_URL] = url

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import psycopg
 
-from warday.store.db import REPO_ROOT
+from warday.settings import package_dir
 
-MIGRATIONS_DIR = REPO_ROOT / "sql" / "migrations"
+# Shipped inside the package (importlib.resources), so an installed wheel finds them too.
+MIGRATIONS_DIR = package_dir("sql", "migrations")
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 # Any constant works; it only has to be the same for every runner of this project.
 _LOCK_ID = 0x5741_5244_4159
@@ -43,10 +44,11 @@ class Migration:
         return hashlib.sha256(self.sql.encode()).hexdigest()
 
 
-def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+def discover(directory: Traversable = MIGRATIONS_DIR) -> list[Migration]:
     """All migration files, ordered by version."""
     found = []
-    for path in sorted(directory.glob("*.sql")):
+    files = (p for p in directory.iterdir() if p.name.endswith(".sql"))
+    for path in sorted(files, key=lambda p: p.name):
         match = _NAME.match(path.name)
         if not match:
             raise MigrationError(f"{path.name}: name must look like 0001_some_name.sql")
@@ -57,7 +59,7 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-def migrate(conn: psycopg.Connection[Any], directory: Path = MIGRATIONS_DIR) -> list[str]:
+def migrate(conn: psycopg.Connection[Any], directory: Traversable = MIGRATIONS_DIR) -> list[str]:
     """Apply pending migrations under an advisory lock; return the names applied."""
     migrations = discover(directory)
     applied: list[str] = []

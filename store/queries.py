@@ -6,9 +6,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-from warday.store.db import REPO_ROOT
+from warday.settings import package_dir
 
-QUERIES_FILE = REPO_ROOT / "sql" / "queries.sql"
+# Shipped inside the package (importlib.resources), so an installed wheel finds it too.
+QUERIES_FILE = package_dir("sql") / "queries.sql"
 _MARKER = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 
 

@@ -21,6 +21,8 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from wordfreq import zipf_frequency
 
+from warday import settings
+
 # Newsroom filler and words every war report shares: they say nothing about which happening.
 _FILLER = frozenset(
     """
@@ -68,7 +70,7 @@ _COMMON_NAMES = frozenset(
 )
 # A place named with its kind ("Kursk Oblast", "Dnipro River") is the same name as without.
 _NAME_KIND = re.compile(r"\s+(?:Oblast|Region|River|Province|Krai)$")
-MAX_DAYS_APART = 2
+MAX_DAYS_APART = settings.STORY_MAX_DAYS_APART
 # Shared names count fully only with this much shared content besides (a report of a
 # reprisal names the place of the attack it answers without telling the same happening).
 NAME_SUPPORT = 0.35

@@ -27,7 +27,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from warday.settings import package_dir
+
+# Shipped inside the package (importlib.resources), so an installed wheel finds it too.
+DATA_DIR = package_dir("transform", "data")
 DEMONYMS_PATH = DATA_DIR / "demonyms.csv"
 
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'\u2019][A-Za-z][a-z]+)*"

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import yaml
 
-RULES_FILE = Path(__file__).parent / "data" / "event_rules.yaml"
+from warday.settings import package_dir
+
+# Shipped inside the package (importlib.resources), so an installed wheel finds it too.
+RULES_FILE = package_dir("transform", "data") / "event_rules.yaml"
 PLOVER_TYPES = frozenset(
     [
         "AGREE",

@@ -38,6 +38,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.settings import use_config
 
+from warday import settings
 from warday.ingest.errors import InputError
 from warday.transform.text import normalise
 
@@ -46,7 +47,7 @@ EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}+warday.2"
 # through a memory- and time-limited child process (extract_safely), so this only refuses
 # what no news article is: a 14 MB page is extracted there within limits or rejected with a
 # reason, while 32 MB+ is refused outright without parsing.
-MAX_HTML_BYTES = 32 * 1024 * 1024
+MAX_HTML_BYTES = settings.EXTRACT_MAX_HTML_BYTES
 
 _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "INSECURE_SSL_FALLBACK", "off")
@@ -79,9 +80,9 @@ _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author",
 _SITE_META = ("og:site_name", "application-name", "twitter:site")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\u2014\u2013·•-]\s+")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
-_MAX_JSON_LD = 256 * 1024
+_MAX_JSON_LD = settings.EXTRACT_MAX_JSON_LD_BYTES
 # libxml2 (without XML_PARSE_HUGE) stops building the tree at this element depth.
-PARSER_MAX_DEPTH = 256
+PARSER_MAX_DEPTH = settings.EXTRACT_PARSER_MAX_DEPTH
 
 
 class ExtractionError(InputError):

@@ -45,6 +45,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from warday.settings import package_dir
 from warday.transform.geonames import (
     GeoIndex,
     GeoPlace,
@@ -54,7 +55,8 @@ from warday.transform.geonames import (
     load_index,
 )
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+# Shipped inside the package (importlib.resources), so an installed wheel finds it too.
+DATA_DIR = package_dir("transform", "data")
 ACTORS_PATH = DATA_DIR / "actors.yaml"
 PLACES_PATH = DATA_DIR / "places.yaml"
 

@@ -29,7 +29,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from warday.settings import package_dir
+
+# Shipped inside the package (importlib.resources), so an installed wheel finds it too.
+DATA_DIR = package_dir("transform", "data")
 INDEX_PATH = DATA_DIR / "geonames.tsv"
 ADMIN1_PATH = DATA_DIR / "admin1.csv"
 STOPWORDS_PATH = DATA_DIR / "place_stopwords.txt"

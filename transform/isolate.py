@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from warday import settings
 from warday.transform.extract import (
     MAX_HTML_BYTES,
     Extracted,
@@ -50,19 +51,20 @@ from warday.transform.extract import (
 )
 
 # Pages above this size are never parsed in the calling process (no article page comes near).
-IN_PROCESS_MAX_BYTES = 8 * 1024 * 1024
+IN_PROCESS_MAX_BYTES = settings.ISOLATE_IN_PROCESS_MAX_BYTES
 # Pre-scan limits for smaller pages (a large news page has ~10,000 tags).
-MAX_TAGS_IN_PROCESS = 50_000
-MAX_DEPTH_IN_PROCESS = 2_000
-DEFAULT_TIMEOUT_S = 20.0
-DEFAULT_MEMORY_MB = 512
-STARTUP_TIMEOUT_S = 120.0
+MAX_TAGS_IN_PROCESS = settings.ISOLATE_MAX_TAGS_IN_PROCESS
+MAX_DEPTH_IN_PROCESS = settings.ISOLATE_MAX_DEPTH_IN_PROCESS
+DEFAULT_TIMEOUT_S = settings.ISOLATE_TIMEOUT_S
+DEFAULT_MEMORY_MB = settings.ISOLATE_MEMORY_MB
+STARTUP_TIMEOUT_S = settings.ISOLATE_STARTUP_TIMEOUT_S
 _MEMORY_EXIT = 3
 # A child whose peak address space grew by this share of its limit is replaced after the page.
 _RECYCLE_SHARE = 0.25
 # Containers that the HTML parser nests when left open (unlike <p> or <li>, which it closes).
 _CONTAINERS = (b"div", b"span")
-_ROOT = Path(__file__).resolve().parent.parent
+# The folder holding the `warday` package: the checkout, or site-packages when installed.
+_ROOT = Path(__file__).parents[2]
 
 
 class OverBudget(RuntimeError):
@@ -152,8 +154,8 @@ def extract_isolated(
 ) -> Extracted:
     """extract_html in the warm child limited to `memory_mb` of address space and
     `timeout_s` of wall-clock time; any failure is raised as an ExtractionError subclass."""
-    timeout_s = timeout_s or _env_number("WARDAY_EXTRACT_TIMEOUT_S", DEFAULT_TIMEOUT_S)
-    memory_mb = memory_mb or int(_env_number("WARDAY_EXTRACT_MEMORY_MB", DEFAULT_MEMORY_MB))
+    timeout_s = timeout_s or _env_number(settings.ENV_EXTRACT_TIMEOUT_S, DEFAULT_TIMEOUT_S)
+    memory_mb = memory_mb or int(_env_number(settings.ENV_EXTRACT_MEMORY_MB, DEFAULT_MEMORY_MB))
     with _LOCK:
         return _from_json(_worker(memory_mb).extract(data, url, timeout_s))
 

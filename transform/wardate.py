@@ -22,17 +22,19 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from warday import settings
+
 WAR_START = date(2022, 2, 24)
 KYIV = ZoneInfo("Europe/Kyiv")
 # Digests appear 0-2 days after the day they number; a larger gap is worth a flag.
-MAX_PUBLICATION_LAG_DAYS = 2
+MAX_PUBLICATION_LAG_DAYS = settings.MAX_PUBLICATION_LAG_DAYS
 # A document date outside [EARLIEST_PLAUSIBLE, fetch time + MAX_AHEAD] (a CMS default such as
 # 0001-01-01, a mistyped year) is not the document's date: flagged, never used.
 EARLIEST_PLAUSIBLE = WAR_START - timedelta(days=365)
 LATEST_PLAUSIBLE = date(2100, 1, 1)
-MAX_AHEAD = timedelta(days=2)
+MAX_AHEAD = timedelta(days=settings.MAX_DAYS_AHEAD_OF_PUBLICATION)
 # Past this many days between a number and the publication date, the number is wrong.
-MAX_NUMBER_DISAGREEMENT_DAYS = 3
+MAX_NUMBER_DISAGREEMENT_DAYS = settings.MAX_NUMBER_DISAGREEMENT_DAYS
 FALLBACK_FLAG = "fallback_run_date"
 _SP = r"[^\S\n]+"  # white space that is not a line break
 _UNITS = (

@@ -18,6 +18,8 @@ import urllib.request
 from email.message import EmailMessage
 from typing import Any
 
+from warday import settings
+
 log = logging.getLogger("warday.alerts")
 _SOURCE = re.compile(r"source (\S+) failed")
 
@@ -53,11 +55,11 @@ def _source_of(ti: Any, message: str) -> str | None:
 def notify(notice: dict[str, Any]) -> None:
     """Log the notice, then send it wherever the environment says."""
     log.error("%s", notice["text"])
-    webhook = os.environ.get("WARDAY_ALERT_WEBHOOK")
+    webhook = os.environ.get(settings.ENV_ALERT_WEBHOOK)
     if webhook:
         _post(webhook, notice)
-    recipients = os.environ.get("WARDAY_ALERT_EMAIL")
-    if recipients and os.environ.get("WARDAY_SMTP_HOST"):
+    recipients = os.environ.get(settings.ENV_ALERT_EMAIL)
+    if recipients and os.environ.get(settings.ENV_SMTP_HOST):
         _mail(recipients, notice)
 
 
@@ -85,11 +87,11 @@ def _mail(recipients: str, notice: dict[str, Any]) -> None:
     """Send the notice by e-mail; a delivery failure is only logged."""
     message = EmailMessage()
     message["Subject"] = notice["text"][:150]
-    message["From"] = os.environ.get("WARDAY_SMTP_FROM", "warday@localhost")
+    message["From"] = os.environ.get(settings.ENV_SMTP_FROM, "warday@localhost")
     message["To"] = recipients
     message.set_content(json.dumps(notice, indent=2))
-    host = os.environ["WARDAY_SMTP_HOST"]
-    port = int(os.environ.get("WARDAY_SMTP_PORT", "25"))
+    host = os.environ[settings.ENV_SMTP_HOST]
+    port = int(os.environ.get(settings.ENV_SMTP_PORT, "25"))
     try:
         with smtplib.SMTP(host, port, timeout=10) as smtp:
             smtp.send_message(message)

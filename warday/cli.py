@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import subprocess
 import sys
 import traceback
 from datetime import date
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from warday import config, gates, report, steps
+from warday import config, gates, procs, report, settings, steps
 from warday.fetching import SourceFailed
 from warday.gates import GateFailed
 from warday.ingest.errors import ConfigError
@@ -22,6 +21,7 @@ from warday.ingest.urls import scrub
 from warday.pipeline import BatchFailed
 from warday.store.db import DatabaseUnreachable, connect, database_url, redact
 from warday.store.migrate import MigrationError
+from warday.store.queries import q
 
 # Exit codes, one per failure class.
 EXIT_ERROR = 1  # anything unexpected (a bug): one line, the traceback with --debug
@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args.func(args) or 0)
+    except procs.Stopped as stop:  # every process it started is gone already
+        print(f"warday: stopped by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
         print("warday: interrupted", file=sys.stderr)
         return 130
@@ -124,6 +127,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     nightly.set_defaults(func=cmd_nightly)
 
+    ui = sub.add_parser(
+        "airflow-ui", help="Airflow standalone (UI, scheduler, ...) over the shipped DAGs"
+    )
+    ui.add_argument("--port", type=int, default=8080)
+    ui.set_defaults(func=cmd_airflow_ui)
+
     reprocess = sub.add_parser(
         "reprocess", help="rebuild derived rows from stored bytes, without re-fetching"
     )
@@ -158,6 +167,12 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(func=cmd_migrate)
+
+    analyst = sub.add_parser(
+        "analyst-check", help="check that a login role has the analysts' read-only access"
+    )
+    analyst.add_argument("role")
+    analyst.set_defaults(func=cmd_analyst_check)
 
     backfill = sub.add_parser(
         "backfill", help="process again the raw bytes fetched in a date range (no fetching)"
@@ -218,6 +233,22 @@ def cmd_grant_analyst(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyst_check(args: argparse.Namespace) -> int:
+    """A deployment's analyst login: can log in, is in warday_analyst, reads views, not bytes."""
+    with connect() as conn:
+        row = conn.execute(q("analyst_access"), {"role": args.role}).fetchone()
+    if row is None:
+        print(f"analyst role {args.role!r} does not exist", file=sys.stderr)
+        return 1
+    wrong = [k for k in ("can_login", "is_member", "can_read") if not row[k]]
+    wrong += ["reads_raw"] if row["reads_raw"] else []
+    if wrong:
+        print(f"analyst role {args.role!r} is wrong: {', '.join(wrong)}", file=sys.stderr)
+        return 1
+    print(f"analyst role {args.role!r}: logs in, reads the war_* views, no raw bytes")
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     overrides = {"outlet": args.outlet, "published": args.published, "url": args.url}
     with steps.local_run("cli-ingest", args.logical_date) as (run_key, logical):
@@ -271,25 +302,45 @@ def _process_and_link(run_key: str, logical: date) -> None:
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:
-    """Run the nightly DAG through Airflow itself (`airflow dags test`), then summarise."""
-    env = {**os.environ, **config.airflow_env(), "DATABASE_URL": database_url()}
-    logs = config.STATE_DIR / "logs"
+    """Run the nightly DAG through Airflow itself (`airflow dags test`), then summarise.
+
+    Each Airflow command runs in its own process group; SIGINT/SIGTERM stop all of it."""
+    env = {**os.environ, **config.airflow_env(), settings.ENV_DATABASE_URL: database_url()}
+    logs = settings.state_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    airflow = str(Path(sys.executable).with_name("airflow"))
     for name, cmd in (
-        ("airflow-db-migrate", [airflow, "db", "migrate"]),
-        ("airflow-dags-test", [airflow, "dags", "test", "warday_nightly"]),
+        ("airflow-db-migrate", [_airflow(), "db", "migrate"]),
+        ("airflow-dags-test", [_airflow(), "dags", "test", "warday_nightly"]),
     ):
         print(f"-> {' '.join(cmd[1:])} (log: {logs / name}.log)", flush=True)
         with open(logs / f"{name}.log", "w") as out:
-            done = subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
-        if done.returncode != 0:
+            code = procs.run(cmd, env=env, stdout=out)
+        if code != 0:
             print((logs / f"{name}.log").read_text()[-4000:], file=sys.stderr)
-            print(f"{name} failed with exit code {done.returncode}", file=sys.stderr)
-            return done.returncode
+            print(f"{name} failed with exit code {code}", file=sys.stderr)
+            return code
     cmd_summary(args)
     print(f"\nconnect: psql '{redact(database_url())}'")
     return 0
+
+
+def cmd_airflow_ui(args: argparse.Namespace) -> int:
+    """`airflow standalone` over the shipped DAGs; a stop signal ends every process it started."""
+    env = {**os.environ, **config.airflow_env(), settings.ENV_DATABASE_URL: database_url()}
+    env["AIRFLOW__API__PORT"] = str(args.port)
+    # standalone starts its components as `airflow ...` from PATH: this installation's.
+    env["PATH"] = os.pathsep.join([str(Path(_airflow()).parent), env.get("PATH", "")])
+    print(
+        f"Airflow UI on http://localhost:{args.port} (home {env['AIRFLOW_HOME']}); "
+        "Ctrl-C stops it all",
+        flush=True,
+    )
+    return procs.run([_airflow(), "standalone"], env=env)
+
+
+def _airflow() -> str:
+    """The airflow executable installed beside this interpreter."""
+    return str(Path(sys.executable).with_name("airflow"))
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

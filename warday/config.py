@@ -1,27 +1,22 @@
-"""Settings from the environment, with defaults that work from a fresh checkout."""
+"""Airflow's environment when warday starts Airflow itself (nightly, airflow-ui)."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-STATE_DIR = Path(os.environ.get("WARDAY_STATE_DIR", REPO_ROOT / ".warday"))
+from warday import settings
 
 
 def airflow_env() -> dict[str, str]:
-    """Environment for running this repo's DAGs with a project-local Airflow home."""
-    home = Path(os.environ.get("AIRFLOW_HOME", STATE_DIR / "airflow"))
+    """Environment for running the shipped DAGs with a project-local Airflow home."""
+    home = settings.airflow_home()
     home.mkdir(parents=True, exist_ok=True)
-    return {
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM", "4"),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": os.environ.get(
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{home / 'airflow.db'}"
-        ),
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get(
-            "AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING"
-        ),
+    defaults = {
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        **settings.AIRFLOW_DEFAULTS,
     }
+    # The caller's settings win over the defaults; home and DAG folder are always these.
+    env = {k: os.environ.get(k, v) for k, v in defaults.items()}
+    env["AIRFLOW_HOME"] = str(home)
+    env["AIRFLOW__CORE__DAGS_FOLDER"] = str(settings.dags_folder())
+    return env

@@ -22,12 +22,33 @@ def _on_failure(context: Any) -> None:
     on_failure(context)
 
 
+def use_warday_db(context: Any) -> None:
+    """Before each task: the database is the `warday_db` Airflow connection when one is
+    defined (AIRFLOW_CONN_WARDAY_DB, the metadata DB or a secrets backend), else DATABASE_URL."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    from warday.settings import AIRFLOW_CONN_ID
+    from warday.store import db
+
+    try:
+        conn = Connection.get(AIRFLOW_CONN_ID)
+    except AirflowNotFoundException:
+        return
+    db.use_url(
+        db.conninfo_from_parts(
+            conn.host, conn.port, conn.login, conn.password, conn.schema, conn.extra_dejson
+        )
+    )
+
+
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": OWNER,
     "retries": 2,
     "retry_delay": timedelta(minutes=5),
     "execution_timeout": timedelta(minutes=30),
     "on_failure_callback": _on_failure,
+    "pre_execute": use_warday_db,
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 
+from warday import settings
 from warday.ingest.feeds import FeedError, FeedItem, parse_feed
 from warday.ingest.http import Fetcher, FetchError, FetchLimits, FetchResult
 from warday.ingest.local import LocalFileError
@@ -29,7 +30,7 @@ from warday.store.queries import q
 log = logging.getLogger(__name__)
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-DEFAULT_MAX_ITEMS = 100
+DEFAULT_MAX_ITEMS = settings.FEED_MAX_ITEMS
 
 
 def host_gate(host: str, interval: float) -> float:

@@ -13,10 +13,12 @@ from typing import Any
 import yaml
 
 from warday import gates
+from warday.settings import package_dir
 from warday.store import repo
 from warday.store.db import Conn
 
-PLACES_FILE = Path(__file__).resolve().parent / "transform" / "data" / "places.yaml"
+# Shipped inside the package (importlib.resources), so an installed wheel finds it too.
+PLACES_FILE = package_dir("transform", "data") / "places.yaml"
 # Plotly's default qualitative palette has 10 colours; the 16 PLOVER types need more.
 PALETTE = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from warday import settings
 from warday.analyse import analyse
 from warday.ingest.local import discover, read_local
 from warday.parse import (
@@ -39,10 +40,10 @@ PIPELINE_VERSION = "/".join(
     (EXTRACTOR_VERSION, TEXT_PARSER_VERSION, FEED_PARSER_VERSION, SEGMENTER_VERSION, TAGGER_VERSION)
 )
 # A batch where more than this share of documents fail (and at least a few) fails its task.
-MAX_FAILURE_RATIO = 0.5
-MIN_FAILURES_TO_FAIL = 3
+MAX_FAILURE_RATIO = settings.BATCH_MAX_FAILURE_RATIO
+MIN_FAILURES_TO_FAIL = settings.BATCH_MIN_FAILURES_TO_FAIL
 # Raw documents claimed and committed together by one worker.
-BATCH_SIZE = 8
+BATCH_SIZE = settings.PROCESS_BATCH_SIZE
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,17 @@ class Budget:
     dead letter with the reason, and the documents beside it go on. (Extraction has its own:
     WARDAY_EXTRACT_TIMEOUT_S / WARDAY_EXTRACT_MEMORY_MB, see transform.isolate.)"""
 
-    segment_s: float = 30.0  # dating and segmentation of one document
-    tag_max_chars: int = 400_000  # one entry's text (tagging is linear: ~5 s here)
-    tag_s: float = 60.0  # tagging all changed entries of one document
+    segment_s: float = settings.SEGMENT_TIMEOUT_S  # dating and segmentation of one document
+    tag_max_chars: int = settings.TAG_MAX_CHARS  # one entry's text (tagging is linear: ~5 s)
+    tag_s: float = settings.TAG_TIMEOUT_S  # tagging all changed entries of one document
 
     @classmethod
     def from_env(cls) -> Budget:
         """WARDAY_SEGMENT_TIMEOUT_S, WARDAY_TAG_MAX_CHARS, WARDAY_TAG_TIMEOUT_S over defaults."""
         return cls(
-            _env_number("WARDAY_SEGMENT_TIMEOUT_S", cls.segment_s),
-            int(_env_number("WARDAY_TAG_MAX_CHARS", cls.tag_max_chars)),
-            _env_number("WARDAY_TAG_TIMEOUT_S", cls.tag_s),
+            _env_number(settings.ENV_SEGMENT_TIMEOUT_S, cls.segment_s),
+            int(_env_number(settings.ENV_TAG_MAX_CHARS, cls.tag_max_chars)),
+            _env_number(settings.ENV_TAG_TIMEOUT_S, cls.tag_s),
         )
 
 

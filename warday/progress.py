@@ -8,12 +8,14 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
+from warday import settings
+
 T = TypeVar("T")
 
 
 def enabled() -> bool:
     """Bars only for a person at a terminal: stderr is a TTY, not CI, not switched off."""
-    if os.environ.get("CI") or os.environ.get("WARDAY_PROGRESS", "").lower() in ("0", "off"):
+    if os.environ.get("CI") or os.environ.get(settings.ENV_PROGRESS, "").lower() in ("0", "off"):
         return False
     return sys.stderr.isatty()
 

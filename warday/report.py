@@ -9,13 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from warday import settings
 from warday.ingest.urls import scrub
 from warday.progress import Bar
 from warday.store import repo
 from warday.store.db import Conn
 from warday.store.queries import q
 
-_EXPORT_BATCH = 500
+_EXPORT_BATCH = settings.EXPORT_BATCH
 
 
 def summary(conn: Conn) -> dict[str, Any]:

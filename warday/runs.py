@@ -19,6 +19,7 @@ from typing import Any
 
 import psycopg
 
+from warday import settings
 from warday.ingest.errors import env_int
 from warday.store import repo
 from warday.store.db import Conn, DatabaseUnreachable, connect
@@ -34,12 +35,12 @@ def host() -> str:
 
 def lease_s() -> int:
     """Seconds without a heartbeat after which an open run is taken for dead."""
-    return env_int("WARDAY_RUN_LEASE_S", 900)
+    return env_int(settings.ENV_RUN_LEASE_S, settings.RUN_LEASE_S)
 
 
 def heartbeat_s() -> int:
     """Seconds between heartbeats."""
-    return env_int("WARDAY_HEARTBEAT_S", 30)
+    return env_int(settings.ENV_HEARTBEAT_S, settings.RUN_HEARTBEAT_S)
 
 
 def pid_alive(pid: int) -> bool:

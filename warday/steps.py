@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from warday import gates, pipeline, runs
+from warday import gates, pipeline, runs, settings
 from warday.fetching import SourceFailed, problems_since, run_source
 from warday.ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
 from warday.store import repo
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 def registry_path() -> Path:
     """The sources registry in use: WARDAY_SOURCES, else the shipped default."""
-    return Path(os.environ.get("WARDAY_SOURCES", DEFAULT_REGISTRY))
+    return Path(os.environ.get(settings.ENV_SOURCES, DEFAULT_REGISTRY))
 
 
 def source_list(path: Path | None = None, *, live: bool = True) -> list[dict[str, Any]]:
