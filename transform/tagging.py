@@ -15,7 +15,7 @@ from warday.transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention
 from warday.transform.text import Span, sentences
 
 # Bump when rules, dictionaries or logic change so stored tags can be found and re-tagged.
-TAGGER_VERSION = "rules-4"
+TAGGER_VERSION = "rules-5"
 
 
 @dataclass(frozen=True)
@@ -287,7 +287,8 @@ def _events(sent: Span, actors: list[Mention], places: list[Mention]) -> list[Ev
     blocked = tuple((m.start - sent.start, m.end - sent.start) for m in [*actors, *places])
     spans = clauses(sent.text)
     found = (_credible(sent.text, h) for h in find_events(sent.text, blocked=blocked, spans=spans))
-    hits = [h for h in found if h is not None]
+    # A trigger in the reporting frame (", alliance chief says") names the reporter.
+    hits = [h for h in found if h is not None and not _in_trailing_report(spans, h.trigger_start)]
     everyone = [(m.start - sent.start, m.end - sent.start, m.name) for m in actors]
     roles = _roles(sent.text, hits, spans, everyone)
     tags = []
@@ -329,7 +330,40 @@ def _other_war(sentence: str, actors: list[Mention], places: list[Mention]) -> b
 
 _CAPITAL_WORD = re.compile(r"\b([A-Z][a-z]+?)(?:s)?\b")
 _DEMONYMS = demonyms()
-_PROPOSAL = re.compile(r"\b(?:proposals?|propos(?:ed|es))\b", re.IGNORECASE)
+_PROPOSAL = re.compile(
+    r"\b(?:proposals?|propos(?:ed|es)|suggest(?:ed|s|ion)|open to (?:discuss\w*|talks))\b",
+    re.IGNORECASE,
+)
+# "X suggested" opening the clause as its frame.
+_PROPOSAL_FRAME = re.compile(
+    r"\b(?:suggest(?:ed|s)|propos(?:ed|es))\s+(?:that\s+)?$", re.IGNORECASE
+)
+# Weather and earth do not attack: "a typhoon struck Luzon", "the quake hit" (a hazard
+# after the verb is its object or a weapon's name: "struck a Tornado launcher").
+_NATURAL = re.compile(
+    r"\b(?:typhoons?|hurricanes?|cyclones?|storms?|earthquakes?|quakes?|floods?|flooding|"
+    r"tornado(?:es)?|wildfires?|tsunamis?|landslides?|avalanches?|eruptions?|heatwaves?)\b",
+    re.IGNORECASE,
+)
+# What is mobilised when it is no force: "mobilised emergency assistance".
+_CIVIL_MEANS = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:assistance|aid|funds?|funding|resources|supplies|support|help|"
+    r"donations|volunteers|relief|money)\b",
+    re.IGNORECASE,
+)
+# A need or a lack is no delivery: "12 million people will need aid".
+_NEED_BEFORE = re.compile(
+    r"\b(?:need(?:s|ed)?|require[sd]?|lack(?:s|ed)?|in need of|short of)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# A participle after an article names a state, not an act: "the destroyed Kakhovka dam".
+_ATTRIBUTIVE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
+# "the fight for survival": a struggle, no clash.
+_FIGURATIVE_FIGHT = re.compile(
+    r"\s+for\s+(?:\w+\s+){0,2}?(?:survival|existence|freedom|independence|future|"
+    r"sovereignty|democracy|identity)\b",
+    re.IGNORECASE,
+)
 _BANNED = re.compile(r"\b(?:prohibit\w*|ban on|banning|restrict\w*|refrain\w*)\b", re.IGNORECASE)
 _CEASEFIRE_HOLDS = re.compile(
     r"\b(?:agreed|agree|declared|announced|(?:came|come|comes) into (?:force|effect)|took effect|"
@@ -346,7 +380,10 @@ def _credible(sentence: str, hit: EventHit) -> EventHit | None:
     clause = sentence[hit.clause_start : hit.clause_end]
     if hit.event_type in ("ASSAULT", "AID") and _BANNED.search(clause):
         return None  # "a ban on arms sales", "refrain from further attacks"
-    if hit.event_type == "ASSAULT" and _PROPOSAL.search(clause):
+    frame = sentence[max(0, hit.clause_start - 30) : hit.clause_start]
+    if hit.event_type == "ASSAULT" and (_PROPOSAL.search(clause) or _PROPOSAL_FRAME.search(frame)):
+        return None  # "Macron suggested a truce that would apply to attacks on energy"
+    if _not_an_act(sentence, hit, clause):
         return None
     if (
         hit.mode == "ceasefire"
@@ -357,6 +394,33 @@ def _credible(sentence: str, hit: EventHit) -> EventHit | None:
     return hit
 
 
+def _not_an_act(sentence: str, hit: EventHit, clause: str) -> bool:
+    """A trigger naming a state, a need, a metaphor or nature's work, not an act of war."""
+    trigger = sentence[hit.trigger_start : hit.trigger_end]
+    before = sentence[max(hit.clause_start, hit.trigger_start - 40) : hit.trigger_start]
+    if hit.event_type == "ASSAULT" and (
+        _NATURAL.search(sentence, hit.clause_start, hit.trigger_start)  # nature as subject
+        or (hit.mode is None and trigger.endswith("ed") and _ATTRIBUTIVE.search(before))
+        or (
+            trigger.lower().startswith("fight")
+            and _FIGURATIVE_FIGHT.match(sentence, hit.trigger_end)
+        )
+    ):
+        return True
+    if (
+        hit.event_type == "MOBILIZE"
+        and trigger.lower().startswith("mobili")
+        and _CIVIL_MEANS.match(sentence, hit.trigger_end)
+    ):
+        return True
+    return hit.event_type == "AID" and bool(_NEED_BEFORE.search(before))
+
+
+def _in_trailing_report(spans: list[Clause], pos: int) -> bool:
+    """True if a position lies in a frame after the report (", alliance chief says")."""
+    return any(c.reporting and 0 < c.start <= pos < c.end for c in spans)
+
+
 def _in_report(spans: list[Clause], pos: int) -> bool:
     """True if a position lies in a reporting frame ("..., officials said")."""
     return any(c.reporting and c.start <= pos < c.end for c in spans)
@@ -364,7 +428,9 @@ def _in_report(spans: list[Clause], pos: int) -> bool:
 
 # The reporter of an event is neither its actor nor its recipient.
 _SPEAKS = re.compile(
-    r"(?:['\u2019]s?)?(?:,[^,;]{1,90},)?\s+(?:has\s+|had\s+|also\s+)?(?:said|says|told|reported|"
+    r"(?:['\u2019]s?)?(?:,[^,;]{1,90},|\s+(?:officials?|authorities|sources|media|military|"
+    r"spokes(?:man|woman|person)|governor|ministry|officers?|commanders?))?"
+    r"\s+(?:has\s+|had\s+|also\s+)?(?:said|says|say|told|reported|"
     r"acknowledged|stated|noted|claimed|announced|wrote|added|posted|confirmed)\b"
 )
 # A relative clause after the trigger's object ("missiles that Putin calls ...") holds no
@@ -380,6 +446,23 @@ _NEW_SUBJECT = re.compile(r"\b(?:that|who|which)\b", re.IGNORECASE)
 _PRONOUN_START = re.compile(
     r"\s*(?:(?:it|its|they|their|he|his|she|her)\b|\w+ing\b)", re.IGNORECASE
 )
+
+# "X has been accused": the subject of a passive verb undergoes it.
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:been|was|were|is|are|being|be|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE
+)
+# "Ukraine shot down 24 of 28 drones launched by Russia": the subject defends, not attacks.
+_INTERCEPTED = re.compile(
+    r"\b(?:shot down|shoot(?:s|ing)? down|downed|intercept(?:ed|s|ing)?|repel(?:led|s|ling)?|"
+    r"destroyed|neutrali[sz]ed)\b",
+    re.IGNORECASE,
+)
+# "..., Russia is striking": a mention opening its own predicate is no one's object.
+_OWN_PREDICATE = re.compile(
+    r"\s+(?:is|are|was|were|has|have|had)\s+(?!been\b)\w+(?:ing|ed)\b", re.IGNORECASE
+)
+# "Schmale, the UN coordinator for Ukraine, condemned": a title in apposition plays no role.
+_APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,;]{0,80}$", re.IGNORECASE)
 
 Names = tuple[str, ...]
 
@@ -397,7 +480,8 @@ def _roles(
     it ..." takes X as its subject.
     """
     speakers = [m for m in mentions if _in_report(spans, m[0]) or _SPEAKS.match(sentence, m[1])]
-    mentions = [m for m in mentions if m not in speakers]
+    ends = {m[1] for m in mentions}
+    mentions = [m for m in mentions if m not in speakers and not _in_apposition(sentence, m, ends)]
     slots = sorted({h.trigger_start: h for h in hits}.values(), key=lambda h: h.trigger_start)
     by_slot: dict[int, tuple[Names, Names]] = {}
     for i, hit in enumerate(slots):
@@ -427,10 +511,16 @@ def _roles(
             subject = _framing_subject(sentence, spans, hit, speakers)
         agents: list[str] = []
         targets = list(targets_before)
-        for start, _end, name in mentions:
+        if not inherited and _intercepts(sentence, last_end, hit):
+            subject = []  # the defender neither launched the attack nor was its target
+        elif not inherited and _undergoes(sentence, last_end, hit):
+            targets, subject = [*subject, *targets], []
+        for start, end, name in mentions:
             if hit.trigger_end <= start < hi:
                 if _PLACE_BEFORE.search(sentence, max(0, start - 12), start):
                     continue  # "at the Kremlin", "in Osaka, Japan": where, not who
+                if _OWN_PREDICATE.match(sentence, end):
+                    continue
                 before = sentence[max(hit.trigger_end, start - 16) : start]
                 (agents if _AGENT_BEFORE.search(before) else targets).append(name)
         if re.search(r"\bbetween\b", sentence[hit.trigger_end : hi]):
@@ -441,6 +531,27 @@ def _roles(
         doers = _unique([*subject, *agents])
         by_slot[hit.trigger_start] = (doers, _unique(t for t in targets if t not in doers))
     return [by_slot[h.trigger_start] for h in hits]
+
+
+def _undergoes(sentence: str, last_end: int, hit: EventHit) -> bool:
+    """True if the clause's subject suffers the event: "X has been accused"."""
+    between = sentence[last_end : hit.trigger_start]
+    trigger = sentence[hit.trigger_start : hit.trigger_end]
+    return trigger.endswith("ed") and bool(_PASSIVE_BEFORE.search(between))
+
+
+def _intercepts(sentence: str, last_end: int, hit: EventHit) -> bool:
+    """True if the subject stopped the attack ("Ukraine shot down 24 of 28 drones")."""
+    between = sentence[last_end : hit.trigger_start]
+    return hit.event_type == "ASSAULT" and bool(_INTERCEPTED.search(between))
+
+
+def _in_apposition(sentence: str, mention: tuple[int, int, str], ends: set[int]) -> bool:
+    """True if a mention sits in a comma-closed title right after a name ("Jan Novak, the
+    EU envoy for Ukraine, said")."""
+    start, end, _name = mention
+    title = _APPOSITION.search(sentence, max(0, start - 80), start)
+    return title is not None and title.start() in ends and sentence[end : end + 2].startswith(",")
 
 
 def _carried_subject(

@@ -71,3 +71,28 @@ def test_rule_fields_are_validated() -> None:
         _rule("x.yaml", 0, {"type": "AID", "triggers": ["aid"], "confidence": 2})
     with pytest.raises(RuleError, match="unknown"):
         _rule("x.yaml", 0, {"type": "AID", "triggers": ["aid"], "colour": "red"})
+
+
+def _roles_of(text: str, kind: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    return [(e.actors, e.recipients) for e in tag(text).events if e.event_type == kind]
+
+
+def test_passive_subject_undergoes_the_event() -> None:
+    roles = _roles_of("Lukashenko has been accused of rigging elections in Belarus.", "ACCUSE")
+    assert roles == [((), ("Alexander Lukashenko",))]
+
+
+def test_interceptor_is_neither_actor_nor_recipient() -> None:
+    text = "Ukraine shot down 20 of 25 drones launched by Russia overnight."
+    assert _roles_of(text, "ASSAULT") == [(("Russia",), ())]
+
+
+def test_mention_opening_its_own_predicate_is_no_recipient() -> None:
+    text = "On the tenth day of fighting in Ukraine, Russia is shelling cities in the east."
+    assert all("Russia" not in recipients for _, recipients in _roles_of(text, "ASSAULT"))
+
+
+def test_reporter_frame_and_appositive_title_take_no_role() -> None:
+    text = "Jan Novak, the EU envoy for Ukraine, condemned the attacks."
+    assert all("Ukraine" not in a + r for a, r in _roles_of(text, "ACCUSE"))
+    assert tag('NATO will "defend every inch" of its territory, alliance chief says.').events == ()
