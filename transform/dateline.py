@@ -129,6 +129,15 @@ _BRACKETED = re.compile(
 # An outlet's line with its edition or desk: "The Guardian - AU", "BBC News | World".
 _EDITION = re.compile(r"^(?P<outlet>.+?)[ ]+[-\u2013\u2014|][ ]+[A-Z][A-Za-z&. ]{0,20}$")
 _MAX_LABEL_WORDS = 4
+# Words of a byline that names a role, not a person; one of the second set must be there.
+_ROLE_HEADS = frozenset(
+    "agency agencies report reporter reporters correspondent correspondents staff desk "
+    "wire wires bureau writer writers editor editors".split()
+)
+_ROLE_WORDS = _ROLE_HEADS | frozenset(
+    "our from the and & news web online digital service services team special foreign".split()
+)
+_MAX_ROLE_WORDS = 4
 _TRAILER = re.compile(r"[ ]+[·•|][ ]+")
 _MAX_BYLINE = 120
 _MAX_DATELINE = 90
@@ -172,8 +181,21 @@ def is_byline(line: str) -> bool:
     names = line[start.end() :] if (start := _BYLINE_START.match(line)) else line
     if not names or len(line) > _MAX_BYLINE:
         return False
+    if _is_role_byline(names):
+        return True
     parts = [p for p in _NAME_SPLIT.split(names) if p]
     return bool(parts) and all(_is_name(p) for p in parts) and (start is not None or len(parts) > 1)
+
+
+def _is_role_byline(line: str) -> bool:
+    """A byline naming a role instead of a person: "Agency Report", "Staff Reporter",
+    "From Our Correspondent", "Web Desk"."""
+    words = line.casefold().split()
+    return (
+        2 <= len(words) <= _MAX_ROLE_WORDS
+        and all(w in _ROLE_WORDS for w in words)
+        and any(w in _ROLE_HEADS for w in words)
+    )
 
 
 def dateline_source(dateline: str | None) -> str | None:

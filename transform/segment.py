@@ -81,7 +81,7 @@ _DANGLING = frozenset(
 _CAPTION = re.compile(
     r"(?:\((?:file|handout)[^)]*\)|\[[^\]]*(?:file|photo|/|afp|reuters|ap)[^\]]*\]"
     r"|photograph:.*|photo:.*|hide caption|getty images|/afp|/reuters|reuters/\S+"
-    r"|\(ap photo[^)]*\)|via afp\)?|file photo)\s*$|^\u00a9",
+    r"|\(ap photo[^)]*\)|via afp\)?|\([^()]*\bvia (?:ap|getty images)\)|file photo)\s*$|^\u00a9",
     re.IGNORECASE,
 )
 # Paragraphs led by a bold sentence: "**Ukrainian forces advanced.** Body text".
@@ -121,11 +121,21 @@ _CONTINUES = re.compile(
     r"|but|however|and|also|earlier|later|the same|both|such|there)\b)",
     re.IGNORECASE,
 )
+# A quote that names its speaker at once ("'We are grateful,' Zelenskyy continued") is a
+# briefing item of its own, not the end of the paragraph before it.
+_ATTRIBUTED_QUOTE = re.compile(
+    r"^[\"\u201c\u2018\u00ab][^\"\u201d\u2019\u00bb\n]{1,300}[\"\u201d\u2019\u00bb]\s*,?\s*"
+    r"(?:[A-Z][\w'\u2019.-]+\s+){0,3}[A-Z][\w'\u2019-]+\s+"
+    r"(?:said|says|continued|added|told|wrote|insisted|warned)\b"
+)
+# A briefing titled as one ("Ukraine war briefing: ...") is split from two paragraphs on.
+_MIN_PARAGRAPH_ITEMS = 2
 # Lines that introduce a summary list ("Key takeaways", "Here's where things stand:").
 _SUMMARY_HEAD = re.compile(
     r"^(?:#+\s*|\*\*)?(?:key takeaways|summary|where things stand|key developments"
     r"|what we (?:know|covered)|here(?:'s| is| are) (?:where|what|the)[^.]{0,60}"
-    r"|the latest|catch up|in brief)\b[^\n]{0,60}:?\**$",
+    r"|the latest|catch up|in brief|key points|main points|highlights|top stories)\b"
+    r"[^\n]{0,60}:?\**$",
     re.IGNORECASE,
 )
 _MIN_STRUCTURE = 3
@@ -192,6 +202,8 @@ def looks_like_digest(title: str, text: str) -> bool:
         return True
     paragraphs = blocks(text)
     if any(_LIVE_MARKER.match(b) for b in paragraphs[:_HEADER_BLOCKS]):
+        return True
+    if len(_topic_headings(title, _story_blocks(paragraphs))) >= _MIN_TOPIC_HEADINGS:
         return True
     bold = sum(1 for b in paragraphs if _BOLD_LEAD.match(b))
     stamps = sum(1 for b in paragraphs if _TIMESTAMP.match(b))
@@ -288,11 +300,11 @@ def _paragraph_items(paragraphs: list[str]) -> list[_Draft]:
     with the one before it (a quote, "He said", "But ...") stays with it."""
     drafts: list[_Draft] = []
     for block in _story_blocks(paragraphs):
-        if drafts and _CONTINUES.match(block):
+        if drafts and _CONTINUES.match(block) and not _ATTRIBUTED_QUOTE.match(block):
             drafts[-1].parts.append(block)
         else:
             drafts.append(_Draft(_first_sentence(block), None, [block]))
-    return drafts if len(drafts) >= _MIN_STRUCTURE else []
+    return drafts if len(drafts) >= _MIN_PARAGRAPH_ITEMS else []
 
 
 def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
@@ -302,9 +314,14 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
     paragraphs = _story_blocks(paragraphs)
     if sum(1 for b in paragraphs if _BOLD_LEAD.match(b)) >= _MIN_BOLD_LEADS:
         return _bold_drafts(title, paragraphs)
+    paragraphs = _unbulleted_summary(paragraphs)
     start, echoes = _echo_headings(paragraphs)
-    plan = _Plan(echoes, frozenset())
-    plan = _Plan(echoes, _crossheads(title, paragraphs, plan))
+    # only a title that does not call itself a digest is read for the stories it names
+    topics = frozenset() if _DIGEST_TITLE.search(title) else _topic_headings(title, paragraphs)
+    plan = _Plan(echoes, frozenset(), topics)
+    plan = _Plan(
+        echoes, _crossheads(title, paragraphs, plan) | _topic_crossheads(paragraphs, plan), topics
+    )
     start = start or _summary_list_end(paragraphs, plan)
     drafts = [_Draft(title, "summary", list(paragraphs[:start]))]
     theme: str | None = None
@@ -324,7 +341,9 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
         if heading is not None:
             itemise = False
             nxt = _kind(paragraphs, i + 1, plan)
-            if nxt == "text" and _is_theme(paragraphs, i):
+            if nxt == "stamp" and _is_stamp_author(paragraphs[i + 1]):
+                drafts.append(_Draft(heading, "live"))  # a post: headline, stamp, body
+            elif nxt == "text" and _is_theme(paragraphs, i):
                 theme, nested, itemise = heading, False, True
             elif nxt == "text":
                 drafts.append(_Draft(heading, theme if nested else None))
@@ -352,6 +371,8 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
             if inline is not None:
                 theme, nested = inline, False
             drafts.extend(_Draft(_item_headline(item), section, [item]) for item in items)
+        elif _is_stamp_author(block) and current.section == "live" and not current.parts:
+            continue  # the stamp and author line under a post's headline
         elif stamp := _TIMESTAMP.match(block):
             drafts.append(_live_draft(block[stamp.end() :]))
         elif itemise:
@@ -365,15 +386,32 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
 class _Plan:
     echoes: frozenset[str]  # keys of lines that repeat or paraphrase the lead
     crossheads: frozenset[int]  # short headings inside a story, kept as its text
+    topics: frozenset[int] = frozenset()  # headings naming a story the title names
 
 
 def _story_blocks(paragraphs: list[str]) -> list[str]:
     """Blocks that carry the digest: captions go, and so do header lines before the first
     story (date lines, outlet and source lines, bylines)."""
+    paragraphs = [
+        b
+        for i, b in enumerate(paragraphs)
+        if not (i + 1 < len(paragraphs) and _repeats_caption(b, paragraphs[i + 1]))
+    ]
     kept = [b for b in (_without_captions(b) for b in paragraphs) if b and not _is_header_block(b)]
     while kept and "\n" not in kept[0] and (is_meta_line(kept[0]) or is_byline(kept[0])):
         kept.pop(0)
     return kept
+
+
+def _repeats_caption(block: str, following: str) -> bool:
+    """A page prints a photo's caption bare, then again with its credit, each on its own
+    line ("Soldiers near Bakhmut" / "Soldiers near Bakhmut. Photograph: Name/Agency")."""
+    return (
+        "\n" not in block
+        and "\n" not in following
+        and _CAPTION.search(following) is not None
+        and _key(following).startswith(_key(block))
+    )
 
 
 def _without_captions(block: str) -> str:
@@ -540,6 +578,8 @@ def _heading(paragraphs: list[str], i: int, plan: _Plan) -> str | None:
     block = paragraphs[i]
     if "\n" in block or i in plan.crossheads:
         return None
+    if i in plan.topics:
+        return _clean(block).rstrip(".")
     if is_heading(block) or (_key(block) in plan.echoes and not _BULLET.match(block)):
         return _clean(block)
     following = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
@@ -597,7 +637,7 @@ def _list_items(block: str) -> tuple[str | None, list[str]]:
 def _live_draft(rest: str) -> _Draft:
     """A live-blog entry from what follows its time stamp."""
     rest = rest.lstrip(" \t-:|\u2014").strip()
-    if not rest:
+    if not rest or _is_stamp_author(f"00:00 {rest}"):
         return _Draft("", "live")  # the stamp stands alone; the next block completes it
     first, _, remainder = rest.partition("\n")
     if remainder.strip() and is_heading(first):
@@ -681,3 +721,114 @@ def is_meta_line(line: str) -> bool:
         or _LABEL_LINE.match(line) is not None
         or _META_LINE.match(line) is not None
     )
+
+
+# A live post's stamp and author line: "03:42 , Jane Doe", "17:48 | Jane Doe".
+_STAMP_AUTHOR = re.compile(
+    r"^(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s*[ap]\.?m\.?)?\s*[,|\u00b7\u2022]\s*"
+    r"(?P<author>[^\W\d_][^\n\d]{1,60})$",
+    re.IGNORECASE,
+)
+_MAX_AUTHOR_WORDS = 5
+
+
+def _is_stamp_author(block: str) -> bool:
+    """Whether a block is only a time stamp and an author's name ("03:42 , Jane Doe")."""
+    found = _STAMP_AUTHOR.match(block.strip())
+    if found is None:
+        return False
+    names = [n for n in re.split(r",\s*|\s+and\s+", found["author"].strip()) if n]
+    return all(
+        len(n.split()) <= _MAX_AUTHOR_WORDS and all(w[0].isupper() for w in n.split())
+        for n in names
+    )
+
+
+def _unbulleted_summary(paragraphs: list[str]) -> list[str]:
+    """A summary line ("Key Points") over one-line headlines whose bullets extraction
+    dropped: the headlines become list items. A headline over a post's stamp and author
+    line is that post's own, not an item."""
+    result = list(paragraphs)
+    for i, block in enumerate(paragraphs):
+        if "\n" in block or not _SUMMARY_HEAD.match(_clean(block)):
+            continue
+        end = i + 1
+        while (
+            end < len(paragraphs)
+            and is_heading(paragraphs[end])
+            and not (end + 1 < len(paragraphs) and _is_stamp_author(paragraphs[end + 1]))
+        ):
+            end += 1
+        if end - i - 1 >= 2:
+            result[i + 1 : end] = [f"- {b}" for b in paragraphs[i + 1 : end]]
+        break
+    return result
+
+
+# A news-in-brief whose title names its stories without saying "in brief" ("Strikes on
+# Ukraine and floods in Brazil"): each story's heading names one of them, and may be
+# written as a sentence ("Strikes continue in Ukraine.").
+_TOPIC_SPLIT = re.compile(r"\s*(?:,|;|:|\band\b|&)\s*", re.IGNORECASE)
+_MIN_TOPIC_WORDS = 2
+_MIN_TOPIC_HEADINGS = 2
+_MAX_TOPIC_HEADING_WORDS = 15
+_MIN_PROSE_WORDS = 8
+
+
+def _topic_headings(title: str, paragraphs: list[str]) -> frozenset[int]:
+    """Indices of one-line headings that each name a different story the title names.
+
+    Only a title naming at least two stories of two or more content words each counts,
+    and each such story must be named by exactly one heading followed by prose.
+    """
+    topics = [t for p in _TOPIC_SPLIT.split(title) if len(t := _content_words(p)) >= 2]
+    if len(topics) < _MIN_TOPIC_HEADINGS:
+        return frozenset()
+    found: dict[int, int] = {}  # topic -> heading index
+    for i, block in enumerate(paragraphs):
+        if not _could_head_topic(paragraphs, i):
+            continue
+        words = _content_words(block)
+        named = [k for k, topic in enumerate(topics) if words & topic]
+        if len(named) == 1 and named[0] not in found:
+            found[named[0]] = i
+    if len(found) < _MIN_TOPIC_HEADINGS:
+        return frozenset()
+    return frozenset(found.values())
+
+
+def _topic_crossheads(paragraphs: list[str], plan: _Plan) -> frozenset[int]:
+    """With stories headed by the topics the title names, any other heading between two
+    paragraphs of prose is a crosshead inside one of them."""
+    if not plan.topics:
+        return frozenset()
+    return frozenset(
+        i
+        for i in range(len(paragraphs))
+        if i not in plan.topics
+        and _heading(paragraphs, i, plan) is not None
+        and _kind(paragraphs, i - 1, plan) == "text"
+        and _kind(paragraphs, i + 1, plan) == "text"
+    )
+
+
+def _could_head_topic(paragraphs: list[str], i: int) -> bool:
+    """A short heading (perhaps closed by a full stop) followed by a paragraph of prose."""
+    block = paragraphs[i]
+    following = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
+    return (
+        "\n" not in block
+        and len(block.split()) <= _MAX_TOPIC_HEADING_WORDS
+        and is_heading(block.rstrip().removesuffix("."))
+        and len(following.split()) >= _MIN_PROSE_WORDS
+        and following.rstrip("\"'\u201d\u2019)")[-1:] in (".", "!", "?")
+    )
+
+
+def _content_words(text: str) -> set[str]:
+    """Content words, crudely singular ("strikes" ~ "strike"), for naming a topic."""
+    return {
+        w[:-1] if w.endswith("s") and len(w) > 3 else w
+        for w in _key(text).split()
+        if w not in _STOPWORDS and len(w) > 2
+    }

@@ -1,4 +1,4 @@
-from warday.transform.segment import blocks, is_heading, segment
+from warday.transform.segment import blocks, is_heading, looks_like_digest, segment
 
 DIGEST = """Lead sentence one. Lead sentence two.
 
@@ -319,3 +319,31 @@ def test_lone_dash_bullets_and_item_headings() -> None:
     )
     # a named item keeps its name; a place before a colon is no headline
     assert [p.headline for p in items] == ["Depot fire in Bryansk", "Kyiv: Sirens."]
+
+
+def test_a_title_joining_two_topics_without_matching_headings_stays_one_article() -> None:
+    title = "Zelensky visits Washington and Trump meets Putin"
+    body = (
+        "Volodymyr Zelensky arrived in Washington on Monday for talks at the White House.\n"
+        "Aid package\n"
+        "Officials said a new package of air defence missiles would be announced this week.\n"
+    )
+    assert not looks_like_digest(title, body)
+
+
+def test_a_stamp_and_author_line_never_becomes_a_headline() -> None:
+    body = (
+        "The day's summary opens the page with the main developments of the morning.\n"
+        "Drones hit Odesa port overnight\n"
+        "06:10 , Jane Holloway\n"
+        "Russian drones struck port facilities in Odesa, the regional governor said.\n"
+        "Kharkiv shelled again\n"
+        "05:40 , Tom Barrow\n"
+        "Shelling damaged houses in two districts of Kharkiv, officials said.\n"
+    )
+    segments = segment("Ukraine war - live: drones hit Odesa", body, digest=True)
+    assert [s.headline for s in segments[1:]] == [
+        "Drones hit Odesa port overnight",
+        "Kharkiv shelled again",
+    ]
+    assert all("Holloway" not in s.text and "Barrow" not in s.text for s in segments)
