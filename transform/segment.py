@@ -40,8 +40,11 @@ from warday.transform.dateline import is_byline, is_outlet_name
 from warday.transform.text import sentences
 from warday.transform.wardate import is_date_line
 
-SEGMENTER_VERSION = "segment-8"
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
+SEGMENTER_VERSION = "segment-9"
+# List markers: hyphen, asterisk, bullets (round, square, black circle, white circle) and the
+# middle dot that pages reprinted from wire summaries use ("\u00b7 Russian forces ...").
+_MARKS = "-*\u2022\u25aa\u25cf\u25e6\u00b7"
+_BULLET = re.compile(rf"^\s*(?:[{_MARKS}]|\d{{1,2}}[.)])\s+")
 _ZONE = (
     r"(?:GMT|UTC|CET|CEST|EET|EEST|BST|MSK|ET|EDT|EST|PT|PDT|PST|CT|CDT"
     r"|Kyiv time|Moscow time|local time)"
@@ -133,8 +136,10 @@ _MIN_PARAGRAPH_ITEMS = 2
 # Lines that introduce a summary list ("Key takeaways", "Here's where things stand:").
 _SUMMARY_HEAD = re.compile(
     r"^(?:#+\s*|\*\*)?(?:key takeaways|summary|where things stand|key developments"
-    r"|what we (?:know|covered)|here(?:'s| is| are) (?:where|what|the)[^.]{0,60}"
-    r"|the latest|catch up|in brief|key points|main points|highlights|top stories)\b"
+    r"|what we (?:know|covered)|here(?:'s| is| are) (?:where|what|the"
+    r"|an?\s+(?:quick\s+)?(?:rundown|recap|summary|round-?up|look|overview))[^.]{0,60}"
+    r"|the latest|(?:the\s+)?latest\s+(?:major\s+|key\s+)?(?:developments|updates)"
+    r"|catch up|in brief|key points|main points|highlights|top stories)\b"
     r"[^\n]{0,60}:?\**$",
     re.IGNORECASE,
 )
@@ -244,9 +249,16 @@ _LEADING_SYMBOLS = re.compile(r"^[^\w\"'(\[]+")
 _MIN_ITEM_HEAD_WORDS = 3
 _ITEM_HEAD = re.compile(r"^(?P<head>[^:.!?\n]{3,120}):\s+\S")
 _LONE_MARKER_LINE = re.compile(
-    r"^[ \t]*([-*\u2022\u25aa\u25cf\u2013\u2014]|\d{1,2}[.)])[ \t]*\n[ \t]*(?=\S)", re.MULTILINE
+    rf"^[ \t]*([{_MARKS}\u2013\u2014]|\d{{1,2}}[.)])[ \t]*\n[ \t]*(?=\S)", re.MULTILINE
 )
-_LONE_MARKER = re.compile(r"^(?:[-*\u2022\u25aa\u25cf\u2013\u2014]|\d{1,2}[.)])$")
+_LONE_MARKER = re.compile(rf"^(?:[{_MARKS}\u2013\u2014]|\d{{1,2}}[.)])$")
+
+
+# An agency's subhead wrapped in dashes on its own line ("- Talks in Istanbul -").
+_DASH_WRAPPED = re.compile(
+    r"^[ \t]*[-\u2013\u2014][ \t]+(?P<head>[^\n.!?]{2,100}?\S)[ \t]+[-\u2013\u2014][ \t]*$",
+    re.MULTILINE,
+)
 
 
 def blocks(text: str) -> list[str]:
@@ -255,6 +267,7 @@ def blocks(text: str) -> list[str]:
     Text with no blank line at all is taken to hold one paragraph per line (the way
     extracted web pages are written); a line continuing an unfinished bullet joins it.
     """
+    text = _DASH_WRAPPED.sub(r"\g<head>", text)  # "- Heading -": a heading, not an item
     text = _LONE_MARKER_LINE.sub(r"\1 ", text)  # "-" alone, the item's text on the next line
     parts = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
     if len(parts) != 1 or "\n" not in parts[0]:
@@ -377,9 +390,27 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
             drafts.append(_live_draft(block[stamp.end() :]))
         elif itemise:
             drafts.append(_Draft(_item_headline(block), theme, [block]))
+        elif _after_list(paragraphs, i) and _opens_story(block):
+            drafts.append(_Draft(_first_sentence(block), None, [block]))
         else:
             current.parts.append(block)
     return drafts
+
+
+def _after_list(paragraphs: list[str], i: int) -> bool:
+    """Whether the block before i is a list (its items are stories of their own)."""
+    return i > 0 and bool(_list_items(paragraphs[i - 1])[1])
+
+
+def _opens_story(block: str) -> bool:
+    """A prose paragraph that starts a story rather than going on with an item: a full
+    sentence of some length that does not open like a continuation or a quote."""
+    return (
+        len(block.split()) >= _MIN_PROSE_WORDS
+        and not _CONTINUES.match(block)
+        and not is_meta_line(block)
+        and block.rstrip()[-1:] in ".!?\"'"
+    )
 
 
 @dataclass(frozen=True)
