@@ -27,14 +27,30 @@ _QUOTES = str.maketrans(
         "\u200b": "",
     }
 )
+# UTF-8 read as Windows-1252 by a page on the way ("\u00e2\u20ac\u2122" for "\u2019"): the usual
+# punctuation sequences are put back; a lone "\u00c2" before a space or a line's end is what
+# is left of a non-breaking space and goes.
+_MOJIBAKE = {
+    "\u00e2\u20ac\u2122": "'",
+    "\u00e2\u20ac\u02dc": "'",
+    "\u00e2\u20ac\u0153": '"',
+    "\u00e2\u20ac\u009d": '"',
+    "\u00e2\u20ac\u201c": "-",
+    "\u00e2\u20ac\u201d": "\u2014",
+    "\u00c2\u00a0": " ",
+}
+_MOJIBAKE_RUN = re.compile("|".join(map(re.escape, _MOJIBAKE)))
+_BROKEN_SPACE = re.compile(r"\u00c2(?=[ \t\n]|$)")
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def normalise(text: str) -> str:
-    """NFC, plain quotes and dashes (em dash kept), single spaces, at most one blank line."""
+    """NFC, plain quotes and dashes (em dash kept), single spaces, at most one blank line;
+    punctuation mangled by a wrong encoding on the way is put back."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_QUOTES)
+    text = _MOJIBAKE_RUN.sub(lambda m: _MOJIBAKE[m.group()], text)
+    text = _BROKEN_SPACE.sub("", text).translate(_QUOTES)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

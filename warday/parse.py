@@ -141,7 +141,7 @@ def _from_text(raw: RawDoc) -> DocDraft:
     dateline, byline, body = split_dateline(text)
     if dateline is not None or byline is not None:
         title = ""
-    elif len(first) <= 200 and rest.strip() and not is_outlet_name(first):
+    elif len(first) <= 200 and rest.strip() and not is_outlet_name(first) and not _is_lede(first):
         title, body = first.strip(), rest.strip()
         dateline, byline, body = split_dateline(body)
     else:
@@ -157,6 +157,17 @@ def _from_text(raw: RawDoc) -> DocDraft:
         body,
         dateline=dateline,
     )
+
+
+# A first line this long that ends with a full stop is the story's lede, not its title
+# (pages whose headline was left out start with the first paragraph).
+_LEDE_WORDS = 12
+
+
+def _is_lede(line: str) -> bool:
+    """A first line that reads as a sentence of the story: many words, a closing full stop."""
+    line = line.strip().rstrip("\"'\u201d\u2019)")
+    return line.endswith(".") and len(line.split()) >= _LEDE_WORDS
 
 
 # A headline: a line of a few words or more, not closed like a sentence.

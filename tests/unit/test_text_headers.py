@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from warday.analyse import analyse
 from warday.parse import RawDoc, documents_from_raw
+from warday.transform.text import normalise
 
 _AT = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -78,3 +79,19 @@ def test_an_article_about_the_1000th_day_stays_whole() -> None:
     analysis = analyse(draft, date(2024, 11, 20))
     assert (analysis.dating.war_day, analysis.dating.date_source) == (1000, "day_number")
     assert len(analysis.segments) == 1 and not analysis.digest
+
+
+def test_a_text_opening_with_its_lede_keeps_it_in_the_body() -> None:
+    text = (
+        "A Russian drone hit a bus in the centre of Kherson on Tuesday morning, killing one "
+        "man and wounding six passengers, the regional governor said.\n"
+        "Emergency crews put out the fire, he added."
+    )
+    draft = _draft(text)
+    assert draft.title == ""
+    assert draft.text.startswith("A Russian drone hit a bus")
+
+
+def test_text_mangled_by_a_wrong_encoding_is_repaired() -> None:
+    text = "Kyiv\u00e2\u20ac\u2122s mayor spoke.\u00c2\nThe city\u00c2\u00a0was calm."
+    assert normalise(text) == "Kyiv's mayor spoke.\nThe city was calm."
