@@ -33,7 +33,13 @@ from warday.settings import package_dir
 DATA_DIR = package_dir("transform", "data")
 DEMONYMS_PATH = DATA_DIR / "demonyms.csv"
 
-_NAME_WORD = r"[A-Z][a-z]+(?:[-'\u2019][A-Za-z][a-z]+)*"
+# Letters of names, Latin accents included ("St\u00e9phane", "\u0141ukasz"); a word may carry
+# one inner capital after its first letters ("DiCarlo", "McCarthy", "LeBlanc").
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
+_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"
+_NAME_WORD = (
+    rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]{{2,}})?(?:[-'\u2019][A-Za-z][{_LOWER}]+)*"
+)
 _PARTICLE = r"(?:(?:bin|ibn|al|el|de|van|von|der|da|di)[-\s])?"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_PARTICLE}{_NAME_WORD}){{1,2}}"
 _SURNAME_ONLY = rf"{_NAME_WORD}"
@@ -75,10 +81,12 @@ _APPOSED = re.compile(
     rf"(?<![\w-])(?P<name>{_NAME}),\s+(?P<role>(?:the\s+|a\s+|an\s+)?[^,;.\n]{{0,90}}?"
     rf"\b(?i:{_ROLES})\b[^,;.\n]{{0,60}}?)(?=,|\.|;|$|\s+(?:said|says|told|added|wrote))"
 )
+# "the region's acting governor, X Y," / "his Spokesman, X Y, told" / "..., the mayor, X Y."
 _ROLE_THEN_NAME = re.compile(
-    rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w-]+\s+){{0,3}}?{_ROLES}"
+    rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w'\u2019-]+\s+){{0,3}}?(?i:{_ROLES})"
     rf"(?:\s+of\s+(?:the\s+)?(?:[\w'-]+\s+){{0,3}}?(?:region|oblast|city|town|province|district|"
-    rf"country|agency|ministry|office|mission|army|navy|[A-Z][\w'-]*))?,\s+(?P<name>{_NAME}),"
+    rf"country|agency|ministry|office|mission|army|navy|[A-Z][\w'-]*))?,\s+(?P<name>{_NAME})"
+    rf"(?=,|[.;](?:\s|$))"
 )
 _SPEAKER_AFTER = re.compile(
     rf"(?P<name>{_NAME})(?:,[^,\n]{{1,90}},)?\s+(?:said|says|told|added|wrote|argued|stressed|"
@@ -98,6 +106,13 @@ _ORG = re.compile(
     rf"(?P<body>(?:(?!(?:The|A|An|This|Its|Their|In|On|At|By|For|From|With|As|But|And)\s)"
     rf"[A-Z][\w'-]*\s+){{0,4}}(?:{_ORG_HEADS})(?:\s+(?:of|for)\s+(?:the\s+)?"
     rf"[A-Z][\w'-]*(?:\s+(?:and\s+)?[A-Z][\w'-]*){{0,3}})?)"
+)
+# A ministry written in lower case after its country's possessive ("Britain's defence
+# ministry", "the United Kingdom's foreign ministry"): the body is named by the possessive.
+_LOWER_MINISTRY = re.compile(
+    r"(?<![\w'-])(?P<poss>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)['\u2019]s\s+"
+    r"(?P<body>(?:defen[cs]e|foreign|interior|health|energy|justice|finance|economy|"
+    r"emergencies|emergency|culture|education|agriculture|digital|transport)\s+ministry)(?![\w-])"
 )
 _GENERIC_BODY = re.compile(
     r"(?:Air\s+Force|Army|Navy|Police|Forces|General\s+Staff|Parliament|Senate|Cabinet|"
@@ -184,16 +199,25 @@ def org_key(form: str) -> frozenset[str]:
     "Russia's Ministry of Defence", "Russian Defense Ministry" and "Ministry of Defence of
     Russia" share one key.
     """
-    words = re.findall(r"[A-Za-z]+", form.replace("\u2019", "'").replace("'s ", " "))
+    form = form.replace("\u2019", "'").replace("'s ", " ")
     table = demonyms()
+    for country in _multiword_countries():
+        form = form.replace(country, country.replace(" ", "_"))
     out = set()
-    for word in words:
+    for word in re.findall(r"[A-Za-z_]+", form):
         low = word.lower()
         if low in ("the", "of", "s", "and", "for"):
             continue
-        country = table.get(word)
-        out.add((country or word).lower().replace("defense", "defence"))
+        known = table.get(word) or word
+        out.add(known.lower().replace("defense", "defence").replace("_", " "))
     return frozenset(out)
+
+
+@cache
+def _multiword_countries() -> tuple[str, ...]:
+    """Country names of more than one word ("United Kingdom"), longest first."""
+    names = {c for c in demonyms().values() if " " in c}
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 def discover(
@@ -233,6 +257,8 @@ def discover(
     if _ORG_GATE.search(text):
         for match in _ORG.finditer(text):
             add(_organisation(match, side_of))
+    for match in _LOWER_MINISTRY.finditer(text):
+        add(_lower_ministry(match, side_of))
     for match in _ACRONYM.finditer(text):
         add(_acronym(text, match))
     people = [d for d in found if d.kind == "person"]
@@ -242,8 +268,9 @@ def discover(
 
 
 def _valid_name(name: str) -> bool:
-    """A person's name: no word that names a body, a place word, a month or a day."""
-    words = re.findall(r"[A-Za-z]+", name)
+    """A person's name: no word that names a body, a place word, a month or a day (a middle
+    initial, "Rosemary A. DiCarlo", is no word)."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\b[A-Z]\.", " ", name))
     return bool(words) and not any(w in _NOT_NAME_WORDS for w in words)
 
 
@@ -320,6 +347,17 @@ def _organisation(match: re.Match[str], side_of: dict[str, str | None]) -> Disco
     start, end = match.start("body"), match.end("body")
     confidence = 0.7 if side or not generic else 0.5
     return Discovered(name, "organisation", side, None, start, end, confidence, lead)
+
+
+def _lower_ministry(match: re.Match[str], side_of: dict[str, str | None]) -> Discovered | None:
+    """A ministry named after its country's possessive, in lower case."""
+    side = _side_from(match["poss"], side_of)
+    if side is None:
+        return None
+    body = match["body"].title()
+    start, end = match.start("body"), match.end("body")
+    name = f"{side}'s {body}"
+    return Discovered(name, "organisation", side, None, start, end, 0.7, match.start())
 
 
 def _acronym(text: str, match: re.Match[str]) -> Discovered | None:

@@ -112,15 +112,31 @@ _PEOPLE = (
     r"police officers|prisoners of war|people|person|civilians?|children|child|residents|"
     r"soldiers|troops|servicemen|personnel|fighters|conscripts|recruits|workers|journalists|"
     r"officers|rescuers|medics|deminers|Ukrainians|Russians|prisoners|POWs|individuals|men|"
-    r"women|others|casualties|deaths|fatalities"
+    r"women|others|casualties|deaths|fatalities|injuries|refugees"
 )
 _TROOP_NOUNS = frozenset(
     "soldiers troops servicemen personnel fighters conscripts recruits".split()
 )
 _NO_SUBJECT = frozenset(
-    ["others", "prisoners", "prisoners of war", "pows", "casualties", "deaths", "fatalities"]
+    [
+        "others",
+        "prisoners",
+        "prisoners of war",
+        "pows",
+        "casualties",
+        "deaths",
+        "fatalities",
+        "injuries",
+    ]
 )
-_NOUN_KIND = {"casualties": "killed_or_wounded", "deaths": "killed", "fatalities": "killed"}
+# Nouns that say the kind themselves ("9,806 deaths", "17,962 injuries", "6 million refugees").
+_NOUN_KIND = {
+    "casualties": "killed_or_wounded",
+    "deaths": "killed",
+    "fatalities": "killed",
+    "injuries": "wounded",
+    "refugees": "displaced",
+}
 # Up to four modifiers ("fallen Ukrainian", "Kinzhal hypersonic") between number and noun.
 _STOP = r"were|was|are|is|have|has|had|and|or|of|in|on|at|to|from|over|which|who"
 _MODIFIER = rf"(?:(?!(?:{_STOP})\b)[\w'\u201c\u201d\"-]+\s+){{0,4}}?"
@@ -137,7 +153,8 @@ _OF_WEAPONS = re.compile(
 _AFTER_VERB = re.compile(
     r"(?:\s+(?:more|others|other))?"  # "Eight more die", "14 others were injured"
     r"\s*,?\s*(?:(?:were|was|are|is|have been|had been|has been|have|had|were reportedly)\s+)?"
-    r"(?:reportedly\s+|internally\s+|also\s+)?(?P<verb>(?:sustained|suffered|received) "
+    r"(?:(?:reportedly|internally|also|already|now|since)\s+)?"
+    r"(?P<verb>(?:sustained|suffered|received) "
     r"(?:\w+ )?(?:injuries|wounds)|lost their lives|perished|die[ds]?|killed or wounded|"
     r"killed,? wounded,? (?:or|and) (?:gone |went )?missing|"
     r"killed and wounded|killed or "

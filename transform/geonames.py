@@ -364,8 +364,15 @@ _SPEAKS = re.compile(r"\s+(?:said|says|told|added|wrote|argued|warned|stated)\b"
 _CAPITALISED_NEXT = re.compile(r"\s+[A-Z][A-Za-z]")
 # "the village of X", "the Kyiv district of X": X is a place even when no list has it.
 _NAMED_AS_PLACE = re.compile(
-    r"\b(?:village|town|city|settlement|hamlet|district|suburb|neighbou?rhood|township)\s+of\s+",
+    r"\b(?:village|town|city|settlement|hamlet|district|suburb|neighbou?rhood|township)"
+    r"(?P<many>s)?\s+of\s+",
     re.IGNORECASE,
+)
+# "the villages of X in Donetsk and Y": the next name of a list after a plural cue, past an
+# optional "in <Region>" that places the one before.
+_NEXT_IN_LIST = re.compile(
+    r"(?:\s+in\s+(?:the\s+)?[A-Z][\w'\u2019-]*(?:\s+(?:region|oblast|Oblast|Region))?)?"
+    r"(?:,\s+(?:and\s+)?|,?\s+and\s+)(?=[A-Z])"
 )
 _NAME_RUN = re.compile(r"[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+){0,2}")
 
@@ -426,17 +433,29 @@ def _named_places(text: str, taken: list[tuple[int, int]]) -> list[GeoHit]:
     """Places no list has, named as such ("the village of X"): low confidence, no point."""
     out = []
     for cue in _NAMED_AS_PLACE.finditer(text):
-        match = _NAME_RUN.match(text, cue.end())
-        if match is None or any(s < match.end() and match.start() < e for s, e in taken):
-            continue
         kind = (
             "district"
             if cue.group().lower().startswith(("district", "suburb", "neigh"))
             else "village"
         )
-        place = GeoPlace(match.group(), kind, None, "", float("nan"), float("nan"), 0)
-        out.append(GeoHit(match.start(), match.end(), place, 0.4))
+        for match in _listed_names(text, cue.end(), many=cue["many"] is not None):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            place = GeoPlace(match.group(), kind, None, "", float("nan"), float("nan"), 0)
+            out.append(GeoHit(match.start(), match.end(), place, 0.4))
     return out
+
+
+def _listed_names(text: str, at: int, many: bool) -> list[re.Match[str]]:
+    """The name right after a cue, and after a plural cue ("villages of") the names of the
+    list it opens."""
+    names: list[re.Match[str]] = []
+    match = _NAME_RUN.match(text, at)
+    while match is not None:
+        names.append(match)
+        step = _NEXT_IN_LIST.match(text, match.end()) if many else None
+        match = _NAME_RUN.match(text, step.end()) if step else None
+    return names
 
 
 def _longest(

@@ -15,7 +15,7 @@ from warday.transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention
 from warday.transform.text import Span, sentences
 
 # Bump when rules, dictionaries or logic change so stored tags can be found and re-tagged.
-TAGGER_VERSION = "rules-7"
+TAGGER_VERSION = "rules-8"
 
 
 @dataclass(frozen=True)

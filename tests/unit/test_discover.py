@@ -75,3 +75,28 @@ def test_speaker_without_title() -> None:
 def test_names_that_are_no_people() -> None:
     found = actors("Trump told reporters on Air Force One that Victory Day would pass.")
     assert [a[0] for a in found] == ["Donald Trump"]
+
+
+def test_accented_and_inner_capital_names_and_middle_initials() -> None:
+    text = "Asked about the strike, Stéphane Dujarric said talks must go on."
+    assert "Stéphane Dujarric" in [a[3] for a in actors(text)]
+    text = "Rosemary A. DiCarlo, the UN political chief, told the council the toll was rising."
+    assert "Rosemary A. DiCarlo" in [a[0] for a in actors(text)]
+
+
+def test_role_with_possessive_then_name_at_sentence_end() -> None:
+    found = actors("Four homes burned, said the Sumy region's acting governor, Oleh Hryhorov.")
+    assert "Oleh Hryhorov" in [a[0] for a in found]
+    found = actors("The attack was condemned, his Spokesman, Farhan Haq, told reporters.")
+    assert "Farhan Haq" in [a[0] for a in found]
+
+
+def test_lower_case_ministry_after_a_country_possessive() -> None:
+    assert org_key("United Kingdom's defence ministry") == org_key("British Defence Ministry")
+    for text in (
+        "Britain's defence ministry said Russian losses kept rising.",
+        "The United Kingdom's defence ministry said Russian losses kept rising.",
+    ):
+        assert "UK Ministry of Defence" in [a[0] for a in actors(text)], text
+    found = actors("Norway's foreign ministry said it would send more money.")
+    assert ("Norway's Foreign Ministry", "organisation") in [(a[0], a[1]) for a in found]

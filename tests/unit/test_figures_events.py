@@ -181,3 +181,15 @@ def test_losses_on_both_sides_and_close_to() -> None:
     # "close to N" is a qualifier, never "rose to N" continuing the count before it
     later = "Some 40,000 people have fled, and deaths may be close to 90."
     assert [f.kind for f in find_figures(later)] == ["displaced"]
+
+
+def _kinds(text: str) -> set[tuple[str, Decimal | None]]:
+    return {(f.kind, f.value) for f in find_figures(text)}
+
+
+def test_injuries_refugees_and_an_adverb_before_the_verb() -> None:
+    found = _kinds("Monitors counted 310 deaths and 1,420 injuries.")
+    assert ("wounded", 1420) in found and ("killed", 310) in found
+    assert ("displaced", 40000) in _kinds("About 40,000 refugees crossed into Moldova.")
+    text = "Nearly 3,000 people have already fled the border district, officials said."
+    assert ("displaced", 3000) in _kinds(text)

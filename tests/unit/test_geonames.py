@@ -100,3 +100,10 @@ def test_village_far_from_the_entrys_other_places_is_unsure() -> None:
 def test_country_names_with_lower_case_words() -> None:
     found = places("Fighting continued in the Democratic Republic of the Congo.")
     assert [p[0] for p in found] == ["Democratic Republic of the Congo"]
+
+
+def test_every_name_of_a_plural_village_list_is_a_place() -> None:
+    text = "Moscow claimed the villages of Khlibodarivka in Zaporizhzhia, Dobrivtsi and Sribnoiar."
+    names = [p.surface for p in tag(text).places]
+    assert {"Khlibodarivka", "Dobrivtsi", "Sribnoiar"} <= set(names)
+    assert "Hroza" not in [p.surface for p in tag("Officers visited Hroza and Kupiansk.").places]
