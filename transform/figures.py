@@ -112,7 +112,8 @@ _PEOPLE = (
     r"police officers|prisoners of war|people|person|civilians?|children|child|residents|"
     r"soldiers|troops|servicemen|personnel|fighters|conscripts|recruits|workers|journalists|"
     r"officers|rescuers|medics|deminers|Ukrainians|Russians|prisoners|POWs|individuals|men|"
-    r"women|others|casualties|deaths|fatalities|injuries|refugees"
+    r"women|others|casualties|deaths|fatalities|injuries|refugees|citizens|nationals|"
+    r"inhabitants|passengers|patients|employees|volunteers|firefighters"
 )
 _TROOP_NOUNS = frozenset(
     "soldiers troops servicemen personnel fighters conscripts recruits".split()

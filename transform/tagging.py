@@ -193,6 +193,7 @@ _LOCATIVE = re.compile(
 _MOVEMENT = re.compile(
     r"\b(?:deploy\w*|sen[dt]|sending|withdr\w+|mov\w+|travel\w*|pull\w*|fle\w+|return\w*|"
     r"evacuat\w+|deport\w*|transferr\w*|went|flew|arriv\w+|cross\w*|fled|escap\w+|troops|forces|"
+    r"headed|heading|bound|sail\w*|"
     r"soldiers|refugees)\b"
     r"[^,;.]{0,60}\b(?:to|from)\s+(?:the\s+)?$",
     re.IGNORECASE,

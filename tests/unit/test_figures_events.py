@@ -193,3 +193,5 @@ def test_injuries_refugees_and_an_adverb_before_the_verb() -> None:
     assert ("displaced", 40000) in _kinds("About 40,000 refugees crossed into Moldova.")
     text = "Nearly 3,000 people have already fled the border district, officials said."
     assert ("displaced", 3000) in _kinds(text)
+    assert ("wounded", 9) in _kinds("A drone hit a minibus, wounding 9 passengers.")
+    assert ("killed", 4) in _kinds("Officials said 4 of their citizens had been killed.")
