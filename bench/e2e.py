@@ -200,6 +200,11 @@ def report(
     """Run the rounds and print the figures."""
     started = time.perf_counter()
     tag("Russian drones struck Kyiv overnight.")  # loads the tagger's dictionaries
+    # and the linker's numeric libraries and word frequencies
+    from warday import linking  # noqa: F401
+    from warday.transform.cluster import fingerprint
+
+    fingerprint("Drones hit Kyiv", "Russian drones struck Kyiv overnight.", ["Kyiv"], None)
     print(f"worker warm-up (once per process): {time.perf_counter() - started:.2f} s")
     runs: list[tuple[str, Callable[[], Any]]] = [("trafilatura", lambda: run_trafilatura(pages))]
     counts = sorted({1, workers})

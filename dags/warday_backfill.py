@@ -35,23 +35,11 @@ def warday_backfill() -> None:
         low, high = date.fromisoformat(params["date_from"]), date.fromisoformat(params["date_to"])
         return steps.backfill(run_key(), low, high)
 
-    @task(execution_timeout=timedelta(hours=1))
-    def retag() -> dict[str, int]:
-        from warday import steps
-
-        return steps.retag(run_key())
-
-    @task(execution_timeout=timedelta(hours=1))
-    def link_stories() -> dict[str, int]:
-        from warday import steps
-
-        return steps.link(run_key())
-
     run = run_tasks()
     key = run.begin()
     run.migrate() >> key
-    linked = link_stories()
-    key >> backfill() >> retag() >> linked
+    linked = run.link_stories()
+    key >> backfill() >> run.retag() >> linked
     linked >> [run.quality_gate(), run.publish()] >> run.finish(key)
 
 

@@ -67,19 +67,6 @@ def warday_nightly() -> None:
 
         return steps.process(run_key(), run_date())
 
-    @task(execution_timeout=timedelta(hours=2))
-    def retag() -> dict[str, int]:
-        """Entries tagged by an older tagger are re-tagged from their stored text."""
-        from warday import steps
-
-        return steps.retag(run_key())
-
-    @task(execution_timeout=timedelta(hours=1))
-    def link_stories() -> dict[str, int]:
-        from warday import steps
-
-        return steps.link(run_key())
-
     run = run_tasks()
     key = run.begin()
     run.migrate() >> key
@@ -88,8 +75,8 @@ def warday_nightly() -> None:
     fetched = fetch_source.expand(source=sources)
     processed = process()
     fetched >> processed
-    linked = link_stories()
-    processed >> retag() >> linked
+    linked = run.link_stories()
+    processed >> run.retag() >> linked
     linked >> [run.quality_gate(), run.publish()] >> run.finish(key)
 
 

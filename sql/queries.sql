@@ -363,7 +363,7 @@ WHERE is_live AND (%(everything)s OR tagger_version IS DISTINCT FROM %(version)s
 ORDER BY entry_id;
 
 -- name: retag_rows
-SELECT entry_id, text, content_hash, tagger_version, tags_hash FROM entries
+SELECT entry_id, text, relevance, content_hash, tagger_version, tags_hash FROM entries
 WHERE entry_id = ANY(%(ids)s)
 ORDER BY entry_id;
 

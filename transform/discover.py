@@ -24,7 +24,7 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from warday.settings import package_dir
@@ -327,14 +327,33 @@ def _acronym(text: str, match: re.Match[str]) -> Discovered | None:
     acr = match["acr"]
     if acr in _NOT_ACTOR_ACRONYMS:
         return None
-    spelled = re.search(
-        rf"([A-Z][\w'-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'-]*)+)\s+\(\s*{acr}\s*\)", text
-    )
-    if spelled is not None and not re.search(rf"\b(?:{_ORG_HEADS}|{_GROUP_HEADS})\b", spelled[1]):
-        spelled = None  # "battlefield air interdiction (BAI)" names no body
-    if spelled is None and not _ACRONYM_ACTS.match(text, match.end()):
+    if not _ACRONYM_ACTS.match(text, match.end()) and not _names_a_body(_spelled_out(text, acr)):
         return None
     return Discovered(acr, "organisation", None, None, match.start(), match.end(), 0.7)
+
+
+# A spelled-out name ends right before "(ACR)"; no body's name runs longer than this.
+_SPELL_WINDOW = 200
+_SPELLED = re.compile(r"([A-Z][\w'-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'-]*)+)\s+\Z")
+_BODY_HEAD = re.compile(rf"\b(?:{_ORG_HEADS}|{_GROUP_HEADS})\b")
+
+
+@lru_cache(maxsize=128)
+def _spelled_out(text: str, acr: str) -> str | None:
+    """The words an acronym is spelled out with ("International Atomic Energy Agency (IAEA)"):
+    the first "(ACR)" with capitalised words right before it. Only the stretch before each
+    parenthesis is read, so the cost does not grow with the text once per acronym."""
+    for paren in re.finditer(rf"\(\s*{re.escape(acr)}\s*\)", text):
+        start = max(0, paren.start() - _SPELL_WINDOW)
+        spelled = _SPELLED.search(text, start, paren.start())
+        if spelled is not None:
+            return spelled[1]
+    return None
+
+
+def _names_a_body(spelled: str | None) -> bool:
+    """Whether spelled-out words name a body ("battlefield air interdiction" does not)."""
+    return spelled is not None and _BODY_HEAD.search(spelled) is not None
 
 
 def _wordish(char: str) -> bool:

@@ -156,6 +156,8 @@ _REGION_LIST_TAIL = re.compile(
 _APOSTROPHES = "\u2018\u2019\u02bc\u00b4\u0060\u2032"
 _HYPHENS = "\u2010\u2011\u2012\u2013"
 _TERMINAL = "\0"
+# Calls remembered (texts are held only while they are this recent).
+_RECENT_CALLS = 4
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -537,6 +539,7 @@ class Gazetteer:
         self.places = curated + (_admin1_places(curated, geo) if geo else ())
         self._actor_index = _build_index(self.actors, "actors")
         self._place_index = _build_index(self.places, "places")
+        self._recent: dict[tuple[Any, ...], list[Mention]] = {}
         self._actor_re = _compile(self._actor_index)
         self._place_re = _compile(self._place_index)
         by_name = {a.name: a for a in self.actors}
@@ -551,6 +554,28 @@ class Gazetteer:
 
     def find_actors(self, text: str) -> list[Mention]:
         """Return actor mentions in text, ordered by position."""
+        return self._recall(("actors", text), lambda: self._find_actors(text))
+
+    def find_places(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+        """Return place mentions in text, ordered by position.
+
+        Curated places first; then GeoNames settlements outside them and outside
+        ``blocked`` spans (actor names), each with the confidence of its choice.
+        """
+        key = ("places", text, tuple(blocked))
+        return self._recall(key, lambda: self._find_places(text, blocked))
+
+    def _recall(self, key: tuple[Any, ...], find: Callable[[], list[Mention]]) -> list[Mention]:
+        """The mentions of a recent identical call: an entry's relevance is judged on the
+        same text the tagger reads next, and the scan is the costly part of both."""
+        if key not in self._recent:
+            if len(self._recent) >= _RECENT_CALLS:
+                del self._recent[next(iter(self._recent))]
+            self._recent[key] = find()
+        return list(self._recent[key])
+
+    def _find_actors(self, text: str) -> list[Mention]:
+        """find_actors without the memory."""
         folded = _fold(text)
         found: list[Mention] = []
         last_full: dict[str, int] = {}
@@ -574,12 +599,8 @@ class Gazetteer:
         named = [(last_full[e.name], e) for _, e, _ in hits if e.name in last_full]
         return max(named, key=lambda pair: pair[0])[1] if named else None
 
-    def find_places(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[Mention]:
-        """Return place mentions in text, ordered by position.
-
-        Curated places first; then GeoNames settlements outside them and outside
-        ``blocked`` spans (actor names), each with the confidence of its choice.
-        """
+    def _find_places(self, text: str, blocked: Sequence[tuple[int, int]]) -> list[Mention]:
+        """find_places without the memory."""
         folded = _fold(text)
         found: list[Mention] = []
         skipped: list[tuple[int, int]] = []

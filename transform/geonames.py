@@ -26,7 +26,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from warday.settings import package_dir
@@ -98,6 +98,7 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=100_000)
 def geo_key(form: str) -> str:
     """Lookup key: folded, lower-case, apostrophes dropped, hyphens as spaces."""
     text = fold(form).lower()
@@ -259,6 +260,11 @@ class GeoIndex:
     by_key: dict[str, tuple[GeoPlace, ...]]
     stopwords: frozenset[str]
     admin1_points: dict[str, tuple[float, float]]
+
+    @cached_property
+    def first_words(self) -> frozenset[str]:
+        """First word of every indexed form: a capitalised word outside it starts no name."""
+        return frozenset(key.split(" ", 1)[0] for key in self.by_key)
 
     def lookup(self, key: str) -> tuple[GeoPlace, ...]:
         """Settlements with this form (none for stop-words)."""
@@ -438,7 +444,7 @@ def _longest(
 ) -> tuple[int, int, int, tuple[GeoPlace, ...]] | None:
     """The longest capitalised run from word i that names indexed settlements."""
     first = words[i]
-    if not first.group()[0].isupper():
+    if not first.group()[0].isupper() or not _may_start_a_name(first.group(), index):
         return None
     for n in range(min(MAX_WORDS + 2, len(words) - i), 0, -1):
         run = words[i : i + n]
@@ -456,6 +462,16 @@ def _longest(
         if places:
             return start, end, n, places
     return None
+
+
+def _may_start_a_name(word: str, index: GeoIndex) -> bool:
+    """Whether an indexed form starts with this word (as written or without a possessive
+    "'s"): most capitalised words start none, and then no run from them is looked up."""
+    for form in (word, _POSSESSIVE_TAIL.sub("", word)):
+        key = geo_key(form)
+        if key and key.split(" ", 1)[0] in index.first_words:
+            return True
+    return False
 
 
 class _Taken:

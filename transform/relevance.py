@@ -1,12 +1,15 @@
-"""Whether a digest item is about the Russia-Ukraine war at all.
+"""Whether an entry is about the Russia-Ukraine war at all.
 
-World-news briefs mix this war with other news (floods, migration, other conflicts).
-Such items are kept, but marked ``off_topic`` with the reason, so analysts' war counts
-leave them out. An item is about the war when it names a party, a leader, an institution
-or a place of the war (words below, or any actor or place of the gazetteer on the Russian,
-Ukrainian or Belarusian side); an item naming none of them is not. Digests that are about
-the war as a whole (a day number, "Russia-Ukraine war" in the title) are not judged item
-by item: there a German defence budget or a Gazprom deal is context, not other news.
+World-news feeds and briefs mix this war with other news (floods, elections, other wars).
+Such entries are kept, but marked ``off_topic`` with the reason, so analysts' war counts
+leave them out (and they are not tagged: events read from a flood report would be noise).
+An entry is about the war when it names a party, a leader, an institution or a place of
+the war (words below, or any actor or place of the gazetteer on the Russian, Ukrainian or
+Belarusian side). A whole article is only off-topic when it does not even speak of
+fighting: a short item from a war desk ("Air defence shot down 50 of 80 drones overnight")
+may name no place, and losing it costs more than keeping a report of another war. Digests
+about the war as a whole (a day number, "Russia-Ukraine war" in the title) are not judged
+item by item: there a German defence budget or a Gazprom deal is context, not other news.
 """
 
 from __future__ import annotations
@@ -25,6 +28,15 @@ _WAR_TERMS = re.compile(
     r"|bakhmut|avdiivka|pokrovsk|mariupol|chernobyl|chornobyl|azov\w*|the war|war in)\b",
     re.IGNORECASE,
 )
+# The vocabulary of fighting and its diplomacy: an article using none of it is other news.
+_FIGHTING_TERMS = re.compile(
+    r"\b(?:war|wartime|shell(?:s|ed|ing)|front[- ]?lines?|frontline|drones?|missiles?"
+    r"|troops|soldiers|artillery|air[- ]defen[cs]e|air[- ]?strikes?|ceasefire|truce|invasion"
+    r"|invad\w+|occupied|occupation|offensive|military|army|armed forces|sanctions"
+    r"|prisoners? of war|pows?|mobili[sz]\w+|nuclear plant|refinery|air raid|shot down"
+    r"|counteroffensive|battalion|brigade|regiment|casualties|combat|weapons?)\b",
+    re.IGNORECASE,
+)
 _PARTIES = frozenset(("Ukraine", "Russia", "Belarus"))
 # A title naming the war as the digest's whole subject.
 _WAR_TITLE = re.compile(
@@ -37,10 +49,19 @@ REASON = "names no party, leader, institution or place of the Russia-Ukraine war
 
 def relevance(headline: str, text: str) -> tuple[str, str | None]:
     """('war', None) for an item about the war, else ('off_topic', the reason)."""
-    item = f"{headline}\n{text}"
-    if _WAR_TERMS.search(item) or _names_a_party(item):
+    if _WAR_TERMS.search(headline) or _WAR_TERMS.search(text):
+        return WAR, None
+    if _names_a_party(headline) or _names_a_party(text):
         return WAR, None
     return OFF_TOPIC, REASON
+
+
+def article_relevance(title: str, text: str) -> tuple[str, str | None]:
+    """relevance() for a whole article: off-topic only when it names nothing of the war and
+    does not speak of fighting at all."""
+    if _FIGHTING_TERMS.search(f"{title}\n{text}"):
+        return WAR, None
+    return relevance(title, text)
 
 
 def is_war_title(title: str) -> bool:
@@ -51,7 +72,9 @@ def is_war_title(title: str) -> bool:
 def _names_a_party(text: str) -> bool:
     """A gazetteer actor or place of a party to the war ("Ukrenergo", "Kryvyi Rih")."""
     gazetteer = Gazetteer.default()
-    places = gazetteer.find_places(text)
-    if any(getattr(m.entity, "country", None) in _PARTIES for m in places):
+    actors = gazetteer.find_actors(text)
+    if any(getattr(m.entity, "side", None) in _PARTIES for m in actors):
         return True
-    return any(getattr(m.entity, "side", None) in _PARTIES for m in gazetteer.find_actors(text))
+    # the tagger's own call (places outside actor names), so it reuses this scan
+    places = gazetteer.find_places(text, [(m.start, m.end) for m in actors])
+    return any(getattr(m.entity, "country", None) in _PARTIES for m in places)

@@ -40,7 +40,7 @@ from warday.transform.dateline import is_byline, is_outlet_name
 from warday.transform.text import sentences
 from warday.transform.wardate import is_date_line
 
-SEGMENTER_VERSION = "segment-7"
+SEGMENTER_VERSION = "segment-8"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
 _ZONE = (
     r"(?:GMT|UTC|CET|CEST|EET|EEST|BST|MSK|ET|EDT|EST|PT|PDT|PST|CT|CDT"

@@ -15,7 +15,7 @@ from warday.transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention
 from warday.transform.text import Span, sentences
 
 # Bump when rules, dictionaries or logic change so stored tags can be found and re-tagged.
-TAGGER_VERSION = "rules-6"
+TAGGER_VERSION = "rules-7"
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,10 @@ class Tags:
     figures: tuple[FigureTag, ...]
 
 
-def tag(text: str, gazetteer: Gazetteer | None = None) -> Tags:
-    """All tags of an entry's text; every start/end indexes into text."""
+def tag(text: str, gazetteer: Gazetteer | None = None, events_too: bool = True) -> Tags:
+    """All tags of an entry's text; every start/end indexes into text. Without
+    ``events_too`` (an entry about other news) only who, where and how many are read: the
+    event ontology is this war's, and read on a flood report it only makes noise."""
     gaz = gazetteer or Gazetteer.default()
     curated = gaz.find_actors(text)
     found_places = gaz.find_places(text, [(m.start, m.end) for m in curated])
@@ -94,7 +96,8 @@ def tag(text: str, gazetteer: Gazetteer | None = None) -> Tags:
     for sent in spans:
         actors_here = actor_index.between(sent.start, sent.end)
         places_here = place_index.between(sent.start, sent.end)
-        events.extend(_events(sent, actors_here, places_here))
+        if events_too:
+            events.extend(_events(sent, actors_here, places_here))
         found = find_figures(sent.text, sent.start, context)
         figures.extend(_figure_tag(f, sent.text) for f in found)
         context = Context(tuple(found), sent.text)  # "Four more were shot down." reads back

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from warday.parse import DocDraft
-from warday.transform.relevance import WAR, is_war_title, relevance
+from warday.transform.relevance import WAR, article_relevance, is_war_title, relevance
 from warday.transform.segment import Segment, looks_like_digest, segment
 from warday.transform.wardate import WarDating, names_a_day, resolve
 
@@ -37,14 +37,19 @@ def analyse(draft: DocDraft, logical_date: date | None) -> Analysis:
     segments = segment(draft.title, draft.text, digest=digest)
     judged = dating.war_day_reported is None and not is_war_title(draft.title)
     return Analysis(
-        dating, segments, digest, [_relevance(s, len(segments), judged) for s in segments]
+        dating,
+        segments,
+        digest,
+        [_relevance(s, draft.title, len(segments), judged) for s in segments],
     )
 
 
-def _relevance(seg: Segment, count: int, judged: bool) -> tuple[str, str | None]:
-    """Only the entries of a split digest about more than this war are judged (its first
-    story may sit under the title, so the lead is judged too); a whole article is the
-    document's own subject."""
-    if not judged or count < 2:
+def _relevance(seg: Segment, title: str, count: int, judged: bool) -> tuple[str, str | None]:
+    """Entries of a digest about the war as a whole are not judged; the items of any other
+    digest are, one by one (its first story may sit under the title, so the lead is judged
+    too), and so is a whole article, which world-news feeds carry about anything."""
+    if not judged:
         return WAR, None
+    if count == 1:
+        return article_relevance(f"{title}\n{seg.headline}", seg.text)
     return relevance(f"{seg.section or ''}\n{seg.headline}", seg.text)

@@ -147,10 +147,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --stage tag: re-tag every entry, current or not",
     )
-    reprocess.add_argument("--from", dest="date_from", type=date.fromisoformat,
-                           help="only entries from this war date")
-    reprocess.add_argument("--to", dest="date_to", type=date.fromisoformat,
-                           help="only entries up to this war date")
+    reprocess.add_argument(
+        "--from", dest="date_from", type=date.fromisoformat, help="only entries from this war date"
+    )
+    reprocess.add_argument(
+        "--to", dest="date_to", type=date.fromisoformat, help="only entries up to this war date"
+    )
     reprocess.set_defaults(func=cmd_reprocess)
 
     export = sub.add_parser("export", help="live entries as JSON lines, in change-feed order")

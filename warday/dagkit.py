@@ -73,6 +73,8 @@ class RunTasks(NamedTuple):
     finish: Any
     quality_gate: Any
     publish: Any
+    retag: Any
+    link_stories: Any
 
 
 def run_tasks() -> RunTasks:
@@ -129,7 +131,21 @@ def run_tasks() -> RunTasks:
         get_current_context()["outlet_events"][WAR_ENTRIES].extra = changes
         return changes
 
-    return RunTasks(migrate, begin, finish, quality_gate, publish)
+    @task(execution_timeout=timedelta(hours=2))
+    def retag() -> dict[str, int]:
+        """Entries tagged by an older tagger are re-tagged from their stored text."""
+        from warday import steps
+
+        return steps.retag(run_key())
+
+    @task(execution_timeout=timedelta(hours=1))
+    def link_stories() -> dict[str, int]:
+        """Every new entry joins or starts a story."""
+        from warday import steps
+
+        return steps.link(run_key())
+
+    return RunTasks(migrate, begin, finish, quality_gate, publish, retag, link_stories)
 
 
 def fail_for(exc: Exception) -> AirflowFailException:

@@ -21,8 +21,22 @@ from warday.store.db import Conn
 PLACES_FILE = package_dir("transform", "data") / "places.yaml"
 # Plotly's default qualitative palette has 10 colours; the 16 PLOVER types need more.
 PALETTE = [
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#e7ba52", "#7b4173", "#3182bd",
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#ad494a",
+    "#637939",
+    "#e7ba52",
+    "#7b4173",
+    "#3182bd",
 ]
 
 
@@ -90,9 +104,15 @@ def _timeline(conn: Conn, since: date) -> str:
         )
     # Days with events only, in order: reporting is bursty, a calendar axis leaves slivers.
     days = sorted({str(r["war_date"]) for r in rows})
-    fig.update_layout(barmode="stack", height=420, margin=_MARGIN, legend_title="event type",
-                      xaxis_title="war date (days with events)", yaxis_title="events",
-                      xaxis={"type": "category", "categoryorder": "array", "categoryarray": days})
+    fig.update_layout(
+        barmode="stack",
+        height=420,
+        margin=_MARGIN,
+        legend_title="event type",
+        xaxis_title="war date (days with events)",
+        yaxis_title="events",
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": days},
+    )
     return _figure_html(fig, "chart-timeline")
 
 
@@ -104,23 +124,43 @@ def _map(conn: Conn, since: date) -> str:
     fig = go.Figure()
     centres = _oblast_centres()
     fig.add_scatter(
-        name="oblast centres", x=[c["lon"] for c in centres], y=[c["lat"] for c in centres],
-        mode="markers+text", text=[c["name"].replace(" Oblast", "") for c in centres],
-        textposition="top center", textfont={"size": 9, "color": "#999"},
-        marker={"size": 4, "color": "#ccc"}, hoverinfo="skip",
+        name="oblast centres",
+        x=[c["lon"] for c in centres],
+        y=[c["lat"] for c in centres],
+        mode="markers+text",
+        text=[c["name"].replace(" Oblast", "") for c in centres],
+        textposition="top center",
+        textfont={"size": 9, "color": "#999"},
+        marker={"size": 4, "color": "#ccc"},
+        hoverinfo="skip",
     )
     fig.add_scatter(
-        name="event places", x=[r["lon"] for r in rows], y=[r["lat"] for r in rows],
+        name="event places",
+        x=[r["lon"] for r in rows],
+        y=[r["lat"] for r in rows],
         mode="markers",
-        marker={"size": [8 + 4 * min(r["events"], 10) for r in rows], "color": "#d62728",
-                "opacity": 0.7, "line": {"width": 1, "color": "#fff"}},
-        text=[f"{r['place']} ({r['admin1'] or r['country']}): {r['events']} event(s): "
-              f"{r['types']}" for r in rows],
+        marker={
+            "size": [8 + 4 * min(r["events"], 10) for r in rows],
+            "color": "#d62728",
+            "opacity": 0.7,
+            "line": {"width": 1, "color": "#fff"},
+        },
+        text=[
+            f"{r['place']} ({r['admin1'] or r['country']}): {r['events']} event(s): {r['types']}"
+            for r in rows
+        ],
         hovertemplate="%{text}<extra></extra>",
     )
-    fig.update_layout(height=560, margin=_MARGIN, xaxis_title="longitude",
-                      yaxis_title="latitude", yaxis_scaleanchor="x", yaxis_scaleratio=1.5,
-                      xaxis_range=[21.5, 41.5], yaxis_range=[43.5, 53])
+    fig.update_layout(
+        height=560,
+        margin=_MARGIN,
+        xaxis_title="longitude",
+        yaxis_title="latitude",
+        yaxis_scaleanchor="x",
+        yaxis_scaleratio=1.5,
+        xaxis_range=[21.5, 41.5],
+        yaxis_range=[43.5, 53],
+    )
     note = "" if rows else _empty("No event with coordinates since this date.")
     return note + _figure_html(fig, "chart-map")
 
@@ -128,8 +168,11 @@ def _map(conn: Conn, since: date) -> str:
 def _oblast_centres() -> list[dict[str, Any]]:
     """Ukraine's oblast centres from the shipped gazetteer, for orientation on the map."""
     data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
-    return [p for p in data["places"]
-            if p.get("kind") == "oblast" and p.get("country") == "Ukraine" and p.get("lat")]
+    return [
+        p
+        for p in data["places"]
+        if p.get("kind") == "oblast" and p.get("country") == "Ukraine" and p.get("lat")
+    ]
 
 
 def _casualties(conn: Conn, since: date) -> str:
@@ -146,21 +189,27 @@ def _casualties(conn: Conn, since: date) -> str:
         if not items:
             continue
         fig.add_scatter(
-            name=kind, x=[r["war_date"] for r in items], y=[float(r["number"]) for r in items],
-            mode="markers", marker={"color": colour, "size": 9},
+            name=kind,
+            x=[r["war_date"] for r in items],
+            y=[float(r["number"]) for r in items],
+            mode="markers",
+            marker={"color": colour, "size": 9},
             text=[_wrap(f"{r['outlet'] or '?'}: {r['sentence']}") for r in items],
             hovertemplate="%{y} " + kind + " on %{x}<br>%{text}<extra></extra>",
         )
-    fig.update_layout(height=380, margin=_MARGIN, xaxis_title="war date",
-                      yaxis_title="people", yaxis_type="log")
+    fig.update_layout(
+        height=380, margin=_MARGIN, xaxis_title="war date", yaxis_title="people", yaxis_type="log"
+    )
     sources = "".join(
         f"<tr><td>{r['war_date']}</td><td>{_e(r['kind'])}</td><td>{_number(r['number'])}</td>"
         f"<td>{_e(r['qualifier'] or '')}</td><td>{_link(r['outlet'], r['url'])}</td>"
         f"<td>{_e(r['sentence'])}</td></tr>"
         for r in rows[:40]
     )
-    table = ("<table><tr><th>war date</th><th>kind</th><th>number</th><th>qualifier</th>"
-             f"<th>source</th><th>sentence</th></tr>{sources}</table>")
+    table = (
+        "<table><tr><th>war date</th><th>kind</th><th>number</th><th>qualifier</th>"
+        f"<th>source</th><th>sentence</th></tr>{sources}</table>"
+    )
     return _figure_html(fig, "chart-casualties") + table
 
 
@@ -174,8 +223,10 @@ def _stories_table(conn: Conn, since: date) -> str:
         f"<td>{r['entries']}</td><td>{_e(', '.join(r['outlet_names'] or []))}</td></tr>"
         for r in rows
     )
-    return ("<table><tr><th>war date</th><th>story</th><th>outlets</th><th>entries</th>"
-            f"<th>told by</th></tr>{body}</table>")
+    return (
+        "<table><tr><th>war date</th><th>story</th><th>outlets</th><th>entries</th>"
+        f"<th>told by</th></tr>{body}</table>"
+    )
 
 
 def _health_table(health: list[dict[str, Any]]) -> str:
@@ -188,8 +239,10 @@ def _health_table(health: list[dict[str, Any]]) -> str:
         f"<td>{h['open_dead_letters']}</td><td>{_e(h['detail'])}</td></tr>"
         for h in health
     )
-    return ("<table><tr><th>source</th><th>verdict</th><th>last success</th>"
-            f"<th>last new item</th><th>open dead letters</th><th>why</th></tr>{body}</table>")
+    return (
+        "<table><tr><th>source</th><th>verdict</th><th>last success</th>"
+        f"<th>last new item</th><th>open dead letters</th><th>why</th></tr>{body}</table>"
+    )
 
 
 def _section(title: str, content: str, anchor: str) -> str:

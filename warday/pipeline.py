@@ -31,6 +31,7 @@ from warday.store import repo
 from warday.store.db import Conn
 from warday.transform.extract import EXTRACTOR_VERSION
 from warday.transform.isolate import OverBudget, deadline
+from warday.transform.relevance import WAR
 from warday.transform.segment import SEGMENTER_VERSION, Segment
 from warday.transform.tagging import TAGGER_VERSION, Tags, tag
 from warday.transform.wardate import plausible
@@ -379,7 +380,7 @@ def _write_entries(
     statements; returns how many were written."""
     if not rows:
         return 0
-    tagged = tag_within_budget([row["text"] for row in rows], budget)
+    tagged = tag_within_budget([(row["text"], _about_the_war(row)) for row in rows], budget)
     for row, tags in zip(rows, tagged, strict=True):
         row["tags_hash"] = tags_hash(tags)
     ids = repo.upsert_entries(conn, rows)
@@ -390,17 +391,23 @@ def _write_entries(
     return len(rows)
 
 
-def tag_within_budget(texts: list[str], budget: Budget) -> list[Tags]:
-    """Tags of each text; an entry over the size budget, or tagging of the lot past the time
-    budget, raises OverBudget."""
-    for text in texts:
+def _about_the_war(row: dict[str, Any]) -> bool:
+    """Whether the entry's events are read: an entry about other news gets its actors,
+    places and figures but no war events (see transform.relevance)."""
+    return bool(row.get("relevance", WAR) == WAR)
+
+
+def tag_within_budget(entries: list[tuple[str, bool]], budget: Budget) -> list[Tags]:
+    """Tags of each (text, about the war) entry; an entry over the size budget, or tagging
+    of the lot past the time budget, raises OverBudget."""
+    for text, _ in entries:
         if len(text) > budget.tag_max_chars:
             raise OverBudget(
                 f"an entry of {len(text)} characters exceeds the tagging budget of "
                 f"{budget.tag_max_chars} (WARDAY_TAG_MAX_CHARS)"
             )
     with timed("tag"), deadline(budget.tag_s, "tagging (WARDAY_TAG_TIMEOUT_S)"):
-        return [tag(text) for text in texts]
+        return [tag(text, events_too=war) for text, war in entries]
 
 
 def tags_hash(tags: Tags) -> str:
@@ -498,7 +505,7 @@ def _retag_batch(conn: Conn, rows: list[dict[str, Any]]) -> Counter[str]:
     changed: list[tuple[int, Tags]] = []
     changes: list[repo.Change] = []
     for row in rows:
-        tags = tag(row["text"])
+        tags = tag(row["text"], events_too=_about_the_war(row))
         digest = tags_hash(tags)
         if digest == row["tags_hash"]:
             if row["tagger_version"] != TAGGER_VERSION:  # same output, new version stamps

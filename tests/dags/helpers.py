@@ -27,8 +27,11 @@ def task_labels(run: Any) -> dict[str, str]:
     with create_session() as session:
         rows = (
             session.query(TaskInstance)
-            .filter(TaskInstance.dag_id == run.dag_id, TaskInstance.run_id == run.run_id,
-                    TaskInstance.map_index >= 0)
+            .filter(
+                TaskInstance.dag_id == run.dag_id,
+                TaskInstance.run_id == run.run_id,
+                TaskInstance.map_index >= 0,
+            )
             .all()
         )
         return {f"{ti.task_id}[{ti.map_index}]": str(ti.rendered_map_index) for ti in rows}

@@ -13,8 +13,18 @@ import pytest
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
 SUITE = {"warday_nightly", "warday_reprocess", "warday_backfill"}
-HEAVY = ("psycopg", "trafilatura", "feedparser", "lxml", "plotly", "warday.steps",
-         "warday.pipeline", "warday.transform", "warday.store", "warday.ingest")
+HEAVY = (
+    "psycopg",
+    "trafilatura",
+    "feedparser",
+    "lxml",
+    "plotly",
+    "warday.steps",
+    "warday.pipeline",
+    "warday.transform",
+    "warday.store",
+    "warday.ingest",
+)
 # CPU seconds per DAG file, once Airflow's own decorators are imported (Airflow's import
 # timeout is 30 s). CPU time, not wall time, so a busy machine does not fail the check.
 PARSE_BUDGET_S = 3.0
@@ -72,8 +82,9 @@ def test_parsing_is_cheap(path: Path) -> None:
         "print(' '.join(sorted(sys.modules)))\n"
     )
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     seconds, modules = done.stdout.strip().splitlines()[-2:]
     loaded = set(modules.split())

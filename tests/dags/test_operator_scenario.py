@@ -85,8 +85,12 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
 
 
 def registry(path: Path, port: int) -> Path:
-    feeds = {"down": "/down.xml", "malformed": "/malformed.xml", "good": "/good.xml",
-             "brokenart": "/brokenart.xml"}
+    feeds = {
+        "down": "/down.xml",
+        "malformed": "/malformed.xml",
+        "good": "/good.xml",
+        "brokenart": "/brokenart.xml",
+    }
     lines = ["sources:", "  - {name: seeds, kind: directory, path: " + str(SEEDS) + "}"]
     lines += [
         f"  - {{name: {name}, kind: feed, url: 'http://127.0.0.1:{port}{url}', outlet: {name}}}"

@@ -49,8 +49,11 @@ def analyst(loaded: str, capsys: pytest.CaptureFixture[str]) -> Iterator[dict[st
     yield {"user": name, "password": password.group(1), "out": out}
     with psycopg.connect(loaded, autocommit=True) as conn:
         dbname = conninfo_to_dict(loaded)["dbname"]
-        conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM {}").format(
-            sql.Identifier(str(dbname)), sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("REVOKE ALL ON DATABASE {} FROM {}").format(
+                sql.Identifier(str(dbname)), sql.Identifier(name)
+            )
+        )
         conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
         conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
 
@@ -66,9 +69,7 @@ def test_the_readme_documents_the_three_queries() -> None:
     assert "warday grant-analyst" in README
 
 
-def test_an_analyst_login_answers_the_three_questions(
-    loaded: str, analyst: dict[str, Any]
-) -> None:
+def test_an_analyst_login_answers_the_three_questions(loaded: str, analyst: dict[str, Any]) -> None:
     with as_analyst(loaded, analyst) as conn:
         kharkiv = conn.execute(KHARKIV).fetchall()
         weekly = conn.execute(WEEKLY).fetchall()
@@ -92,27 +93,35 @@ def test_views_hide_retracted_entries(loaded: str, analyst: dict[str, Any]) -> N
             "UPDATE entries SET is_live = false WHERE entry_id = (SELECT entry_id FROM events"
             " ORDER BY event_id LIMIT 1) RETURNING entry_id"
         ).fetchone()["entry_id"]
-        conn.execute("INSERT INTO entry_changes (entry_id, op, content_hash) VALUES (%s, %s, %s)",
-                     (gone, "retract", "x"))
-    views = ("war_entries", "war_events", "war_figures", "war_actor_mentions",
-             "war_place_mentions")
+        conn.execute(
+            "INSERT INTO entry_changes (entry_id, op, content_hash) VALUES (%s, %s, %s)",
+            (gone, "retract", "x"),
+        )
+    views = ("war_entries", "war_events", "war_figures", "war_actor_mentions", "war_place_mentions")
     with as_analyst(loaded, analyst) as conn:
         for view in views:
             found = conn.execute(
                 sql.SQL("SELECT count(*) AS n FROM {} WHERE entry_id = %s").format(
-                    sql.Identifier(view)), (gone,)).fetchone()
+                    sql.Identifier(view)
+                ),
+                (gone,),
+            ).fetchone()
             assert found["n"] == 0, view
         change = conn.execute(
             "SELECT op, headline FROM war_changes WHERE entry_id = %s ORDER BY seq DESC LIMIT 1",
-            (gone,)).fetchone()
+            (gone,),
+        ).fetchone()
     assert change == {"op": "retract", "headline": None}
 
 
 def test_documented_queries_use_their_indexes(loaded: str) -> None:
     # The planner may reach Kharkiv's places by oblast or by entry and name; either way
     # through an index, never a sequential scan.
-    expected = {KHARKIV: {"place_mentions_admin1", "place_mentions_entry_name"},
-                WEEKLY: {"entries_war_date"}, CHANGES: {"entry_changes_pkey"}}
+    expected = {
+        KHARKIV: {"place_mentions_admin1", "place_mentions_entry_name"},
+        WEEKLY: {"entries_war_date"},
+        CHANGES: {"entry_changes_pkey"},
+    }
     with connect() as conn:
         conn.execute("SET enable_seqscan = off")
         # A consumer's cursor is near the head of the feed.

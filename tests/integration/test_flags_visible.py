@@ -44,3 +44,27 @@ def test_fallback_dates_and_off_topic_items_are_visible(
     with psycopg.connect(db_url) as conn:
         shown = {h for (h,) in conn.execute("SELECT headline FROM war_entries")}
     assert shown and not shown & {r["headline"] for r in off}
+
+
+def test_off_topic_entries_keep_who_where_and_how_many_but_no_war_events(
+    db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    page = tmp_path / "flood.txt"
+    page.write_text(
+        "Floods in Minas Gerais\nPublished: May 6, 2025\n"
+        "Heavy rains killed 12 people in Brazil's Minas Gerais state on Monday, "
+        "Governor Romeu Zema said, and rescuers evacuated 3,500 residents.\n"
+    )
+    run(capsys, "ingest", str(page))
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(
+            "SELECT e.relevance,"
+            " (SELECT count(*) FROM events v WHERE v.entry_id = e.entry_id),"
+            " (SELECT count(*) FROM figures f WHERE f.entry_id = e.entry_id),"
+            " (SELECT count(*) FROM actor_mentions a WHERE a.entry_id = e.entry_id)"
+            " FROM entries e"
+        ).fetchone()
+    assert row is not None
+    relevance, events, figures, actors = row
+    assert relevance == "off_topic"
+    assert events == 0 and figures >= 2 and actors >= 1

@@ -31,7 +31,9 @@ def broken_source(tmp_path: Path, policy: str) -> Path:
 
 
 def test_zero_entry_run_fails_the_gate(
-    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    db_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     registry = broken_source(tmp_path, "  source_failed: warn\n")
@@ -47,7 +49,9 @@ def test_zero_entry_run_fails_the_gate(
 
 
 def test_policy_can_make_it_a_warning(
-    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    db_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     registry = broken_source(tmp_path, "  zero_entries: warn\n  source_failed: warn\n")

@@ -48,7 +48,8 @@ def burst(port: int, gate: object) -> list[float]:
     clients = [Fetcher(limits, host_gate=gate) for _ in range(2)]  # type: ignore[arg-type]
     threads = [
         threading.Thread(target=lambda c=c, i=i: c.fetch(f"http://127.0.0.1:{port}/{i}"))
-        for c in clients for i in range(3)
+        for c in clients
+        for i in range(3)
     ]
     for t in threads:
         t.start()

@@ -24,8 +24,12 @@ def chromium() -> str:
     if found:
         return found
     if shutil.which("apt-get") and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True,
-                       check=False, timeout=900)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium"],
+            capture_output=True,
+            check=False,
+            timeout=900,
+        )
         found = shutil.which("chromium")
     if not found:
         pytest.skip("no Chromium: install Debian's `chromium` package to run the browser check")
@@ -35,11 +39,23 @@ def chromium() -> str:
 def headless(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Open the page in headless Chromium with every network request sent nowhere."""
     return subprocess.run(
-        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         f"--user-data-dir={profile}", "--proxy-server=http://127.0.0.1:9",
-         "--proxy-bypass-list=<-loopback>", "--virtual-time-budget=20000", *extra,
-         page.as_uri()],
-        capture_output=True, text=True, check=False, timeout=180,
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={profile}",
+            "--proxy-server=http://127.0.0.1:9",
+            "--proxy-bypass-list=<-loopback>",
+            "--virtual-time-budget=20000",
+            *extra,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
     )
 
 

@@ -24,8 +24,7 @@ HEADINGS = [
     " Kursk region",
     "Russia\u2019s demands for engaging in peace talks with Ukraine run counter to"
     " U.S.-proposed peace plan",
-    "Ukraine, U.S. agree that past American aid provided to Kyiv will not be part of"
-    " minerals deal",
+    "Ukraine, U.S. agree that past American aid provided to Kyiv will not be part of minerals deal",
 ]
 LATER = date(2026, 11, 29)  # the run's date: far from the seeds' own dates
 

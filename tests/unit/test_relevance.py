@@ -34,3 +34,31 @@ def test_war_digests_are_not_judged_item_by_item() -> None:
         "k", None, None, "Key events, day 5", None, datetime(2022, 2, 28, tzinfo=UTC), text
     )
     assert {r for r, _ in analyse(draft, date(2022, 3, 1)).relevance} == {WAR}
+
+
+def _article(title: str, text: str) -> DocDraft:
+    return DocDraft("k", None, None, title, None, datetime(2025, 5, 6, tzinfo=UTC), text)
+
+
+def test_a_whole_article_from_a_world_feed_is_judged_too() -> None:
+    election = _article(
+        "Centrist wins Romania's presidential runoff",
+        "Bucharest mayor Nicusor Dan won the runoff with 53.6 percent of the vote, "
+        "the electoral bureau said on Monday.",
+    )
+    [(kind, why)] = analyse(election, date(2025, 5, 19)).relevance
+    assert kind == OFF_TOPIC and why
+
+
+def test_an_article_that_speaks_of_fighting_or_names_the_war_is_kept() -> None:
+    for title, text in (
+        ("Refinery fire after overnight attack", "A refinery in Tuapse burned for hours."),
+        ("Grid repairs", "Ukrenergo said repairs would take a week."),
+        ("Talks in Istanbul", "Delegations from Moscow and Kyiv met for two hours."),
+        # a war desk's item that names no place: losing it would cost more
+        ("Overnight attack", "Air defence shot down 50 of 80 drones, the air force said."),
+        # another war's report is kept rather than risk dropping this war's
+        ("Aid trucks wait at Rafah", "The war in Gaza entered a new phase, negotiators said."),
+    ):
+        [(kind, _)] = analyse(_article(title, text), date(2025, 5, 6)).relevance
+        assert kind == WAR, title
