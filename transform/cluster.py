@@ -5,8 +5,8 @@ transform/data/story_synonyms.txt; hashed into a sparse vector by scikit-learn) 
 and places tagged in it or named in its headline; words and names told only after the lede
 weigh less. Two entries score by how many content words and names they share, lose when their
 headlines are about different places or people, and do not score at all when their war dates
-lie more than MAX_DAYS_APART apart. Weights and threshold were chosen on the labelled development pairs in
-tests/stories (see bench/stories.py), never on the seeds.
+lie more than MAX_DAYS_APART apart. Weights and threshold were chosen on the labelled
+development pairs in tests/stories (see bench/stories.py), never on the seeds.
 """
 
 from __future__ import annotations
@@ -131,6 +131,7 @@ class Fingerprint:
     head_names: frozenset[str] = frozenset()  # distinctive names the headline carries
     head_places: frozenset[str] = frozenset()  # places the headline names, common or not
     head_words: frozenset[str] = frozenset()  # the headline's lower-case words
+    lede_names: frozenset[str] = frozenset()  # names told in the headline or first sentence
 
 
 # A term vector: the column indices and values of one sparse row.
@@ -216,6 +217,7 @@ def fingerprint(
     head_words = frozenset(_bare(w) for w in _WORD.findall(headline))
     in_head = frozenset(n for n in rare if _named_in(n, head_words))
     places = frozenset(n for n in names - _not_places() if _named_in(n, head_words))
+    in_lede = frozenset(n for n in names if _named_in(n, words))
     return Fingerprint(
         terms,
         names,
@@ -227,6 +229,7 @@ def fingerprint(
         in_head,
         places,
         head_words,
+        in_lede,
     )
 
 
@@ -322,19 +325,23 @@ def head_overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 def subjects_differ(a: Fingerprint, b: Fingerprint) -> bool:
     """The headlines tell different subjects: both name distinctive places or people and
-    neither entry names a subject of the other's headline ("Drone strike on Pavlohrad" and
-    "Drone attack on Kharkiv" tell two happenings; "Wagner's Prigozhin feared dead" and
+    neither entry's lede names a subject of the other's headline ("Drone strike on Pavlohrad"
+    and "Drone attack on Kharkiv" tell two happenings; "Wagner's Prigozhin feared dead" and
     "Prigozhin listed aboard crashed plane" one), or both name a place, however common, and
     neither names the other's ("Biden visits Kyiv", "Biden speaks in Warsaw")."""
     return _differ(a, b, a.head_names, b.head_names) or _differ(a, b, a.head_places, b.head_places)
 
 
 def _differ(a: Fingerprint, b: Fingerprint, mine: frozenset[str], theirs: frozenset[str]) -> bool:
-    """Both headlines carry subjects of a kind and neither entry names one of the other's,
-    tagged or in its headline."""
+    """Both headlines carry subjects of a kind and neither entry names one of the other's: on
+    the same war date anywhere, else in its headline or lede (a report of a strike on Pavlohrad
+    that adds, later on, that Kharkiv was hit too tells another happening than the previous
+    day's report headlined on Kharkiv)."""
     if not mine or not theirs:
         return False
-    return not (mine & b.names or theirs & a.names) and not (
+    same_day = a.war_date == b.war_date
+    told_a, told_b = (a.names, b.names) if same_day else (a.lede_names, b.lede_names)
+    return not (mine & told_b or theirs & told_a) and not (
         _name_stems(mine) & b.head
         or _name_stems(theirs) & a.head
         or any(_named_in(n, b.head_words) for n in mine)

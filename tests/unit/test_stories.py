@@ -182,3 +182,11 @@ def test_headline_subjects_agree_when_either_names_the_other() -> None:
     kyiv = fp("Biden walks through Kyiv", "Sirens sounded.", set(), date(2023, 2, 20))
     warsaw = fp("Biden speaks in Warsaw", "A crowd gathered.", set(), date(2023, 2, 21))
     assert subjects_differ(kyiv, warsaw)
+    pavlohrad = fp(
+        "Drone strike on Pavlohrad kills three",
+        "Drones struck Pavlohrad overnight. Drones also hit homes in Kharkiv.",
+        {"Pavlohrad", "Kharkiv"},
+        date(2025, 4, 28),
+    )
+    kharkiv = fp("Drone attack on Kharkiv", "Drones hit Kharkiv.", {"Kharkiv"}, date(2025, 4, 27))
+    assert subjects_differ(pavlohrad, kharkiv)  # Kharkiv named only after the lede
