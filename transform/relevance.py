@@ -2,7 +2,8 @@
 
 World-news feeds and briefs mix this war with other news (floods, elections, other wars).
 Such entries are kept, but marked ``off_topic`` with the reason, so analysts' war counts
-leave them out (and they are not tagged: events read from a flood report would be noise).
+leave them out; they keep their actors, places and figures but get no war events (events read
+from a flood report would be noise).
 An entry is about the war when it names a party, a leader, an institution or a place of
 the war (words below, or any actor or place of the gazetteer on the Russian, Ukrainian or
 Belarusian side). A whole article is only off-topic when it does not even speak of
@@ -34,7 +35,9 @@ _FIGHTING_TERMS = re.compile(
     r"|troops|soldiers|artillery|air[- ]defen[cs]e|air[- ]?strikes?|ceasefire|truce|invasion"
     r"|invad\w+|occupied|occupation|offensive|military|army|armed forces|sanctions"
     r"|prisoners? of war|pows?|mobili[sz]\w+|nuclear plant|refinery|air raid|shot down"
-    r"|counteroffensive|battalion|brigade|regiment|casualties|combat|weapons?)\b",
+    r"|counteroffensive|battalion|brigade|regiment|casualties|combat|weapons?"
+    r"|explosions?|blasts?|attack(?:s|ed)?|strikes?|struck|bomb\w*|sirens?|air alerts?"
+    r"|killed|wounded|injured|evacuat\w+|shelters?|hostages?|captives?|deport\w+)\b",
     re.IGNORECASE,
 )
 _PARTIES = frozenset(("Ukraine", "Russia", "Belarus"))

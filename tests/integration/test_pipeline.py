@@ -269,7 +269,9 @@ def test_retag_after_tagger_upgrade(db_url: str, monkeypatch: pytest.MonkeyPatch
             "n"
         ]
     real_tag = pipeline.tag
-    monkeypatch.setattr(pipeline, "tag", lambda text: replace(real_tag(text), figures=()))
+    monkeypatch.setattr(
+        pipeline, "tag", lambda text, **kw: replace(real_tag(text, **kw), figures=())
+    )
     with connect(autocommit=True) as conn:
         # A tagger that says something else: those entries are rewritten and announced.
         assert pipeline.retag(conn, everything=True) == {

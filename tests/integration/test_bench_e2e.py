@@ -1,0 +1,43 @@
+"""The end-to-end benchmark still runs on real-shaped pages (its figures are read by people,
+not asserted): both sides measured, every page accounted for, its databases dropped."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from bench import e2e
+from tests.conftest import REPO
+
+
+def test_e2e_bench_runs_both_sides_and_cleans_up(
+    server_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    page = REPO / "seeds" / "article-kursk-north-korea.html"
+    for name in ("a.html", "b.html"):
+        shutil.copy(page, tmp_path / name)
+    (tmp_path / "c.html").write_text("<html><body><p>No article here.</p></body></html>")
+    monkeypatch.setenv("DATABASE_URL", server_url)
+
+    assert e2e.main(["--corpus", str(tmp_path), "--workers", "2", "--rounds", "1"]) == 0
+
+    out = capsys.readouterr().out
+    assert re.search(
+        r"^e2e pages_per_s=[\d.]+ trafilatura_pages_per_s=[\d.]+ ratio=[\d.]+ workers=2$",
+        out,
+        re.MULTILINE,
+    )
+    assert "scaling: 2 workers" in out and "pages: 3;" in out
+    assert "'landed': 3" in out and "entries by relevance" in out
+    with psycopg.connect(server_url) as conn:
+        left = conn.execute(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'warday_e2e_%'"
+        ).fetchone()
+    assert left == (0,)
