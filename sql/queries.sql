@@ -392,21 +392,27 @@ SELECT e.entry_id, e.document_id, e.section, e.headline, e.text, e.war_date, e.c
              UNION SELECT name FROM place_mentions p WHERE p.entry_id = e.entry_id) AS names
 FROM entries e
 WHERE e.is_live AND e.story_id IS NULL
-ORDER BY e.entry_id;
+ORDER BY e.entry_id
+LIMIT %(limit)s;
 
 -- name: story_pool
 -- Linked live entries whose war date lies within %(days)s days of one of %(dates)s (the date
--- arithmetic stays in SQL, where year 1 minus two days is still a date).
-SELECT e.entry_id, e.document_id, e.section, e.story_id, e.headline, e.text, e.war_date,
-       e.content_hash,
-       ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = e.entry_id
-             UNION SELECT name FROM place_mentions p WHERE p.entry_id = e.entry_id) AS names
-FROM entries e
-WHERE e.is_live AND e.story_id IS NOT NULL
-  AND e.war_date = ANY(ARRAY(SELECT DISTINCT d + k
-                             FROM unnest(%(dates)s::date[]) AS d,
-                                  generate_series(-%(days)s::int, %(days)s::int) AS k))
-ORDER BY e.entry_id;
+-- arithmetic stays in SQL, where year 1 minus two days is still a date), at most
+-- %(per_story)s per story (its most recent), so the pool stays bounded on a busy day.
+SELECT p.entry_id, p.document_id, p.section, p.story_id, p.headline, p.text, p.war_date,
+       p.content_hash,
+       ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = p.entry_id
+             UNION SELECT name FROM place_mentions m WHERE m.entry_id = p.entry_id) AS names
+FROM (
+    SELECT e.*, row_number() OVER (PARTITION BY e.story_id ORDER BY e.entry_id DESC) AS recent
+    FROM entries e
+    WHERE e.is_live AND e.story_id IS NOT NULL
+      AND e.war_date = ANY(ARRAY(SELECT DISTINCT d + k
+                                 FROM unnest(%(dates)s::date[]) AS d,
+                                      generate_series(-%(days)s::int, %(days)s::int) AS k))
+) p
+WHERE p.recent <= %(per_story)s
+ORDER BY p.entry_id;
 
 -- name: assign_stories
 UPDATE entries e SET story_id = v.story_id

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from warday import settings
 from warday.store import repo
 from warday.store.db import Conn
 from warday.store.queries import q
@@ -34,22 +35,36 @@ class _Batch:
     counts: Counter[str] = field(default_factory=Counter)
 
 
-def link_stories(conn: Conn) -> dict[str, int]:
-    """Give every live entry a story, joining an existing one when it tells the same happening."""
-    with conn.transaction():
-        conn.execute(q("link_lock"))
-        unlinked = repo.fetch_all(conn, "unlinked_entries")
-        if not unlinked:
-            return {}
-        index, rows = _load_index(conn, unlinked)
-        batch = _Batch()
-        members = [_member(r) for r in unlinked]
-        for row, member, vec in zip(
-            unlinked, members, vectors([m.fp for m in members]), strict=True
-        ):
-            _link_one(conn, index, row, member, vec, batch)
-        _write(conn, index, rows, batch)
-    return dict(batch.counts)
+def link_stories(conn: Conn, chunk: int = settings.LINK_CHUNK) -> dict[str, int]:
+    """Give every live entry a story, joining an existing one when it tells the same happening.
+
+    New entries are linked oldest first, `chunk` per transaction: a backfill of 75,000 entries
+    needs no more memory than a night's run, and each chunk sees the stories of the last."""
+    counts: Counter[str] = Counter()
+    previous: list[int] = []
+    while True:
+        with conn.transaction():
+            conn.execute(q("link_lock"))
+            unlinked = repo.fetch_all(conn, "unlinked_entries", limit=chunk)
+            ids = [r["entry_id"] for r in unlinked]
+            if not unlinked:
+                break
+            if ids == previous:  # every chunk assigns all its entries; never loop on one
+                raise RuntimeError(f"story linking made no progress on entries {ids[:5]}...")
+            counts.update(_link_chunk(conn, unlinked))
+            previous = ids
+    return dict(counts)
+
+
+def _link_chunk(conn: Conn, unlinked: list[dict[str, Any]]) -> Counter[str]:
+    """Link one chunk of new entries in the caller's transaction."""
+    index, rows = _load_index(conn, unlinked)
+    batch = _Batch()
+    members = [_member(r) for r in unlinked]
+    for row, member, vec in zip(unlinked, members, vectors([m.fp for m in members]), strict=True):
+        _link_one(conn, index, row, member, vec, batch)
+    _write(conn, index, rows, batch)
+    return batch.counts
 
 
 def _load_index(
@@ -57,9 +72,21 @@ def _load_index(
 ) -> tuple[StoryIndex, dict[int, dict[str, Any]]]:
     """The linked entries near the dates being linked, indexed."""
     dates = sorted({r["war_date"] for r in unlinked if r["war_date"] is not None})
-    stored = repo.fetch_all(conn, "story_pool", dates=dates, days=MAX_DAYS_APART) if dates else []
+    stored = (
+        repo.fetch_all(
+            conn,
+            "story_pool",
+            dates=dates,
+            days=MAX_DAYS_APART,
+            per_story=settings.STORY_POOL_PER_STORY,
+        )
+        if dates
+        else []
+    )
     index = StoryIndex()
     index.add_many([(_member(r), r["story_id"]) for r in stored])
+    for row in stored:
+        del row["text"]  # fingerprinted: only headline, date and hash are read from here on
     rows = {r["entry_id"]: r for r in stored} | {r["entry_id"]: r for r in unlinked}
     return index, rows
 

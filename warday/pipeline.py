@@ -470,11 +470,12 @@ def _check_failures(counts: Counter[str]) -> None:
         raise BatchFailed(f"{failed} of {total} documents failed; see dead_letters")
 
 
-def link_stories(conn: Conn) -> dict[str, int]:
-    """Give every live entry a story (see warday.linking)."""
+def link_stories(conn: Conn, chunk: int = settings.LINK_CHUNK) -> dict[str, int]:
+    """Give every live entry a story, `chunk` new entries per transaction (see
+    warday.linking)."""
     from warday import linking  # numeric libraries load only in processes that link
 
-    return linking.link_stories(conn)
+    return linking.link_stories(conn, chunk)
 
 
 def retag(

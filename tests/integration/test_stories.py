@@ -9,10 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
-from tests.conftest import REPO
+from tests.conftest import REPO, _admin, with_dbname
 from warday import pipeline, report
-from warday.store.db import connect
+from warday.store.db import Conn, connect
 
 SHARED = Path(os.environ.get("WARDAY_SHARED", REPO.parent / "shared"))
 DIGEST = SHARED / "seeds" / "000_6bbf38a7d179ce51.txt"
@@ -263,3 +265,39 @@ def test_story_labels_are_short(db_url: str) -> None:
     with connect() as conn:
         labels = [r["label"] for r in conn.execute("SELECT label FROM stories")]
     assert labels and all(0 < len(label) <= 91 for label in labels)
+
+
+def test_linking_in_small_chunks_gives_the_same_stories(db_url: str, server_url: str) -> None:
+    """A backfill links chunk by chunk (bounded memory); each chunk sees the last one's
+    stories, so the stories come out as in one pass."""
+    ingest([REPO / "seeds"])
+    source = str(conninfo_to_dict(db_url)["dbname"])
+    copy = f"{source}_onepass"
+    _admin(
+        server_url,
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(copy), sql.Identifier(source)
+        ),
+    )
+    try:
+        with connect() as conn:
+            chunked = pipeline.link_stories(conn, chunk=2)
+            small = partition(conn)
+        with connect(with_dbname(server_url, copy)) as conn:
+            whole = pipeline.link_stories(conn)
+            one_pass = partition(conn)
+    finally:
+        _admin(
+            server_url,
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)),
+        )
+    assert sum(chunked.values()) >= len(small) > 3
+    assert small == one_pass and chunked["stories_created"] == whole["stories_created"]
+
+
+def partition(conn: Conn) -> set[frozenset[str]]:
+    """The live entries grouped by story, as sets of entry keys."""
+    rows = conn.execute(
+        "SELECT story_id, array_agg(entry_key) AS keys FROM entries WHERE is_live GROUP BY story_id"
+    ).fetchall()
+    return {frozenset(r["keys"]) for r in rows}
