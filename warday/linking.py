@@ -61,6 +61,8 @@ def _link_chunk(conn: Conn, unlinked: list[dict[str, Any]]) -> Counter[str]:
     index, rows = _load_index(conn, unlinked)
     batch = _Batch()
     members = [_member(r) for r in unlinked]
+    for row in unlinked:
+        del row["text"]  # fingerprinted
     for row, member, vec in zip(unlinked, members, vectors([m.fp for m in members]), strict=True):
         _link_one(conn, index, row, member, vec, batch)
     _write(conn, index, rows, batch)

@@ -124,7 +124,7 @@ MAX_PUBLICATION_LAG_DAYS = 2
 #: Story linking: the widest gap in war days between linked entries.
 STORY_MAX_DAYS_APART = 2
 #: New entries linked per transaction, so a backfill's memory stays bounded.
-LINK_CHUNK = 2000
+LINK_CHUNK = 1000
 #: Stored members per story a new entry is compared with (its most recent ones): a story
 #: reported a thousand times adds nothing the last fifty do not already say.
 STORY_POOL_PER_STORY = 50
