@@ -1,16 +1,19 @@
 """Same happening, different outlets: fingerprints, candidate blocking and a measured score.
 
-An entry's fingerprint is its set of content words (hashed into a sparse binary vector by
-scikit-learn) and the actors and places tagged in it. Two entries score by how many content
-words and names they share, and not at all when their war dates lie more than
-MAX_DAYS_APART apart. Weights and threshold were chosen on the labelled development pairs in
-tests/stories (see bench/stories.py), never on the seeds.
+An entry's fingerprint is its set of content words (synonyms in one canonical form, from
+transform/data/story_synonyms.txt; hashed into a sparse vector by scikit-learn) and the actors
+and places tagged in it or named in its headline; words and names told only after the lede
+weigh less. Two entries score by how many content words and names they share, lose when their
+headlines are about different places or people, and do not score at all when their war dates
+lie more than MAX_DAYS_APART apart. Weights and threshold were chosen on the labelled
+development pairs in tests/stories (see bench/stories.py), never on the seeds.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -22,6 +25,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from wordfreq import zipf_frequency
 
 from warday import settings
+from warday.settings import package_dir
+from warday.transform.gazetteer import load_actors, load_places
+from warday.transform.tagging import tag
 
 # Newsroom filler and words every war report shares: they say nothing about which happening.
 _FILLER = frozenset(
@@ -71,6 +77,10 @@ _COMMON_NAMES = frozenset(
 # A place named with its kind ("Kursk Oblast", "Dnipro River") is the same name as without.
 _NAME_KIND = re.compile(r"\s+(?:Oblast|Region|River|Province|Krai)$")
 MAX_DAYS_APART = settings.STORY_MAX_DAYS_APART
+# Words and names a report tells only after its lede weigh this much of their full weight.
+LATER_FACTOR = 0.5
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'(])")
+SYNONYMS_PATH = package_dir("transform", "data") / "story_synonyms.txt"
 # Shared names count fully only with this much shared content besides (a report of a
 # reprisal names the place of the attack it answers without telling the same happening).
 NAME_SUPPORT = 0.35
@@ -115,10 +125,13 @@ class Fingerprint:
     names: frozenset[str]
     war_date: date | None
     head: frozenset[str] = frozenset()
-    mass: float = 0.0  # total term weight
+    mass: float = 0.0  # total full term weight (as if all were told in the lede)
     rare_names: dict[str, float] = field(default_factory=dict)  # distinctive name -> weight
-    name_mass: float = 0.0
+    name_mass: float = 0.0  # total full weight of the distinctive names
     head_names: frozenset[str] = frozenset()  # distinctive names the headline carries
+    head_places: frozenset[str] = frozenset()  # places the headline names, common or not
+    head_words: frozenset[str] = frozenset()  # the headline's lower-case words
+    lede_names: frozenset[str] = frozenset()  # names told in the headline or first sentence
 
 
 # A term vector: the column indices and values of one sparse row.
@@ -126,14 +139,16 @@ Vec = tuple[np.ndarray, np.ndarray]
 
 
 def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[str, float]:
-    """Stemmed content words of headline and text, each weighted by its rarity. Words of the
-    names every report carries (Putin, Zelensky) are left out: rare in general English,
-    they would otherwise count as telling words."""
-    words = {_bare(w) for w in _WORD.findall(f"{headline} {text}")}
+    """Stemmed content words of headline and text, each weighted by its rarity, synonyms
+    in their canonical form. Words of the names every report carries (Putin, Zelensky) are
+    left out: rare in general English, they would otherwise count as telling words."""
+    words = set(normalised([_bare(w) for w in _WORD.findall(f"{headline} {text}")]))
     skip = _STOP | {_bare(w) for n in set(names) & _COMMON_NAMES for w in _WORD.findall(n)}
     terms: dict[str, float] = {}
     for word in words:
-        if len(word) > 2 and word not in skip:
+        if word.startswith("#"):
+            terms[word] = NUMBER_WEIGHT
+        elif len(word) > 2 and word not in skip:
             stem = _stem(word)
             weight = _idf(word) * (WAR_COMMON_FACTOR if stem in _war_common() else 1.0)
             terms[stem] = max(terms.get(stem, 0.0), weight)
@@ -144,19 +159,90 @@ def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[s
     return terms
 
 
+def normalised(words: list[str]) -> list[str]:
+    """Lower-case words with each synonym or phrase of the synonym table replaced by its
+    canonical form (longest phrase first)."""
+    table, longest = _synonyms()
+    out, i = [], 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            canonical = table.get(" ".join(words[i : i + n]))
+            if canonical is not None:
+                out.append(canonical)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[dict[str, str], int]:
+    """Variant -> canonical form from the synonym table, and the longest variant in words.
+    A canonical form in digits is a count ('#12'). Validated: every variant once, and no
+    canonical form is itself a variant (no chains)."""
+    table: dict[str, str] = {}
+    for number, line in enumerate(SYNONYMS_PATH.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        canonical, sep, variants = (part.strip() for part in line.partition("="))
+        if not sep or not canonical or not variants:
+            raise ValueError(f"{SYNONYMS_PATH.name}:{number}: expected 'canonical = variants'")
+        target = f"#{canonical}" if canonical.isdigit() else canonical
+        for variant in (" ".join(v.lower().split()) for v in variants.split(",")):
+            if not variant or variant in table:
+                raise ValueError(f"{SYNONYMS_PATH.name}:{number}: empty or repeated {variant!r}")
+            table[variant] = target
+    if chained := set(table.values()) & set(table):
+        raise ValueError(f"{SYNONYMS_PATH.name}: canonical forms used as variants: {chained}")
+    return table, max(len(v.split()) for v in table)
+
+
 def fingerprint(
     headline: str, text: str, names: Iterable[str], war_date: date | None
 ) -> Fingerprint:
-    """An entry's content words and tagged names."""
-    names = frozenset(_NAME_KIND.sub("", n) for n in names)
+    """An entry's content words and names (tagged in its text, and those its headline
+    names); those told only after the lede (headline and first sentence) weigh less, as a
+    report's later sentences give context."""
+    names = frozenset(_NAME_KIND.sub("", n) for n in {*names, *headline_names(headline)})
     head = frozenset(content_terms(headline, "", names))
-    terms = content_terms(headline, text, names)
-    rare = {n: _name_weight(n) for n in names - _COMMON_NAMES}
-    words = {_bare(w) for w in _WORD.findall(headline)}
-    in_head = frozenset(n for n in rare if any(_bare(w) in words for w in _WORD.findall(n)))
+    lede_text = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    lede = content_terms(headline, lede_text, names)
+    told = content_terms(headline, text, names)
+    terms = {t: lede.get(t, w * LATER_FACTOR) for t, w in told.items()}
+    words = {_bare(w) for w in _WORD.findall(f"{headline} {lede_text}")}
+    full = {n: _name_weight(n) for n in names - _COMMON_NAMES}
+    rare = {n: v * (1.0 if _named_in(n, words) else LATER_FACTOR) for n, v in full.items()}
+    head_words = frozenset(_bare(w) for w in _WORD.findall(headline))
+    in_head = frozenset(n for n in rare if _named_in(n, head_words))
+    places = frozenset(n for n in names - _not_places() if _named_in(n, head_words))
+    in_lede = frozenset(n for n in names if _named_in(n, words))
     return Fingerprint(
-        terms, names, war_date, head, sum(terms.values()), rare, sum(rare.values()), in_head
+        terms,
+        names,
+        war_date,
+        head,
+        sum(told.values()),
+        rare,
+        sum(full.values()),
+        in_head,
+        places,
+        head_words,
+        in_lede,
     )
+
+
+@lru_cache(maxsize=50_000)
+def headline_names(headline: str) -> frozenset[str]:
+    """Actors and places the tagger finds in a headline (entries' tags cover their text)."""
+    tags = tag(headline)
+    return frozenset({a.name for a in tags.actors} | {p.name for p in tags.places})
+
+
+def _named_in(name: str, words: AbstractSet[str]) -> bool:
+    """Whether a word of the name is among some words."""
+    return any(_bare(w) in words for w in _WORD.findall(name))
 
 
 def vectors(fps: Sequence[Fingerprint]) -> list[Vec]:
@@ -238,18 +324,52 @@ def head_overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def subjects_differ(a: Fingerprint, b: Fingerprint) -> bool:
-    """Both headlines name distinctive places or people, and not one of them the same
-    ("Drone strike on Pavlohrad" and "Drone attack on Kharkiv" tell two happenings)."""
-    return bool(a.head_names and b.head_names and not a.head_names & b.head_names)
+    """The headlines tell different subjects: both name distinctive places or people and
+    neither entry's lede names a subject of the other's headline ("Drone strike on Pavlohrad"
+    and "Drone attack on Kharkiv" tell two happenings; "Wagner's Prigozhin feared dead" and
+    "Prigozhin listed aboard crashed plane" one), or both name a place, however common, and
+    neither names the other's ("Biden visits Kyiv", "Biden speaks in Warsaw")."""
+    return _differ(a, b, a.head_names, b.head_names) or _differ(a, b, a.head_places, b.head_places)
+
+
+def _differ(a: Fingerprint, b: Fingerprint, mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Both headlines carry subjects of a kind and neither entry names one of the other's: on
+    the same war date anywhere, else in its headline or lede (a report of a strike on Pavlohrad
+    that adds, later on, that Kharkiv was hit too tells another happening than the previous
+    day's report headlined on Kharkiv)."""
+    if not mine or not theirs:
+        return False
+    same_day = a.war_date == b.war_date
+    told_a, told_b = (a.names, b.names) if same_day else (a.lede_names, b.lede_names)
+    return not (mine & told_b or theirs & told_a) and not (
+        _name_stems(mine) & b.head
+        or _name_stems(theirs) & a.head
+        or any(_named_in(n, b.head_words) for n in mine)
+        or any(_named_in(n, a.head_words) for n in theirs)
+    )
+
+
+@lru_cache(maxsize=1)
+def _not_places() -> frozenset[str]:
+    """Tagged names that are no place a headline could be about: actors and countries."""
+    actors = {a.name for a in load_actors()}
+    return frozenset(actors | {p.name for p in load_places() if p.kind == "country"})
+
+
+@lru_cache(maxsize=50_000)
+def _name_stems(names: frozenset[str]) -> frozenset[str]:
+    """Stems of the words of some names, as content terms spell them."""
+    return frozenset(_stem(_bare(w)) for n in names for w in _WORD.findall(n))
 
 
 def name_overlap(a: Fingerprint, b: Fingerprint) -> float:
     """Weight of shared distinctive names relative to the lighter entry's (rare names weigh
-    more: two reports naming Avdiivka say more than two naming the United States)."""
+    more: two reports naming Avdiivka say more than two naming the United States; a name
+    told only after the lede counts as it weighs there)."""
     if not a.rare_names or not b.rare_names:
         return 0.0
     small, large = sorted((a.rare_names, b.rare_names), key=len)
-    shared = sum(v for n, v in small.items() if n in large)
+    shared = sum(min(v, large[n]) for n, v in small.items() if n in large)
     return shared / min(a.name_mass, b.name_mass)
 
 

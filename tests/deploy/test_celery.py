@@ -261,13 +261,23 @@ def test_celery_results_equal_local_executor(outcomes: dict[str, Outcome]) -> No
     local = outcomes["LocalExecutor"].snapshot
     celery = outcomes["CeleryExecutor"].snapshot
     assert len(local["entries"]) > 40 and len(local["runs"]) == len(LOGICAL_DATES) + 1
-    for part in ("entries", "runs", "dead_letters"):
+    for part in ("entries", "dead_letters"):
         assert celery[part] == local[part], part
     # Which entries end up in one story depends on the order entries were written (the
-    # parallel fetch tasks land in either order), on any executor: compared in shape only.
+    # parallel fetch tasks land in either order), on any executor: compared in shape only,
+    # and so are the link step's counts (how many joined a story and how many started one).
+    assert [_link_in_shape(r) for r in celery["runs"]] == [_link_in_shape(r) for r in local["runs"]]
     for stories in (celery["stories"], local["stories"]):
         linked = [key for story in stories for key in story]
         assert len(linked) == len(set(linked))  # no entry in two stories
+
+
+def _link_in_shape(run: list[Any]) -> list[Any]:
+    """A run row with its link counts reduced to the number of entries linked."""
+    key, status, counts = run
+    link = counts.get("link", {})
+    linked = link.get("entries_linked", 0) + link.get("stories_created", 0)
+    return [key, status, {**counts, "link": linked}]
 
 
 def test_no_duplicates(outcomes: dict[str, Outcome]) -> None:
