@@ -40,7 +40,7 @@ from warday.transform.dateline import is_byline, is_outlet_name
 from warday.transform.text import sentences
 from warday.transform.wardate import is_date_line
 
-SEGMENTER_VERSION = "segment-9"
+SEGMENTER_VERSION = "segment-10"
 # List markers: hyphen, asterisk, bullets (round, square, black circle, white circle) and the
 # middle dot that pages reprinted from wire summaries use ("\u00b7 Russian forces ...").
 _MARKS = "-*\u2022\u25aa\u25cf\u25e6\u00b7"
@@ -397,6 +397,14 @@ def _digest_drafts(title: str, paragraphs: list[str]) -> list[_Draft]:
     return drafts
 
 
+# A page's invitation after its last story: no story of its own.
+_CALL_TO_ACTION = re.compile(
+    r"^(?:follow|read|sign up|subscribe|get|click|watch|listen|download|join|support|see|"
+    r"for more|you can|to receive|catch up)\b",
+    re.IGNORECASE,
+)
+
+
 def _after_list(paragraphs: list[str], i: int) -> bool:
     """Whether the block before i is a list (its items are stories of their own)."""
     return i > 0 and bool(_list_items(paragraphs[i - 1])[1])
@@ -404,10 +412,12 @@ def _after_list(paragraphs: list[str], i: int) -> bool:
 
 def _opens_story(block: str) -> bool:
     """A prose paragraph that starts a story rather than going on with an item: a full
-    sentence of some length that does not open like a continuation or a quote."""
+    sentence of some length that does not open like a continuation, a quote or a page's
+    call to action ("Follow our live coverage ...")."""
     return (
         len(block.split()) >= _MIN_PROSE_WORDS
         and not _CONTINUES.match(block)
+        and not _CALL_TO_ACTION.match(block)
         and not is_meta_line(block)
         and block.rstrip()[-1:] in ".!?\"'"
     )

@@ -347,3 +347,20 @@ def test_a_stamp_and_author_line_never_becomes_a_headline() -> None:
         "Kharkiv shelled again",
     ]
     assert all("Holloway" not in s.text and "Barrow" not in s.text for s in segments)
+
+
+def test_prose_after_a_summary_list_is_a_story_but_a_page_invitation_is_not() -> None:
+    body = "\n".join(
+        [
+            "Here is a recap of the day:",
+            "- Russian drones hit a power plant in the Kharkiv region overnight.",
+            "- Ukraine's air force said it downed 52 of the 70 drones launched.",
+            "- Kyiv and Washington agreed to meet again next week in Geneva.",
+            "Separately, Finland announced another package of military aid for Ukraine.",
+            "Follow our live coverage of the war for all the latest updates from our reporters.",
+        ]
+    )
+    parts = segment("", body, digest=True)
+    finland = [p for p in parts if p.text.startswith("Separately, Finland")]
+    assert len(finland) == 1 and "Follow our live coverage" in finland[0].text
+    assert not any(p.headline.startswith("Follow our") for p in parts)
