@@ -13,6 +13,7 @@ from bench.pipeline import run
 def test_pipeline_bench_runs_and_cleans_up(
     server_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    before = bench_databases(server_url)
     last = run(4, server_url)
     assert re.fullmatch(
         r"pipeline docs_per_s=[\d.]+ entries_per_s=[\d.]+ link_ms_per_entry=[\d.]+ "
@@ -20,8 +21,13 @@ def test_pipeline_bench_runs_and_cleans_up(
         last,
     )
     assert "processed 4 documents" in capsys.readouterr().out
+    assert bench_databases(server_url) <= before  # its own scratch database is gone
+
+
+def bench_databases(server_url: str, prefix: str = "warday_bench_") -> set[str]:
+    """Scratch databases of benchmarks on the server (others may be running beside)."""
     with psycopg.connect(server_url) as conn:
-        left = conn.execute(
-            "SELECT count(*) FROM pg_database WHERE datname LIKE 'warday_bench_%'"
-        ).fetchone()
-    assert left == (0,)
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (prefix,)
+        ).fetchall()
+    return {name for (name,) in rows}
