@@ -149,6 +149,7 @@ def run_warday(folder: Path, server: str, template: str, workers: int) -> dict[s
     stages["link (wall)"] = seconds - land_s - process_s
     return {
         "seconds": seconds,
+        "process_s": process_s,
         "landed": landed,
         "counts": counts,
         "linked": linked,
@@ -236,6 +237,14 @@ def report(
         )
     if workers > 1:
         print(f"scaling: {workers} workers {rates[workers] / rates[1]:.2f}x one worker")
+        # landing and linking run once whatever the workers: what the workers share is this
+        step = {
+            k: statistics.median(r["process_s"] for r in results[f"warday x{k}"]) for k in counts
+        }
+        print(
+            f"process step alone: {step[1]:.2f} s with one worker, {step[workers]:.2f} s with "
+            f"{workers} ({step[1] / step[workers]:.2f}x); landing and linking run once"
+        )
     print(
         f"last run: landed {dict(last['landed'])}, processed {dict(last['counts'])}, "
         f"linked {dict(last['linked'])}"
