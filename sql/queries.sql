@@ -398,7 +398,9 @@ LIMIT %(limit)s;
 -- name: story_pool
 -- Linked live entries whose war date lies within %(days)s days of one of %(dates)s (the date
 -- arithmetic stays in SQL, where year 1 minus two days is still a date), at most
--- %(per_story)s per story (its most recent), so the pool stays bounded on a busy day.
+-- %(per_story)s per story (its most recent) and %(pool_max)s in all (the most recent), so the
+-- pool stays bounded however busy the days are.
+SELECT * FROM (
 SELECT p.entry_id, p.document_id, p.section, p.story_id, p.headline, p.text, p.war_date,
        p.content_hash,
        ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = p.entry_id
@@ -412,7 +414,10 @@ FROM (
                                       generate_series(-%(days)s::int, %(days)s::int) AS k))
 ) p
 WHERE p.recent <= %(per_story)s
-ORDER BY p.entry_id;
+ORDER BY p.entry_id DESC
+LIMIT %(pool_max)s
+) pool
+ORDER BY entry_id;
 
 -- name: assign_stories
 UPDATE entries e SET story_id = v.story_id

@@ -81,6 +81,7 @@ def _load_index(
             dates=dates,
             days=MAX_DAYS_APART,
             per_story=settings.STORY_POOL_PER_STORY,
+            pool_max=settings.STORY_POOL_MAX,
         )
         if dates
         else []

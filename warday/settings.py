@@ -128,6 +128,9 @@ LINK_CHUNK = 1000
 #: Stored members per story a new entry is compared with (its most recent ones): a story
 #: reported a thousand times adds nothing the last fifty do not already say.
 STORY_POOL_PER_STORY = 50
+#: Stored entries a chunk of new ones is compared with at most (the most recent of the date
+#: window): bounds the link step's memory (about 2 KB an entry) on days of extreme volume.
+STORY_POOL_MAX = 30_000
 #: Rows per round trip of `warday export`.
 EXPORT_BATCH = 500
 #: Per-document budgets: dating and segmentation, one entry's text, tagging one document.

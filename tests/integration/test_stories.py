@@ -301,3 +301,22 @@ def partition(conn: Conn) -> set[frozenset[str]]:
         "SELECT story_id, array_agg(entry_key) AS keys FROM entries WHERE is_live GROUP BY story_id"
     ).fetchall()
     return {frozenset(r["keys"]) for r in rows}
+
+
+def test_a_capped_pool_still_gives_every_entry_a_story(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On days of extreme volume a chunk is compared only with the most recent stored
+    entries; linking still ends with every live entry in a story."""
+    from warday import settings
+
+    ingest([REPO / "seeds"])
+    monkeypatch.setattr(settings, "STORY_POOL_MAX", 1)
+    with connect() as conn:
+        counts = pipeline.link_stories(conn, chunk=2)
+        left = conn.execute(
+            "SELECT count(*) AS n FROM entries WHERE is_live AND story_id IS NULL"
+        ).fetchone()
+        live = conn.execute("SELECT count(*) AS n FROM entries WHERE is_live").fetchone()
+    assert left is not None and live is not None
+    assert left["n"] == 0 and counts["stories_created"] + counts["entries_linked"] == live["n"]
