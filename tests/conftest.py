@@ -82,3 +82,12 @@ def _admin(url: str, statement: sql.Composed) -> None:
     """Run a statement that cannot run inside a transaction."""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(statement)
+
+
+def bench_databases(server_url: str, prefix: str = "warday_bench_") -> set[str]:
+    """Scratch databases of benchmarks on the server (others may be running beside)."""
+    with psycopg.connect(server_url) as conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (prefix,)
+        ).fetchall()
+    return {name for (name,) in rows}

@@ -24,7 +24,7 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from warday.settings import package_dir
@@ -259,8 +259,9 @@ def discover(
             add(_organisation(match, side_of))
     for match in _LOWER_MINISTRY.finditer(text):
         add(_lower_ministry(match, side_of))
+    spelled: dict[str, str | None] = {}  # an acronym's spell-out, looked up once per text
     for match in _ACRONYM.finditer(text):
-        add(_acronym(text, match))
+        add(_acronym(text, match, spelled))
     people = [d for d in found if d.kind == "person"]
     for item in _surnames(text, people, spans):
         add(item)
@@ -360,13 +361,16 @@ def _lower_ministry(match: re.Match[str], side_of: dict[str, str | None]) -> Dis
     return Discovered(name, "organisation", side, None, start, end, 0.7, match.start())
 
 
-def _acronym(text: str, match: re.Match[str]) -> Discovered | None:
+def _acronym(text: str, match: re.Match[str], spelled: dict[str, str | None]) -> Discovered | None:
     """An acronym that acts ("IOM urged") or is spelled out in the text."""
     acr = match["acr"]
     if acr in _NOT_ACTOR_ACRONYMS:
         return None
-    if not _ACRONYM_ACTS.match(text, match.end()) and not _names_a_body(_spelled_out(text, acr)):
-        return None
+    if not _ACRONYM_ACTS.match(text, match.end()):
+        if acr not in spelled:
+            spelled[acr] = _spelled_out(text, acr)
+        if not _names_a_body(spelled[acr]):
+            return None
     return Discovered(acr, "organisation", None, None, match.start(), match.end(), 0.7)
 
 
@@ -376,7 +380,6 @@ _SPELLED = re.compile(r"([A-Z][\w'-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'-]*)
 _BODY_HEAD = re.compile(rf"\b(?:{_ORG_HEADS}|{_GROUP_HEADS})\b")
 
 
-@lru_cache(maxsize=128)
 def _spelled_out(text: str, acr: str) -> str | None:
     """The words an acronym is spelled out with ("International Atomic Energy Agency (IAEA)"):
     the first "(ACR)" with capitalised words right before it. Only the stretch before each

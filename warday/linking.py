@@ -61,8 +61,6 @@ def _link_chunk(conn: Conn, unlinked: list[dict[str, Any]]) -> Counter[str]:
     index, rows = _load_index(conn, unlinked)
     batch = _Batch()
     members = [_member(r) for r in unlinked]
-    for row in unlinked:
-        del row["text"]  # fingerprinted
     for row, member, vec in zip(unlinked, members, vectors([m.fp for m in members]), strict=True):
         _link_one(conn, index, row, member, vec, batch)
     _write(conn, index, rows, batch)
@@ -88,15 +86,14 @@ def _load_index(
     )
     index = StoryIndex()
     index.add_many([(_member(r), r["story_id"]) for r in stored])
-    for row in stored:
-        del row["text"]  # fingerprinted: only headline, date and hash are read from here on
     rows = {r["entry_id"]: r for r in stored} | {r["entry_id"]: r for r in unlinked}
     return index, rows
 
 
 def _member(row: dict[str, Any]) -> Member:
-    """An entry row as the linker sees it."""
-    fp = fingerprint(row["headline"], row["text"], row["names"], row["war_date"])
+    """An entry row as the linker sees it. Its text is let go once fingerprinted: only the
+    headline, date and hash are read from the row afterwards."""
+    fp = fingerprint(row["headline"], row.pop("text"), row["names"], row["war_date"])
     return Member(row["entry_id"], row["document_id"], row["section"] == "summary", fp)
 
 

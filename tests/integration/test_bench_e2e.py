@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import e2e
-from tests.conftest import REPO
-from tests.integration.test_bench_pipeline import bench_databases
+from tests.conftest import REPO, bench_databases
 
 
 def test_e2e_bench_runs_both_sides_and_cleans_up(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-import psycopg
 import pytest
 
 from bench.pipeline import run
+from tests.conftest import bench_databases
 
 
 def test_pipeline_bench_runs_and_cleans_up(
@@ -22,12 +22,3 @@ def test_pipeline_bench_runs_and_cleans_up(
     )
     assert "processed 4 documents" in capsys.readouterr().out
     assert bench_databases(server_url) <= before  # its own scratch database is gone
-
-
-def bench_databases(server_url: str, prefix: str = "warday_bench_") -> set[str]:
-    """Scratch databases of benchmarks on the server (others may be running beside)."""
-    with psycopg.connect(server_url) as conn:
-        rows = conn.execute(
-            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (prefix,)
-        ).fetchall()
-    return {name for (name,) in rows}
