@@ -1,7 +1,8 @@
 """Same happening, different outlets: fingerprints, candidate blocking and a measured score.
 
 An entry's fingerprint is its set of content words (synonyms in one canonical form, from
-transform/data/story_synonyms.txt; hashed into a sparse vector by scikit-learn) and the actors
+transform/data/story_synonyms.txt, function words of story_stop_words.txt left out; hashed into
+a sparse vector) and the actors
 and places tagged in it or named in its headline; words and names told only after the lede
 weigh less. Two entries score by how many content words and names they share, lose when their
 headlines are about different places or people, and do not score at all when their war dates
@@ -12,6 +13,7 @@ development pairs in tests/stories (see bench/stories.py), never on the seeds.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -20,8 +22,6 @@ from functools import lru_cache
 
 import numpy as np
 import snowballstemmer
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from wordfreq import zipf_frequency
 
 from warday import settings
@@ -40,7 +40,6 @@ _FILLER = frozenset(
     minister government forces military troops country's morning evening night
     """.split()
 )
-_STOP = frozenset(ENGLISH_STOP_WORDS) | _FILLER
 # The vocabulary of every strike and battle report: it tells the kind of happening, not which
 # one, so it weighs a quarter of what its rarity in general English would give it.
 _WAR_COMMON = frozenset(
@@ -81,6 +80,7 @@ MAX_DAYS_APART = settings.STORY_MAX_DAYS_APART
 LATER_FACTOR = 0.5
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'(])")
 SYNONYMS_PATH = package_dir("transform", "data") / "story_synonyms.txt"
+STOP_WORDS_PATH = package_dir("transform", "data") / "story_stop_words.txt"
 # Shared names count fully only with this much shared content besides (a report of a
 # reprisal names the place of the attack it answers without telling the same happening).
 NAME_SUPPORT = 0.35
@@ -114,7 +114,6 @@ LABEL_CHARS = 90
 IDF_CEILING = 7.0
 IDF_FLOOR = 0.5
 N_FEATURES = 2**18
-_HASHER = FeatureHasher(n_features=N_FEATURES, input_type="dict", alternate_sign=False)
 _BUFFER = np.zeros(N_FEATURES)
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -143,7 +142,7 @@ def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[s
     in their canonical form. Words of the names every report carries (Putin, Zelensky) are
     left out: rare in general English, they would otherwise count as telling words."""
     words = set(normalised([_bare(w) for w in _WORD.findall(f"{headline} {text}")]))
-    skip = _STOP | {_bare(w) for n in set(names) & _COMMON_NAMES for w in _WORD.findall(n)}
+    skip = _stop_words() | {_bare(w) for n in set(names) & _COMMON_NAMES for w in _WORD.findall(n)}
     terms: dict[str, float] = {}
     for word in words:
         if word.startswith("#"):
@@ -165,7 +164,8 @@ def normalised(words: list[str]) -> list[str]:
     table, longest = _synonyms()
     out, i = [], 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
+        # only a word that opens a variant can start a replacement
+        for n in range(min(longest.get(words[i], 0), len(words) - i), 0, -1):
             canonical = table.get(" ".join(words[i : i + n]))
             if canonical is not None:
                 out.append(canonical)
@@ -178,8 +178,9 @@ def normalised(words: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _synonyms() -> tuple[dict[str, str], int]:
-    """Variant -> canonical form from the synonym table, and the longest variant in words.
+def _synonyms() -> tuple[dict[str, str], dict[str, int]]:
+    """Variant -> canonical form from the synonym table, and for each first word of a
+    variant the number of words of the longest variant it opens.
     A canonical form in digits is a count ('#12'). Validated: every variant once, and no
     canonical form is itself a variant (no chains)."""
     table: dict[str, str] = {}
@@ -196,7 +197,11 @@ def _synonyms() -> tuple[dict[str, str], int]:
             table[variant] = target
     if chained := set(table.values()) & set(table):
         raise ValueError(f"{SYNONYMS_PATH.name}: canonical forms used as variants: {chained}")
-    return table, max(len(v.split()) for v in table)
+    longest: dict[str, int] = {}
+    for variant in table:
+        words = variant.split()
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return table, longest
 
 
 def fingerprint(
@@ -247,14 +252,26 @@ def _named_in(name: str, words: AbstractSet[str]) -> bool:
 
 def vectors(fps: Sequence[Fingerprint]) -> list[Vec]:
     """Hashed TF-IDF rows holding sqrt(weight), so a dot product sums shared weights
-    (one FeatureHasher call for the lot)."""
-    if not fps:
-        return []
-    m = _HASHER.transform([{t: w**0.5 for t, w in fp.terms.items()} for fp in fps]).tocsr()
-    return [
-        (m.indices[m.indptr[i] : m.indptr[i + 1]], m.data[m.indptr[i] : m.indptr[i + 1]])
-        for i in range(len(fps))
-    ]
+    (terms hashed to the same column add up)."""
+    rows = []
+    for fp in fps:
+        row: dict[int, float] = {}
+        for term, weight in fp.terms.items():
+            column = _column(term)
+            row[column] = row.get(column, 0.0) + weight**0.5
+        rows.append(
+            (
+                np.fromiter(row.keys(), dtype=np.intp, count=len(row)),
+                np.fromiter(row.values(), dtype=float, count=len(row)),
+            )
+        )
+    return rows
+
+
+@lru_cache(maxsize=200_000)
+def _column(term: str) -> int:
+    """A term's column: a stable hash (the same in every process) into N_FEATURES."""
+    return zlib.crc32(term.encode()) % N_FEATURES
 
 
 def index_keys(fp: Fingerprint) -> set[str]:
@@ -380,6 +397,7 @@ def _name_weight(name: str) -> float:
     return max(1.0, IDF_CEILING - min(zipf_frequency(w, "en", wordlist="small") for w in words))
 
 
+@lru_cache(maxsize=200_000)
 def _bare(word: str) -> str:
     """Lower case, straight apostrophe, no possessive 's."""
     word = word.lower().replace("’", "'")
@@ -423,6 +441,14 @@ def central(fps: Sequence[Fingerprint]) -> int:
 def _stem(word: str) -> str:
     """Snowball (Porter 2) stem, so 'troops'/'troop' and 'confirmed'/'confirms' meet."""
     return str(_STEMMER.stemWord(word))
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """Function words (transform/data/story_stop_words.txt) and newsroom filler."""
+    lines = STOP_WORDS_PATH.read_text(encoding="utf-8").splitlines()
+    words = (w for line in lines if not line.startswith("#") for w in line.split())
+    return frozenset(words) | _FILLER
 
 
 @lru_cache(maxsize=1)

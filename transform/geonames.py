@@ -266,6 +266,12 @@ class GeoIndex:
         """First word of every indexed form: a capitalised word outside it starts no name."""
         return frozenset(key.split(" ", 1)[0] for key in self.by_key)
 
+    @cached_property
+    def starts(self) -> dict[str, bool]:
+        """Capitalised words seen so far -> whether a name may start with them (filled and
+        bounded by find_settlements)."""
+        return {}
+
     def lookup(self, key: str) -> tuple[GeoPlace, ...]:
         """Settlements with this form (none for stop-words)."""
         if key in self.stopwords:
@@ -401,17 +407,29 @@ def find_settlements(
     taken = _Taken(blocked)
     found: list[tuple[int, int, tuple[GeoPlace, ...]]] = []
     words = list(_WORD.finditer(text))
-    i = 0
-    while i < len(words):
+    starts = index.starts
+    after = 0  # the first word not inside the last name read
+    for i, word in enumerate(words):
+        if i < after:
+            continue
+        form = word.group()
+        if not form[0].isupper():
+            continue
+        may_start = starts.get(form)
+        if may_start is None:  # capitalised words come back again and again: decide once
+            if len(starts) >= _MAX_STARTS:
+                starts.clear()
+            may_start = starts[form] = _may_start_a_name(form, index)
+        if not may_start:
+            continue
         hit = _longest(text, words, i, index, taken)
         if hit is None:
-            i += 1
             continue
         start, end, n, places = hit
         if _accepted(text, start, end, places, found):
             found.append((start, end, places))
             taken.add(start, end)
-        i += n
+        after = i + n
     admins = {a for a, _, _ in known if a}
     points = [(lat, lon) for _, lat, lon in known if lat is not None and lon is not None]
     anchors = list(points)
@@ -461,10 +479,9 @@ def _listed_names(text: str, at: int, many: bool) -> list[re.Match[str]]:
 def _longest(
     text: str, words: list[re.Match[str]], i: int, index: GeoIndex, taken: _Taken
 ) -> tuple[int, int, int, tuple[GeoPlace, ...]] | None:
-    """The longest capitalised run from word i that names indexed settlements."""
+    """The longest capitalised run from word i (one that may start a name) that names
+    indexed settlements."""
     first = words[i]
-    if not first.group()[0].isupper() or not _may_start_a_name(first.group(), index):
-        return None
     for n in range(min(MAX_WORDS + 2, len(words) - i), 0, -1):
         run = words[i : i + n]
         if any(not w.group()[0].isupper() and w.group() not in _PARTICLES for w in run[1:]):
@@ -517,6 +534,7 @@ class _Taken:
         self._near.append((start, end))
 
 
+_MAX_STARTS = 100_000
 _PARTICLES = frozenset(
     ["na", "on", "upon", "nad", "pod", "am", "de", "del", "la", "le", "el", "al", "of", "the"]
 )

@@ -87,6 +87,17 @@ _CAPTION = re.compile(
     r"|\(ap photo[^)]*\)|via afp\)?|\([^()]*\bvia (?:ap|getty images)\)|file photo)\s*$|^\u00a9",
     re.IGNORECASE,
 )
+# Every caption above holds one of these: lines without any are not searched (a search of
+# _CAPTION tries every position of the line, and most lines are not captions).
+_CAPTION_CUES = ("(", "[", "photo", "caption", "getty", "afp", "reuters", "\u00a9")
+
+
+def is_caption(line: str) -> bool:
+    """Whether a line is (or ends in) a photo caption or credit."""
+    lower = line.lower()
+    return any(cue in lower for cue in _CAPTION_CUES) and _CAPTION.search(line) is not None
+
+
 # Paragraphs led by a bold sentence: "**Ukrainian forces advanced.** Body text".
 _BOLD_LEAD = re.compile(r"^\*\*(?P<head>[^*\n]{3,400}?)\*\*(?P<rest>(?:\s+\S.*)?)$", re.DOTALL)
 _MIN_BOLD_LEADS = 2
@@ -186,7 +197,7 @@ def is_heading(block: str) -> bool:
         return False
     if _META_LINE.match(line) or _REPORTED.search(line) or is_meta_line(line):
         return False
-    if _CAPTION.search(line):
+    if is_caption(line):
         return False
     words = line.split()
     first = next((c for c in line if c.isalnum()), "")
@@ -450,7 +461,7 @@ def _repeats_caption(block: str, following: str) -> bool:
     return (
         "\n" not in block
         and "\n" not in following
-        and _CAPTION.search(following) is not None
+        and is_caption(following)
         and _key(following).startswith(_key(block))
     )
 
@@ -461,7 +472,7 @@ def _without_captions(block: str) -> str:
     lines = block.split("\n")
     if len(lines) == 1:
         return block
-    drop = {i for i, ln in enumerate(lines) if _CAPTION.search(ln)}
+    drop = {i for i, ln in enumerate(lines) if is_caption(ln)}
     drop |= {
         i for i in range(len(lines) - 1) if i + 1 in drop and lines[i + 1].startswith(lines[i])
     }
@@ -474,7 +485,7 @@ def _is_header_block(block: str) -> bool:
         return False
     line = block.strip()
     return (
-        _CAPTION.search(line) is not None
+        is_caption(line)
         or is_date_line(line)
         or _LABEL_LINE.match(line) is not None
         or is_outlet_name(line)

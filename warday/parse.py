@@ -17,7 +17,7 @@ from warday.transform.dateline import (
 )
 from warday.transform.extract import EXTRACTOR_VERSION, parse_iso
 from warday.transform.isolate import extract_safely
-from warday.transform.pagetype import classify
+from warday.transform.pagetype import SHORT_TEXT_CHARS, classify
 from warday.transform.text import normalise
 
 # Bump when what the plain-text, feed or JSON paths produce changes (part of the pipeline
@@ -201,7 +201,9 @@ def _is_headline_line(line: str) -> bool:
 def _from_html(raw: RawDoc) -> DocDraft:
     """An article page through the extractor; walls and empty shells are refused."""
     page = extract_safely(raw.body, url=raw.url)
-    kind = classify(raw.body[:500_000].decode("utf-8", "replace"), page.text)
+    # only a short text is checked against the page's markup (walls), so only then decode it
+    short = len(page.text) < SHORT_TEXT_CHARS
+    kind = classify(raw.body[:500_000].decode("utf-8", "replace") if short else "", page.text)
     if kind != "article":
         raise PageRejected(f"{kind}: the page holds no article ({len(page.text)} chars of text)")
     dateline, byline, text = split_dateline(page.text)

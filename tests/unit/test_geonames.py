@@ -107,3 +107,20 @@ def test_every_name_of_a_plural_village_list_is_a_place() -> None:
     names = [p.surface for p in tag(text).places]
     assert {"Khlibodarivka", "Dobrivtsi", "Sribnoiar"} <= set(names)
     assert "Hroza" not in [p.surface for p in tag("Officers visited Hroza and Kupiansk.").places]
+
+
+def test_words_that_may_start_a_name_are_judged_once_within_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    index = load_index()
+    text = "Drones hit a depot near Yefremov and a plant in Saransk, officials in Kyiv said."
+    index.starts.clear()
+    first = geonames.find_settlements(text, index, [])
+    assert {"Yefremov", "Saransk"} <= {hit.place.name for hit in first}
+    assert index.starts and all(word[0].isupper() for word in index.starts)
+    assert geonames.find_settlements(text, index, []) == first  # answered from the memory
+    monkeypatch.setattr(geonames, "_MAX_STARTS", 2)
+    index.starts.clear()
+    assert geonames.find_settlements(text, index, []) == first
+    assert len(index.starts) <= 2
+    index.starts.clear()

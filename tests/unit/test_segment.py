@@ -1,4 +1,7 @@
-from warday.transform.segment import blocks, is_heading, looks_like_digest, segment
+from pathlib import Path
+
+from warday.transform import segment as segment_module
+from warday.transform.segment import blocks, is_caption, is_heading, looks_like_digest, segment
 
 DIGEST = """Lead sentence one. Lead sentence two.
 
@@ -364,3 +367,28 @@ def test_prose_after_a_summary_list_is_a_story_but_a_page_invitation_is_not() ->
     finland = [p for p in parts if p.text.startswith("Separately, Finland")]
     assert len(finland) == 1 and "Follow our live coverage" in finland[0].text
     assert not any(p.headline.startswith("Follow our") for p in parts)
+
+
+CAPTIONS = [
+    "Rescuers at the site in Kyiv (file)",
+    "Soldiers near Bakhmut. Photograph: Name Surname/Reuters",
+    "A damaged building [File: Name Surname/AFP]",
+    "Firefighters work at the scene. Getty Images",
+    "\u00a9 Agency 2025",
+    "Zelensky in Berlin (AP Photo/Name Surname)",
+]
+
+
+def test_captions_are_told_by_their_cues_as_by_the_full_pattern() -> None:
+    """is_caption skips the caption pattern for lines without a cue; it must answer as the
+    pattern does, on captions and on every line of the project's own dispatches."""
+    root = Path(__file__).resolve().parents[2]
+    lines = [
+        line
+        for path in [*root.glob("seeds/*.txt"), *root.glob("tests/fixtures/**/*.txt")]
+        for line in path.read_bytes().decode("utf-8", "replace").splitlines()
+    ]
+    assert len(lines) > 200
+    assert all(is_caption(c) for c in CAPTIONS)
+    for line in [*CAPTIONS, *lines]:
+        assert is_caption(line) == (segment_module._CAPTION.search(line) is not None), line

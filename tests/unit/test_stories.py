@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -190,3 +193,33 @@ def test_headline_subjects_agree_when_either_names_the_other() -> None:
     )
     kharkiv = fp("Drone attack on Kharkiv", "Drones hit Kharkiv.", {"Kharkiv"}, date(2025, 4, 27))
     assert subjects_differ(pavlohrad, kharkiv)  # Kharkiv named only after the lede
+
+
+def test_function_words_are_no_content_terms() -> None:
+    terms = content_terms("", "They would not have withdrawn the brigade without their orders")
+    assert {"they", "would", "not", "have", "the", "without", "their"}.isdisjoint(terms)
+    assert {"brigad", "order", "withdraw"} <= set(terms)
+
+
+def test_term_columns_are_the_same_in_every_process() -> None:
+    """Columns come from a stable hash, not Python's per-process salted one: vectors built
+    by two workers must agree."""
+    code = "from warday.transform import cluster; print(cluster._column('kharkiv'))"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert seen == {str(cluster._column("kharkiv"))}
+
+
+def test_vectors_add_up_terms_sharing_a_column() -> None:
+    mine = fp("Drones hit Kharkiv", "Drones hit Kharkiv.", set(), None)
+    ((columns, values),) = cluster.vectors([mine])
+    assert len(set(columns.tolist())) == len(columns)
+    assert values.sum() == pytest.approx(sum(w**0.5 for w in mine.terms.values()))
