@@ -18,6 +18,7 @@ ahead) keeps its reported number while the date follows the stated one. Both are
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -81,6 +82,8 @@ _ORDINAL_DAY = re.compile(
     rf"\b(?:(?P<num>\d{{1,2}}(?:,\d{{3}})+|\d{{1,5}})(?:st|nd|rd|th)|(?P<word>{_WORDS})){_SP}day\b",
     re.IGNORECASE,
 )
+_DAY_WORD = re.compile(r"\bday\b", re.IGNORECASE)
+_ORDINAL_REACH = 40  # "seventy-seventh", "1,000,000th"
 # An ordinal day is a war day only in a sentence about the war itself.
 _WAR_WORDS = re.compile(r"\b(?:war|invasion|conflict|aggression|full-scale)\b", re.IGNORECASE)
 _MONTHS = {
@@ -238,10 +241,27 @@ def plausible(when: date | datetime | None, now: date | datetime | None = None) 
 def find_day_number(text: str) -> int | None:
     """The first plausible war day number in text, in any of the forms outlets write."""
     found = [(m.start(), d) for m in _DAY.finditer(text) if (d := _day_value(text, m))]
-    for match in _ORDINAL_DAY.finditer(text):
+    for match in _ordinal_days(text):
         if (day := _day_value(text, match)) and _about_the_war(text, match):
             found.append((match.start(), day))
     return min(found)[1] if found else None
+
+
+def _ordinal_days(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _ORDINAL_DAY, in order, read back from each word "day": searching the
+    whole text for the ordinal (a long alternation of number words) at every position cost
+    over a second per megabyte. An ordinal is never more than _ORDINAL_REACH characters
+    long, spaces before "day" aside."""
+    for day in _DAY_WORD.finditer(text):
+        start = day.start()
+        while start > 0 and text[start - 1].isspace() and text[start - 1] != "\n":
+            start -= 1
+        at = max(0, start - _ORDINAL_REACH)
+        while (match := _ORDINAL_DAY.search(text, at, day.end())) is not None:
+            if match.end() == day.end():
+                yield match
+                break
+            at = match.end()  # a match ending at an earlier "day", already given
 
 
 def names_a_day(text: str) -> bool:
