@@ -86,10 +86,10 @@ FROM entries WHERE document_id = %(document_id)s;
 -- name: upsert_entry
 INSERT INTO entries (entry_key, document_id, ordinal, section, headline, text, war_day, war_date,
                      date_source, relevance, relevance_reason, content_hash, tagger_version,
-                     tags_hash)
+                     tags_hash, fingerprint)
 VALUES (%(entry_key)s, %(document_id)s, %(ordinal)s, %(section)s, %(headline)s, %(text)s,
         %(war_day)s, %(war_date)s, %(date_source)s, %(relevance)s, %(relevance_reason)s,
-        %(content_hash)s, %(tagger_version)s, %(tags_hash)s)
+        %(content_hash)s, %(tagger_version)s, %(tags_hash)s, %(fingerprint)s)
 ON CONFLICT (entry_key) DO UPDATE
     SET document_id = EXCLUDED.document_id, ordinal = EXCLUDED.ordinal,
         section = EXCLUDED.section, headline = EXCLUDED.headline, text = EXCLUDED.text,
@@ -97,7 +97,7 @@ ON CONFLICT (entry_key) DO UPDATE
         date_source = EXCLUDED.date_source, relevance = EXCLUDED.relevance,
         relevance_reason = EXCLUDED.relevance_reason, content_hash = EXCLUDED.content_hash,
         tagger_version = EXCLUDED.tagger_version, tags_hash = EXCLUDED.tags_hash,
-        is_live = true, updated_at = now()
+        fingerprint = EXCLUDED.fingerprint, is_live = true, updated_at = now()
 RETURNING entry_id;
 
 -- name: move_entry
@@ -368,8 +368,14 @@ WHERE entry_id = ANY(%(ids)s)
 ORDER BY entry_id;
 
 -- name: stamp_tagger
+-- New tags may name other actors and places: the stored story fingerprint goes with them
+-- (the link step makes it again from the text).
 UPDATE entries
-SET tagger_version = %(version)s, tags_hash = coalesce(%(tags_hash)s, tags_hash), updated_at = now()
+SET tagger_version = %(version)s, tags_hash = coalesce(%(tags_hash)s, tags_hash),
+    fingerprint = CASE WHEN %(tags_hash)s::text IS DISTINCT FROM tags_hash
+                            AND %(tags_hash)s::text IS NOT NULL
+                       THEN NULL ELSE fingerprint END,
+    updated_at = now()
 WHERE entry_id = %(entry_id)s;
 
 -- name: restamp_tags
@@ -387,10 +393,17 @@ UPDATE raw_documents SET status = 'pending' WHERE is_current AND status = 'proce
 SELECT pg_advisory_xact_lock(1466196292, 30);
 
 -- name: unlinked_entries
-SELECT e.entry_id, e.document_id, e.section, e.headline, e.text, e.war_date, e.content_hash,
-       ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = e.entry_id
-             UNION SELECT name FROM place_mentions p WHERE p.entry_id = e.entry_id) AS names
+-- The stored fingerprint when it is of the current version, else the text and names to make
+-- it from (the same in story_pool).
+SELECT e.entry_id, e.document_id, e.section, e.headline, e.war_date, e.content_hash, f.fingerprint,
+       CASE WHEN f.fingerprint IS NULL THEN e.text END AS text,
+       CASE WHEN f.fingerprint IS NULL THEN
+           ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = e.entry_id
+                 UNION SELECT name FROM place_mentions p WHERE p.entry_id = e.entry_id)
+       END AS names
 FROM entries e
+CROSS JOIN LATERAL (SELECT CASE WHEN e.fingerprint->>'v' = %(fp_version)s
+                                THEN e.fingerprint END AS fingerprint) f
 WHERE e.is_live AND e.story_id IS NULL
 ORDER BY e.entry_id
 LIMIT %(limit)s;
@@ -401,10 +414,13 @@ LIMIT %(limit)s;
 -- %(per_story)s per story (its most recent) and %(pool_max)s in all (the most recent), so the
 -- pool stays bounded however busy the days are.
 SELECT * FROM (
-SELECT p.entry_id, p.document_id, p.section, p.story_id, p.headline, p.text, p.war_date,
-       p.content_hash,
-       ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = p.entry_id
-             UNION SELECT name FROM place_mentions m WHERE m.entry_id = p.entry_id) AS names
+SELECT p.entry_id, p.document_id, p.section, p.story_id, p.headline, p.war_date,
+       p.content_hash, f.fingerprint,
+       CASE WHEN f.fingerprint IS NULL THEN p.text END AS text,
+       CASE WHEN f.fingerprint IS NULL THEN
+           ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = p.entry_id
+                 UNION SELECT name FROM place_mentions m WHERE m.entry_id = p.entry_id)
+       END AS names
 FROM (
     SELECT e.*, row_number() OVER (PARTITION BY e.story_id ORDER BY e.entry_id DESC) AS recent
     FROM entries e
@@ -413,6 +429,8 @@ FROM (
                                  FROM unnest(%(dates)s::date[]) AS d,
                                       generate_series(-%(days)s::int, %(days)s::int) AS k))
 ) p
+CROSS JOIN LATERAL (SELECT CASE WHEN p.fingerprint->>'v' = %(fp_version)s
+                                THEN p.fingerprint END AS fingerprint) f
 WHERE p.recent <= %(per_story)s
 ORDER BY p.entry_id DESC
 LIMIT %(pool_max)s

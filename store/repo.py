@@ -118,7 +118,8 @@ def upsert_entries(conn: Conn, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert or update entries by their stable keys in one pipelined batch; their ids in
     the order given. Each row holds the columns of the upsert_entry query."""
     with conn.cursor() as cur:
-        cur.executemany(q("upsert_entry"), [{"tags_hash": None, **r} for r in rows], returning=True)
+        rows = [{"tags_hash": None, "fingerprint": None, **r} for r in rows]
+        cur.executemany(q("upsert_entry"), rows, returning=True)
         ids = []
         while True:
             found = cur.fetchone()

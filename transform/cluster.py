@@ -12,13 +12,15 @@ development pairs in tests/stories (see bench/stories.py), never on the seeds.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import snowballstemmer
@@ -27,7 +29,7 @@ from wordfreq import zipf_frequency
 from warday import settings
 from warday.settings import package_dir
 from warday.transform.gazetteer import load_actors, load_places
-from warday.transform.tagging import tag
+from warday.transform.tagging import TAGGER_VERSION, tag
 
 # Newsroom filler and words every war report shares: they say nothing about which happening.
 _FILLER = frozenset(
@@ -236,6 +238,37 @@ def fingerprint(
         head_words,
         in_lede,
     )
+
+
+@lru_cache(maxsize=1)
+def fingerprint_version() -> str:
+    """What a stored fingerprint was made with: this module's rules (bump the leading tag
+    when fingerprint() changes), its word tables and the tagger, which names the headline's
+    actors and places. A stored fingerprint of another version is made again."""
+    tables = SYNONYMS_PATH.read_bytes() + STOP_WORDS_PATH.read_bytes()
+    return f"fp1:{TAGGER_VERSION}:{hashlib.sha256(tables).hexdigest()[:12]}"
+
+
+_SET_FIELDS = ("names", "head", "head_names", "head_places", "head_words", "lede_names")
+
+
+def fingerprint_json(fp: Fingerprint, version: str) -> dict[str, Any]:
+    """A fingerprint as JSON for entries.fingerprint (without its war date, which the entry
+    row holds); sets become sorted lists."""
+    data: dict[str, Any] = {"v": version}
+    for f in fields(Fingerprint):
+        if f.name != "war_date":
+            value = getattr(fp, f.name)
+            data[f.name] = sorted(value) if f.name in _SET_FIELDS else value
+    return data
+
+
+def fingerprint_from_json(data: dict[str, Any], war_date: date | None) -> Fingerprint:
+    """The fingerprint stored by fingerprint_json, dated by its entry."""
+    values = {f.name: data[f.name] for f in fields(Fingerprint) if f.name != "war_date"}
+    for name in _SET_FIELDS:
+        values[name] = frozenset(values[name])
+    return Fingerprint(war_date=war_date, **values)
 
 
 @lru_cache(maxsize=50_000)

@@ -18,7 +18,16 @@ from warday import settings
 from warday.store import repo
 from warday.store.db import Conn
 from warday.store.queries import q
-from warday.transform.cluster import MAX_DAYS_APART, Vec, central, fingerprint, short_label, vectors
+from warday.transform.cluster import (
+    MAX_DAYS_APART,
+    Vec,
+    central,
+    fingerprint,
+    fingerprint_from_json,
+    fingerprint_version,
+    short_label,
+    vectors,
+)
 from warday.transform.linker import Member, StoryIndex
 
 RESERVE = 64
@@ -45,7 +54,9 @@ def link_stories(conn: Conn, chunk: int = settings.LINK_CHUNK) -> dict[str, int]
     while True:
         with conn.transaction():
             conn.execute(q("link_lock"))
-            unlinked = repo.fetch_all(conn, "unlinked_entries", limit=chunk)
+            unlinked = repo.fetch_all(
+                conn, "unlinked_entries", limit=chunk, fp_version=fingerprint_version()
+            )
             ids = [r["entry_id"] for r in unlinked]
             if not unlinked:
                 break
@@ -80,6 +91,7 @@ def _load_index(
             days=MAX_DAYS_APART,
             per_story=settings.STORY_POOL_PER_STORY,
             pool_max=settings.STORY_POOL_MAX,
+            fp_version=fingerprint_version(),
         )
         if dates
         else []
@@ -91,9 +103,14 @@ def _load_index(
 
 
 def _member(row: dict[str, Any]) -> Member:
-    """An entry row as the linker sees it. Its text is let go once fingerprinted: only the
-    headline, date and hash are read from the row afterwards."""
-    fp = fingerprint(row["headline"], row.pop("text"), row["names"], row["war_date"])
+    """An entry row as the linker sees it: its stored fingerprint, else one made from its text
+    and names. Text and fingerprint are let go from the row: only the headline, date and hash
+    are read from it afterwards."""
+    stored, text = row.pop("fingerprint"), row.pop("text")
+    if stored is not None:
+        fp = fingerprint_from_json(stored, row["war_date"])
+    else:
+        fp = fingerprint(row["headline"], text, row["names"], row["war_date"])
     return Member(row["entry_id"], row["document_id"], row["section"] == "summary", fp)
 
 

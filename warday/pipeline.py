@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from psycopg.types.json import Jsonb
+
 from warday import settings
 from warday.analyse import analyse
 from warday.ingest.local import discover, read_local
@@ -29,6 +31,7 @@ from warday.parse import (
 from warday.progress import Bar, progress
 from warday.store import repo
 from warday.store.db import Conn
+from warday.transform.cluster import fingerprint, fingerprint_json, fingerprint_version
 from warday.transform.extract import EXTRACTOR_VERSION
 from warday.transform.isolate import OverBudget, deadline
 from warday.transform.relevance import WAR
@@ -381,14 +384,24 @@ def _write_entries(
     if not rows:
         return 0
     tagged = tag_within_budget([(row["text"], _about_the_war(row)) for row in rows], budget)
-    for row, tags in zip(rows, tagged, strict=True):
-        row["tags_hash"] = tags_hash(tags)
+    with timed("fingerprint"):
+        for row, tags in zip(rows, tagged, strict=True):
+            row["tags_hash"] = tags_hash(tags)
+            row["fingerprint"] = story_fingerprint(row, tags)
     ids = repo.upsert_entries(conn, rows)
     repo.replace_tags_many(conn, list(zip(ids, tagged, strict=True)), TAGGER_VERSION)
     changes.extend(
         repo.Change(i, "upsert", row["content_hash"]) for i, row in zip(ids, rows, strict=True)
     )
     return len(rows)
+
+
+def story_fingerprint(row: dict[str, Any], tags: Tags) -> Jsonb:
+    """The entry's story fingerprint, made here by the worker that tagged it so that the
+    single link step reads it back instead of making it (warday.linking)."""
+    names = {a.name for a in tags.actors} | {p.name for p in tags.places}
+    fp = fingerprint(row["headline"], row["text"], names, None)
+    return Jsonb(fingerprint_json(fp, fingerprint_version()))
 
 
 def _about_the_war(row: dict[str, Any]) -> bool:
@@ -473,7 +486,7 @@ def _check_failures(counts: Counter[str]) -> None:
 def link_stories(conn: Conn, chunk: int = settings.LINK_CHUNK) -> dict[str, int]:
     """Give every live entry a story, `chunk` new entries per transaction (see
     warday.linking)."""
-    from warday import linking  # numeric libraries load only in processes that link
+    from warday import linking
 
     return linking.link_stories(conn, chunk)
 

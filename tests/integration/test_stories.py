@@ -321,3 +321,68 @@ def test_a_capped_pool_still_gives_every_entry_a_story(
     assert left is not None and live is not None
     joined = counts.get("entries_linked", 0)
     assert left["n"] == 0 and counts["stories_created"] + joined == live["n"]
+
+
+def test_stored_fingerprints_link_as_those_made_at_link_time(db_url: str, server_url: str) -> None:
+    """Workers store each entry's fingerprint with its tags; the link step reads it back. A
+    copy of the database without them (made from the text at link time, as for entries of an
+    older version) gives the same stories."""
+    from warday.transform.cluster import fingerprint_version
+
+    ingest([REPO / "seeds"])
+    with connect() as conn:
+        stored = conn.execute(
+            "SELECT count(*) FILTER (WHERE fingerprint->>'v' = %s) AS current, count(*) AS n "
+            "FROM entries WHERE is_live",
+            (fingerprint_version(),),
+        ).fetchone()
+    assert stored is not None and stored["current"] == stored["n"] > 3
+    source = str(conninfo_to_dict(db_url)["dbname"])
+    copy = f"{source}_nofp"
+    _admin(
+        server_url,
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(copy), sql.Identifier(source)
+        ),
+    )
+    try:
+        with connect() as conn:
+            pipeline.link_stories(conn)
+            from_stored = partition(conn)
+        with connect(with_dbname(server_url, copy)) as conn:
+            conn.execute("UPDATE entries SET fingerprint = jsonb_build_object('v', 'old')")
+            conn.commit()
+            pipeline.link_stories(conn)
+            from_text = partition(conn)
+    finally:
+        _admin(
+            server_url,
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)),
+        )
+    assert from_stored == from_text
+
+
+def test_new_tags_drop_the_stored_fingerprint(db_url: str) -> None:
+    """A fingerprint holds the entry's tagged names: re-tagging that changes the tags lets it
+    go (the link step makes it again); re-tagging to the same tags keeps it."""
+    ingest([REPO / "seeds"])
+    with connect() as conn:
+        ids = [
+            r["entry_id"]
+            for r in conn.execute("SELECT entry_id FROM entries ORDER BY entry_id LIMIT 2")
+        ]
+        conn.execute(
+            "UPDATE entries SET tags_hash = 'stale', tagger_version = 'rules-0' "
+            "WHERE entry_id = %s",
+            (ids[0],),
+        )
+        conn.execute("UPDATE entries SET tagger_version = 'rules-0' WHERE entry_id = %s", (ids[1],))
+        conn.commit()
+        pipeline.retag(conn)
+        kept = {
+            r["entry_id"]: r["fingerprint"] is not None
+            for r in conn.execute(
+                "SELECT entry_id, fingerprint FROM entries WHERE entry_id = ANY(%s)", (ids,)
+            )
+        }
+    assert kept == {ids[0]: False, ids[1]: True}

@@ -223,3 +223,13 @@ def test_vectors_add_up_terms_sharing_a_column() -> None:
     ((columns, values),) = cluster.vectors([mine])
     assert len(set(columns.tolist())) == len(columns)
     assert values.sum() == pytest.approx(sum(w**0.5 for w in mine.terms.values()))
+
+
+def test_fingerprints_survive_their_json_form() -> None:
+    when = date(2025, 4, 28)
+    mine = fp(
+        "Drone strike on Pavlohrad kills three", "Drones struck Pavlohrad.", {"Pavlohrad"}, when
+    )
+    stored = json.loads(json.dumps(cluster.fingerprint_json(mine, "v1")))
+    assert stored["v"] == "v1" and "war_date" not in stored
+    assert cluster.fingerprint_from_json(stored, when) == mine
