@@ -1,11 +1,14 @@
 -- Named queries used by store/repo.py. Each starts with "-- name: <name>".
 
--- name: current_raw
-SELECT raw_id, content_hash, meta, status FROM raw_documents
-WHERE doc_key = %(doc_key)s AND is_current;
-
--- name: raw_version
-SELECT raw_id FROM raw_documents WHERE doc_key = %(doc_key)s AND content_hash = %(content_hash)s;
+-- name: raw_versions
+-- The document's current version (all NULL when it has none) and the id of any version with
+-- these bytes (a revert), in one round trip.
+SELECT c.raw_id, c.content_hash, c.meta, c.status,
+       (SELECT v.raw_id FROM raw_documents v
+        WHERE v.doc_key = %(doc_key)s AND v.content_hash = %(content_hash)s
+        LIMIT 1) AS same_bytes
+FROM (SELECT 1) AS one
+LEFT JOIN raw_documents c ON c.doc_key = %(doc_key)s AND c.is_current;
 
 -- name: retire_raw
 UPDATE raw_documents
@@ -62,6 +65,9 @@ SET status = %(status)s, processed_by = %(version)s, processed_at = now()
 WHERE raw_id = %(raw_id)s;
 
 -- name: upsert_document
+-- The document's id, and its stored entries beside it (one row of NULLs for a document that
+-- has none), in one round trip.
+WITH doc AS (
 INSERT INTO documents (doc_key, raw_id, url, outlet, title, author, dateline, published_at,
                        modified_at, clean_text, language, war_day_reported, war_day, war_date,
                        date_source, date_flags, extractor_version)
@@ -77,11 +83,11 @@ ON CONFLICT (doc_key) DO UPDATE
         war_date = EXCLUDED.war_date, date_source = EXCLUDED.date_source,
         date_flags = EXCLUDED.date_flags, extractor_version = EXCLUDED.extractor_version,
         updated_at = now()
-RETURNING document_id;
-
--- name: entry_hashes
-SELECT entry_key, entry_id, ordinal, headline, content_hash, is_live, tagger_version
-FROM entries WHERE document_id = %(document_id)s;
+RETURNING document_id
+)
+SELECT doc.document_id, e.entry_key, e.entry_id, e.ordinal, e.headline, e.content_hash,
+       e.is_live, e.tagger_version
+FROM doc LEFT JOIN entries e ON e.document_id = doc.document_id;
 
 -- name: upsert_entry
 INSERT INTO entries (entry_key, document_id, ordinal, section, headline, text, war_day, war_date,
@@ -570,10 +576,12 @@ ON CONFLICT (host) DO UPDATE
 RETURNING extract(epoch FROM h.next_start - %(interval)s - clock_timestamp()) AS wait_s;
 
 -- name: resolve_item_letters
--- Items (or links) of one document that were dropped when it was last processed.
-UPDATE dead_letters SET resolved_at = now()
-WHERE resolved_at IS NULL AND stage = 'item'
-  AND left(locator, length(%(prefix)s)) = %(prefix)s;
+-- Items (or links) dropped when these documents were last processed: their locators start
+-- with one of the prefixes (one per document). One statement for a whole batch.
+UPDATE dead_letters d SET resolved_at = now()
+WHERE d.resolved_at IS NULL AND d.stage = 'item'
+  AND EXISTS (SELECT 1 FROM unnest(%(prefixes)s::text[]) AS p(prefix)
+              WHERE left(d.locator, length(p.prefix)) = p.prefix);
 
 -- name: own_run
 UPDATE pipeline_runs

@@ -42,7 +42,10 @@ def insert_raw(
     an earlier version, or changed metadata), False when nothing changed."""
     content_hash = sha256(body)
     conn.execute(q("lock_doc_key"), {"doc_key": doc_key})
-    current = conn.execute(q("current_raw"), {"doc_key": doc_key}).fetchone()
+    keys = {"doc_key": doc_key, "content_hash": content_hash}
+    found = conn.execute(q("raw_versions"), keys).fetchone()
+    assert found is not None
+    current = found if found["raw_id"] is not None else None
     if current and current["content_hash"] == content_hash:
         if current["meta"] == meta:
             return False
@@ -63,9 +66,8 @@ def insert_raw(
         "fetched_at": fetched_at,
         "previous_raw_id": current["raw_id"] if current else None,
     }
-    earlier = conn.execute(q("raw_version"), {"doc_key": doc_key, "content_hash": content_hash})
-    if (row := earlier.fetchone()) is not None:  # the document went back to an earlier version
-        conn.execute(q("revive_raw"), {**version, "raw_id": row["raw_id"]})
+    if found["same_bytes"] is not None:  # the document went back to an earlier version
+        conn.execute(q("revive_raw"), {**version, "raw_id": found["same_bytes"]})
     else:
         conn.execute(q("insert_raw"), version)
     return True
@@ -103,15 +105,17 @@ def mark_raw(conn: Conn, raw_id: int, status: str, version: str) -> None:
 
 def upsert_document(conn: Conn, row: dict[str, Any]) -> int:
     """Insert or refresh a document by its key; returns its id."""
-    found = conn.execute(q("upsert_document"), row).fetchone()
-    assert found is not None
-    return int(found["document_id"])
+    return upsert_document_entries(conn, row)[0]
 
 
-def existing_entries(conn: Conn, document_id: int) -> dict[str, dict[str, Any]]:
-    """The document's entries by key, with content hash and liveness."""
-    rows = conn.execute(q("entry_hashes"), {"document_id": document_id}).fetchall()
-    return {r["entry_key"]: r for r in rows}
+def upsert_document_entries(
+    conn: Conn, row: dict[str, Any]
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """Insert or refresh a document by its key; its id, and its stored entries by key with
+    content hash and liveness."""
+    rows = conn.execute(q("upsert_document"), row).fetchall()
+    entries = {r["entry_key"]: r for r in rows if r["entry_key"] is not None}
+    return int(rows[0]["document_id"]), entries
 
 
 def upsert_entries(conn: Conn, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -242,9 +246,11 @@ def resolve_dead_letters(conn: Conn, stage: str, locators: Sequence[str]) -> Non
     conn.execute(q("resolve_dead_letters"), {"stage": stage, "locators": found})
 
 
-def resolve_item_letters(conn: Conn, prefix: str) -> None:
-    """Close the 'item' dead letters whose locator starts with prefix (one document's)."""
-    conn.execute(q("resolve_item_letters"), {"prefix": scrub(prefix)})
+def resolve_item_letters(conn: Conn, prefixes: Sequence[str]) -> None:
+    """Close the 'item' dead letters whose locator starts with one of the prefixes (one per
+    document)."""
+    if prefixes:
+        conn.execute(q("resolve_item_letters"), {"prefixes": [scrub(p) for p in prefixes]})
 
 
 def start_run(conn: Conn, run_key: str, trigger: str, logical: datetime | None) -> None:

@@ -110,6 +110,7 @@ def land_paths(
     Each given path is the root its files must stay in (links may not lead out of it)."""
     counts: Counter[str] = Counter()
     total = 0
+    landed: list[str] = []  # locators of the files that went in, their letters closed at once
     with conn.transaction():
         for root in paths:
             files, skipped = discover([Path(root)])
@@ -117,8 +118,11 @@ def land_paths(
             total += len(files)
             for path in progress(files, "land"):
                 counts[
-                    _land_file(conn, path, Path(root), overrides, source_id, max_bytes, source_name)
+                    _land_file(
+                        conn, path, Path(root), overrides, source_id, max_bytes, source_name, landed
+                    )
                 ] += 1
+        repo.resolve_dead_letters(conn, "land", landed)
     return {"files": total, **counts}
 
 
@@ -129,9 +133,11 @@ def _land_file(
     overrides: dict[str, Any] | None,
     source_id: int | None,
     max_bytes: int | None,
-    source_name: str = "cli",
+    source_name: str,
+    landed: list[str],
 ) -> str:
-    """Land one file inside a savepoint; returns the outcome's name."""
+    """Land one file inside a savepoint; returns the outcome's name. Its locator is added to
+    `landed` when it went in (its dead letter, if any, is then resolved)."""
     locator = path.as_uri()  # the path as found; a refused link is not resolved
     try:
         with conn.transaction():
@@ -148,7 +154,7 @@ def _land_file(
                 final_url=locator,
                 source_id=source_id,
             )
-        repo.resolve_dead_letters(conn, "land", [locator])
+        landed.append(locator)
         return "landed" if written else "unchanged"
     except Exception as exc:  # an unreadable file, a bad sidecar, a value the DB refuses
         log.warning("landing %s failed: %s", locator, exc)
@@ -188,7 +194,7 @@ def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Co
     """Claim, process and commit one batch; an empty counter when nothing is pending."""
     counts: Counter[str] = Counter()
     with conn.transaction():
-        done: list[tuple[RawDoc, list[repo.Change]]] = []  # processed, with their changes
+        done: list[_Done] = []
         with timed("claim"):
             claimed = repo.claim_pending(conn, PIPELINE_VERSION, batch_size)
         for row in claimed:
@@ -197,10 +203,20 @@ def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Co
                 body = bytes(body) if body is not None else repo.raw_body(conn, row["raw_id"])
                 raw = _raw_doc(row, body)
             counts.update(_process_raw(conn, raw, logical_date, done, row["source_name"]))
-        repo.mark_processed(conn, [raw.raw_id for raw, _ in done], PIPELINE_VERSION)
-        repo.resolve_dead_letters(conn, "process", [raw.doc_key for raw, _ in done])
-        repo.publish_changes(conn, [change for _, mine in done for change in mine])
+        repo.mark_processed(conn, [d.raw.raw_id for d in done], PIPELINE_VERSION)
+        repo.resolve_dead_letters(conn, "process", [d.raw.doc_key for d in done])
+        _record_dropped(conn, done)
+        repo.publish_changes(conn, [change for d in done for change in d.changes])
     return counts
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A raw document that went through: its feed changes and the items its parse dropped."""
+
+    raw: RawDoc
+    changes: list[repo.Change]
+    rejected: list[tuple[str, str]]
 
 
 def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
@@ -222,7 +238,7 @@ def _process_raw(
     conn: Conn,
     raw: RawDoc,
     logical_date: date | None,
-    done: list[tuple[RawDoc, list[repo.Change]]],
+    done: list[_Done],
     source_name: str | None = None,
 ) -> Counter[str]:
     """Process one raw document in a savepoint; a failure becomes a dead letter (named after
@@ -241,8 +257,7 @@ def _process_raw(
                         conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at, budget
                     )
                 )
-        done.append((raw, mine))  # marked processed and announced with its batch
-        _record_dropped(conn, raw, parsed.rejected)
+        done.append(_Done(raw, mine, parsed.rejected))  # recorded with its batch
         return counts + Counter(raw_processed=1)
     except Exception as exc:  # one bad document must never stop the batch
         log.warning("processing %s failed: %s: %s", locator, type(exc).__name__, exc)
@@ -259,20 +274,20 @@ def _process_raw(
         return Counter(raw_failed=1)
 
 
-def _record_dropped(conn: Conn, raw: RawDoc, rejected: list[tuple[str, str]]) -> None:
-    """Dead letters (stage 'item') for the items and URLs a document's parse dropped; those
-    of its earlier versions close first, so a fixed feed closes them."""
-    prefix = f"{raw.doc_key}#"
-    repo.resolve_item_letters(conn, prefix)
-    for key, reason in rejected:
-        repo.dead_letter(
-            conn,
-            stage="item",
-            locator=prefix + key,
-            error=DroppedInput(reason),
-            version=PIPELINE_VERSION,
-            raw_id=raw.raw_id,
-        )
+def _record_dropped(conn: Conn, done: list[_Done]) -> None:
+    """Dead letters (stage 'item') for the items and URLs the documents' parses dropped;
+    those of their earlier versions close first, so a fixed feed closes them."""
+    repo.resolve_item_letters(conn, [f"{d.raw.doc_key}#" for d in done])
+    for d in done:
+        for key, reason in d.rejected:
+            repo.dead_letter(
+                conn,
+                stage="item",
+                locator=f"{d.raw.doc_key}#{key}",
+                error=DroppedInput(reason),
+                version=PIPELINE_VERSION,
+                raw_id=d.raw.raw_id,
+            )
 
 
 def write_document(
@@ -295,7 +310,7 @@ def write_document(
     ):
         analysis = analyse(draft, logical_date)
     dating = analysis.dating
-    document_id = repo.upsert_document(
+    document_id, existing = repo.upsert_document_entries(
         conn,
         {
             "doc_key": draft.doc_key,
@@ -318,7 +333,6 @@ def write_document(
         },
     )
     segments = analysis.segments
-    existing = repo.existing_entries(conn, document_id)
     counts: Counter[str] = Counter(documents=1)
     keys = match_keys(draft.doc_key, segments, list(existing.values()))
     todo: list[dict[str, Any]] = []
