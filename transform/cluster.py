@@ -13,6 +13,7 @@ development pairs in tests/stories (see bench/stories.py), never on the seeds.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import zlib
 from collections.abc import Iterable, Sequence
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 import snowballstemmer
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from warday import settings
 from warday.settings import package_dir
@@ -427,7 +428,7 @@ def name_overlap(a: Fingerprint, b: Fingerprint) -> float:
 def _name_weight(name: str) -> float:
     """How rare a name's rarest word is in general English."""
     words = [_bare(w) for w in _WORD.findall(name)] or [name.lower()]
-    return max(1.0, IDF_CEILING - min(zipf_frequency(w, "en", wordlist="small") for w in words))
+    return max(1.0, IDF_CEILING - min(zipf(w) for w in words))
 
 
 @lru_cache(maxsize=200_000)
@@ -493,4 +494,25 @@ def _war_common() -> frozenset[str]:
 @lru_cache(maxsize=200_000)
 def _idf(word: str) -> float:
     """How rare a word is in general English: an inverse document frequency prior."""
-    return max(IDF_FLOOR, IDF_CEILING - zipf_frequency(word, "en", wordlist="small"))
+    return max(IDF_FLOOR, IDF_CEILING - zipf(word))
+
+
+_PLAIN_WORD = re.compile(r"[a-z]+")
+_ZIPF_FLOOR = 1e-9  # wordfreq's frequency of an unseen word (Zipf 0)
+
+
+def zipf(word: str) -> float:
+    """wordfreq's zipf_frequency(word, "en", wordlist="small"), read straight from its table
+    for a plain lower-case word (one token, no digits), which skips its tokenizer: the
+    first fingerprints of a fresh worker spent half their time there."""
+    if not _PLAIN_WORD.fullmatch(word):
+        return float(zipf_frequency(word, "en", wordlist="small"))
+    freq = max(_frequencies().get(word, 0.0), _ZIPF_FLOOR)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # wordfreq keeps 3 digits
+    return round(math.log(freq, 10) + 9, 2)
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    """wordfreq's small English table, word -> frequency."""
+    return dict(get_frequency_dict("en", wordlist="small"))

@@ -233,3 +233,12 @@ def test_fingerprints_survive_their_json_form() -> None:
     stored = json.loads(json.dumps(cluster.fingerprint_json(mine, "v1")))
     assert stored["v"] == "v1" and "war_date" not in stored
     assert cluster.fingerprint_from_json(stored, when) == mine
+
+
+def test_word_rarity_read_from_the_table_is_wordfreqs_own() -> None:
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    words = list(get_frequency_dict("en", wordlist="small"))[::4]
+    words += ["kharkiv", "pokrovsk", "qzxv", "don't", "covid-19", "12", "Kyiv", "naïve"]
+    assert len(words) > 7000
+    assert all(cluster.zipf(w) == zipf_frequency(w, "en", wordlist="small") for w in words)
