@@ -257,7 +257,7 @@ def discover(
     if _ORG_GATE.search(text):
         for match in _ORG.finditer(text):
             add(_organisation(match, side_of))
-    for match in _LOWER_MINISTRY.finditer(text):
+    for match in _LOWER_MINISTRY.finditer(text) if "ministry" in text else ():
         add(_lower_ministry(match, side_of))
     spelled: dict[str, str | None] = {}  # an acronym's spell-out, looked up once per text
     for match in _ACRONYM.finditer(text):
@@ -432,6 +432,8 @@ def bare_general_staff(text: str, sides: Sequence[tuple[int, str]]) -> list[tupl
     none before it, the Ukrainian General Staff (whose daily reports are the usual source).
     """
     out = []
+    if "General" not in text:  # the pattern's one fixed word: most texts have none to find
+        return out
     for match in _BARE_GENERAL_STAFF.finditer(text):
         before = [
             side for pos, side in sides if pos < match.start() and side in ("Ukraine", "Russia")
