@@ -431,7 +431,7 @@ def bare_general_staff(text: str, sides: Sequence[tuple[int, str]]) -> list[tupl
     ``sides`` are (position, side) of the entry's Ukrainian/Russian actor mentions; with
     none before it, the Ukrainian General Staff (whose daily reports are the usual source).
     """
-    out = []
+    out: list[tuple[int, int, str]] = []
     if "General" not in text:  # the pattern's one fixed word: most texts have none to find
         return out
     for match in _BARE_GENERAL_STAFF.finditer(text):

@@ -13,6 +13,7 @@ comes from cues in its scope: its clause and the reporting frame in front of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -341,18 +342,39 @@ def _keyword_index(rules: tuple[Rule, ...]) -> _KeywordIndex:
     return index
 
 
-def _candidates(sentence: str, rules: tuple[Rule, ...]) -> list[Rule]:
-    """The rules whose keywords open a word of the sentence, in rule order (a prefilter: one
-    pass over word starts and a dictionary of keyword heads instead of every rule's pattern;
-    triggers begin at a word boundary, so a keyword can only open a word)."""
+def _candidates(
+    sentence: str, rules: tuple[Rule, ...]
+) -> list[tuple[Rule, list[int] | None]]:
+    """The rules whose keywords open a word of the sentence, in rule order, each with the
+    positions where its keywords open one (None for a rule without keywords). A prefilter:
+    one pass over word starts and a dictionary of keyword heads instead of every rule's
+    pattern; triggers begin at a word boundary, so a keyword can only open a word."""
     index = _keyword_index(rules)
-    hit = set(index.always)
     low = sentence.lower()
+    at: dict[int, set[int]] = {}
     for start in {m.start() for m in _WORD_START.finditer(low)}:
         for word, rule_ids in index.by_head.get(low[start : start + 3], ()):
             if low.startswith(word, start):
-                hit |= rule_ids
-    return [rules[i] for i in sorted(hit)]
+                for i in rule_ids:
+                    at.setdefault(i, set()).add(start)
+    exact = len(low) == len(sentence)  # lower-casing kept every position where it was
+    return [
+        (rules[i], sorted(at[i]) if exact and i in at and i not in index.always else None)
+        for i in sorted(index.always | set(at))
+    ]
+
+
+def _triggers(rule: Rule, sentence: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+    """The rule's pattern's matches in the sentence, as finditer gives them; with the
+    positions where its keywords open a word, tried only there (every match begins at one)."""
+    if starts is None:
+        yield from rule.pattern.finditer(sentence)
+        return
+    end = 0
+    for start in starts:
+        if start >= end and (match := rule.pattern.match(sentence, start)) is not None:
+            yield match
+            end = match.end()
 
 
 _WORD_START = re.compile(r"\b\w")
@@ -371,16 +393,16 @@ def find_events(
     keyword prefilter picks the rules that can fire; a sentence with none costs no clauses.
     """
     candidates = _candidates(sentence, rules or load_rules())
-    if not any(r.role != "cue" for r in candidates):
+    if not any(r.role != "cue" for r, _ in candidates):
         return []
     spans = spans if spans is not None else clauses(sentence)
     claimed: list[tuple[int, int]] = list(blocked)
     found: list[_Found] = []
     cues: list[_Found] = []
-    for rule in candidates:
+    for rule, starts in candidates:
         if rule.requires is not None and not rule.requires.search(sentence):
             continue
-        for match in rule.pattern.finditer(sentence):
+        for match in _triggers(rule, sentence, starts):
             start, end = match.span()
             item = _Found(rule, start, end, rule.mode, rule.acled, _clause_of(spans, start))
             if rule.role == "cue":
