@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -291,6 +291,15 @@ def finish_run(conn: Conn, run_key: str, status: str) -> None:
 def fetch_all(conn: Conn, name: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of a named read query."""
     return conn.execute(q(name), params).fetchall()
+
+
+def iter_rows(conn: Conn, name: str, **params: Any) -> Iterator[dict[str, Any]]:
+    """Rows of a named read query through a server-side cursor, a few hundred at a time, so
+    that a large result is never held whole (the caller holds a transaction)."""
+    with conn.cursor(name=f"warday_{name}") as cur:
+        cur.itersize = 500
+        cur.execute(q(name), params)
+        yield from cur
 
 
 def set_story(conn: Conn, entry_id: int, story_id: int) -> None:

@@ -84,7 +84,7 @@ def _load_index(
     """The linked entries near the dates being linked, indexed."""
     dates = sorted({r["war_date"] for r in unlinked if r["war_date"] is not None})
     stored = (
-        repo.fetch_all(
+        repo.iter_rows(
             conn,
             "story_pool",
             dates=dates,
@@ -94,11 +94,16 @@ def _load_index(
             fp_version=fingerprint_version(),
         )
         if dates
-        else []
+        else iter(())
     )
     index = StoryIndex()
-    index.add_many([(_member(r), r["story_id"]) for r in stored])
-    rows = {r["entry_id"]: r for r in stored} | {r["entry_id"]: r for r in unlinked}
+    rows: dict[int, dict[str, Any]] = {}
+    members = []
+    for row in stored:  # streamed: each row's fingerprint or text goes once it is read
+        members.append((_member(row), row["story_id"]))
+        rows[row["entry_id"]] = row
+    index.add_many(members)
+    rows |= {r["entry_id"]: r for r in unlinked}
     return index, rows
 
 

@@ -31,7 +31,6 @@ from warday.parse import (
 from warday.progress import Bar, progress
 from warday.store import repo
 from warday.store.db import Conn
-from warday.transform.cluster import fingerprint, fingerprint_json, fingerprint_version
 from warday.transform.extract import EXTRACTOR_VERSION
 from warday.transform.isolate import OverBudget, deadline
 from warday.transform.relevance import WAR
@@ -413,6 +412,9 @@ def _write_entries(
 def story_fingerprint(row: dict[str, Any], tags: Tags) -> Jsonb:
     """The entry's story fingerprint, made here by the worker that tagged it so that the
     single link step reads it back instead of making it (warday.linking)."""
+    # here, not at the top: the numeric libraries load only in processes that tag
+    from warday.transform.cluster import fingerprint, fingerprint_json, fingerprint_version
+
     names = {a.name for a in tags.actors} | {p.name for p in tags.places}
     fp = fingerprint(row["headline"], row["text"], names, None)
     return Jsonb(fingerprint_json(fp, fingerprint_version()))
