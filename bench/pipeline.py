@@ -40,11 +40,10 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from psycopg.rows import dict_row
 
 from warday import pipeline
 from warday.store import repo
-from warday.store.db import Conn, database_url
+from warday.store.db import Conn, connect, database_url
 from warday.store.migrate import migrate
 from warday.store.queries import q
 from warday.transform.tagging import TAGGER_VERSION, Tags, tag
@@ -152,7 +151,7 @@ def run(docs: int, url: str, link: bool = True) -> str:
     bench_url = make_conninfo("", **{**conninfo_to_dict(url), "dbname": name})
     try:
         with (
-            psycopg.connect(bench_url, row_factory=dict_row) as conn,
+            connect(bench_url) as conn,
             tempfile.TemporaryDirectory() as tmp,
         ):
             migrate(conn)

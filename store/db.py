@@ -59,7 +59,14 @@ def with_timeouts(url: str, environ: Mapping[str, str] | None = None) -> str:
         info.setdefault(key, value)
     options = str(info.get("options") or "")
     if "statement_timeout" not in options:
-        info["options"] = f"{options} -c statement_timeout={int(statement_s * 1000)}".strip()
+        options = f"{options} -c statement_timeout={int(statement_s * 1000)}".strip()
+    # Plan every statement for its own values. A worker's prepared statements otherwise keep
+    # the generic plan chosen while the tables were small (a fresh database, a backfill)
+    # until statistics are gathered again: a tag delete planned as a sequential scan on an
+    # empty table then scanned 900,000 rows per document.
+    if "plan_cache_mode" not in options:
+        options = f"{options} -c plan_cache_mode=force_custom_plan".strip()
+    info["options"] = options
     return psycopg.conninfo.make_conninfo("", **{k: v for k, v in info.items() if v is not None})
 
 

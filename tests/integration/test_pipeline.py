@@ -458,3 +458,34 @@ def test_two_tasks_landing_one_document_take_turns(db_url: str) -> None:
     with connect() as conn:
         rows = conn.execute("SELECT is_current FROM raw_documents").fetchall()
     assert sorted(r["is_current"] for r in rows) == [False, True]
+
+
+def test_statements_are_planned_for_their_own_values(db_url: str) -> None:
+    """A worker's prepared statements never fall back on a generic plan. One made while the
+    tables were small (a fresh database, the start of a backfill) keeps its small-table
+    estimates until statistics are gathered again; once the tables grow it looks cheaper than
+    the custom plans and is chosen: a tag delete then scanned every tag row, each time."""
+    from warday.store import repo
+    from warday.transform.tagging import TAGGER_VERSION, tag
+
+    run_once([SEEDS / "wire-kursk-confirmation.txt"])
+    tags = tag("Russia launched 40 drones at Kharkiv overnight, Ukraine's air force said.")
+    with connect() as conn:
+        entry = conn.execute("SELECT min(entry_id) AS id FROM entries").fetchone()
+        assert entry is not None
+        for _ in range(15):  # past the client's and the server's thresholds for plan caching
+            repo.replace_tags(conn, entry["id"], tags, TAGGER_VERSION)
+        conn.execute(
+            "INSERT INTO actor_mentions (entry_id, name, kind, surface, sentence, char_start, "
+            "char_end, tagger_version) SELECT %s, 'n', 'k', 's', 's', 0, 1, 'v' "
+            "FROM generate_series(1, 30000)",
+            (entry["id"],),
+        )
+        for _ in range(10):
+            repo.replace_tags(conn, entry["id"], tags, TAGGER_VERSION)
+        plans = conn.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE '%%DELETE FROM events%%'"
+        ).fetchall()
+        conn.rollback()
+    assert plans and all(p["generic_plans"] == 0 and p["custom_plans"] > 0 for p in plans)
