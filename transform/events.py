@@ -342,9 +342,7 @@ def _keyword_index(rules: tuple[Rule, ...]) -> _KeywordIndex:
     return index
 
 
-def _candidates(
-    sentence: str, rules: tuple[Rule, ...]
-) -> list[tuple[Rule, list[int] | None]]:
+def _candidates(sentence: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, list[int] | None]]:
     """The rules whose keywords open a word of the sentence, in rule order, each with the
     positions where its keywords open one (None for a rule without keywords). A prefilter:
     one pass over word starts and a dictionary of keyword heads instead of every rule's
