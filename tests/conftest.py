@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -52,19 +53,27 @@ def template_db(server_url: str) -> Iterator[str]:
 @pytest.fixture
 def db_url(server_url: str, template_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, migrated database for one test, exported as DATABASE_URL."""
-    name = f"warday_test_{uuid.uuid4().hex[:8]}"
+    with cloned_database(server_url, template_db, f"warday_test_{uuid.uuid4().hex[:8]}") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
+
+
+@contextmanager
+def cloned_database(server_url: str, source: str, name: str) -> Iterator[str]:
+    """A copy of database `source` named `name` (its URL), dropped afterwards."""
     _admin(
         server_url,
         sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(template_db)
+            sql.Identifier(name), sql.Identifier(source)
         ),
     )
-    url = with_dbname(server_url, name)
-    monkeypatch.setenv("DATABASE_URL", url)
-    yield url
-    _admin(
-        server_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    )
+    try:
+        yield with_dbname(server_url, name)
+    finally:
+        _admin(
+            server_url,
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)),
+        )
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from tests.conftest import REPO, _admin, with_dbname
+from tests.conftest import REPO, cloned_database
 from warday import pipeline, report
 from warday.store.db import Conn, connect
 
@@ -272,25 +271,13 @@ def test_linking_in_small_chunks_gives_the_same_stories(db_url: str, server_url:
     stories, so the stories come out as in one pass."""
     ingest([REPO / "seeds"])
     source = str(conninfo_to_dict(db_url)["dbname"])
-    copy = f"{source}_onepass"
-    _admin(
-        server_url,
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(copy), sql.Identifier(source)
-        ),
-    )
-    try:
+    with cloned_database(server_url, source, f"{source}_onepass") as copy:
         with connect() as conn:
             chunked = pipeline.link_stories(conn, chunk=2)
             small = partition(conn)
-        with connect(with_dbname(server_url, copy)) as conn:
+        with connect(copy) as conn:
             whole = pipeline.link_stories(conn)
             one_pass = partition(conn)
-    finally:
-        _admin(
-            server_url,
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)),
-        )
     assert sum(chunked.values()) >= len(small) > 3
     assert small == one_pass and chunked["stories_created"] == whole["stories_created"]
 
@@ -338,27 +325,15 @@ def test_stored_fingerprints_link_as_those_made_at_link_time(db_url: str, server
         ).fetchone()
     assert stored is not None and stored["current"] == stored["n"] > 3
     source = str(conninfo_to_dict(db_url)["dbname"])
-    copy = f"{source}_nofp"
-    _admin(
-        server_url,
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(copy), sql.Identifier(source)
-        ),
-    )
-    try:
+    with cloned_database(server_url, source, f"{source}_nofp") as copy:
         with connect() as conn:
             pipeline.link_stories(conn)
             from_stored = partition(conn)
-        with connect(with_dbname(server_url, copy)) as conn:
+        with connect(copy) as conn:
             conn.execute("UPDATE entries SET fingerprint = jsonb_build_object('v', 'old')")
             conn.commit()
             pipeline.link_stories(conn)
             from_text = partition(conn)
-    finally:
-        _admin(
-            server_url,
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)),
-        )
     assert from_stored == from_text
 
 
