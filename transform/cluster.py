@@ -1,13 +1,13 @@
 """Same happening, different outlets: fingerprints, candidate blocking and a measured score.
 
 An entry's fingerprint is its set of content words (synonyms in one canonical form, from
-transform/data/story_synonyms.txt, function words of story_stop_words.txt left out; hashed into
-a sparse vector) and the actors
-and places tagged in it or named in its headline; words and names told only after the lede
-weigh less. Two entries score by how many content words and names they share, lose when their
-headlines are about different places or people, and do not score at all when their war dates
-lie more than MAX_DAYS_APART apart. Weights and threshold were chosen on the labelled
-development pairs in tests/stories (see bench/stories.py), never on the seeds.
+transform/data/story_synonyms.txt, function words of story_stop_words.txt left out; hashed
+into a sparse vector) and the actors and places tagged in it or named in its headline; words
+and names told only after the lede weigh less. Two entries score by how many content words
+and names they share, lose when their headlines are about different places or people, and do
+not score at all when their war dates lie more than MAX_DAYS_APART apart. Weights and
+threshold were chosen on the labelled development pairs in tests/stories (see
+bench/stories.py), never on the seeds.
 """
 
 from __future__ import annotations
@@ -145,12 +145,13 @@ def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[s
     in their canonical form. Words of the names every report carries (Putin, Zelensky) are
     left out: rare in general English, they would otherwise count as telling words."""
     words = set(normalised([_bare(w) for w in _WORD.findall(f"{headline} {text}")]))
-    skip = _stop_words() | {_bare(w) for n in set(names) & _COMMON_NAMES for w in _WORD.findall(n)}
+    stop = _stop_words()
+    common = {_bare(w) for n in set(names) & _COMMON_NAMES for w in _WORD.findall(n)}
     terms: dict[str, float] = {}
     for word in words:
         if word.startswith("#"):
             terms[word] = NUMBER_WEIGHT
-        elif len(word) > 2 and word not in skip:
+        elif len(word) > 2 and word not in stop and word not in common:
             stem = _stem(word)
             weight = _idf(word) * (WAR_COMMON_FACTOR if stem in _war_common() else 1.0)
             terms[stem] = max(terms.get(stem, 0.0), weight)

@@ -357,7 +357,7 @@ def _candidates(sentence: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, list
                     at.setdefault(i, set()).add(start)
     exact = len(low) == len(sentence)  # lower-casing kept every position where it was
     return [
-        (rules[i], sorted(at[i]) if exact and i in at and i not in index.always else None)
+        (rules[i], sorted(at[i]) if exact and i in at else None)  # `always` rules have none
         for i in sorted(index.always | set(at))
     ]
 
