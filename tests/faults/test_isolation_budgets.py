@@ -4,6 +4,7 @@ with the reason, and the documents beside it are stored in the same run."""
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -94,3 +95,20 @@ def test_page_past_the_extraction_budget_is_a_dead_letter(
     ]
     assert "exceeded 1 s" in letters[0]["message"]
     assert len(stored) == 2
+
+
+def test_a_deadline_swallowed_once_still_interrupts_the_block() -> None:
+    """An alarm that lands in a finalizer the garbage collector runs is swallowed there; the
+    deadline fires again, so the block is still interrupted rather than run to its end."""
+    from warday.transform.isolate import OverBudget, deadline
+
+    swallowed = finished = False
+    with pytest.raises(OverBudget), deadline(0.1, "a test block"):
+        try:
+            time.sleep(1)
+        except OverBudget:  # as a __del__ would lose it
+            swallowed = True
+        for _ in range(200):  # 2 s if nothing interrupts it
+            time.sleep(0.01)
+        finished = True
+    assert swallowed and not finished
