@@ -232,9 +232,9 @@ def fingerprint(
         names,
         war_date,
         head,
-        sum(told.values()),
+        math.fsum(told.values()),
         rare,
-        sum(full.values()),
+        math.fsum(full.values()),
         in_head,
         places,
         head_words,
@@ -287,13 +287,16 @@ def _named_in(name: str, words: AbstractSet[str]) -> bool:
 
 def vectors(fps: Sequence[Fingerprint]) -> list[Vec]:
     """Hashed TF-IDF rows holding sqrt(weight), so a dot product sums shared weights
-    (terms hashed to the same column add up)."""
+    (terms hashed to the same column add up). Terms are taken in sorted order and columns
+    kept sorted, so the sums come out the same to the last bit in every process, whatever
+    order its sets iterate in."""
     rows = []
     for fp in fps:
         row: dict[int, float] = {}
-        for term, weight in fp.terms.items():
+        for term in sorted(fp.terms):
             column = _column(term)
-            row[column] = row.get(column, 0.0) + weight**0.5
+            row[column] = row.get(column, 0.0) + fp.terms[term] ** 0.5
+        row = dict(sorted(row.items()))
         rows.append(
             (
                 np.fromiter(row.keys(), dtype=np.intp, count=len(row)),
@@ -421,7 +424,7 @@ def name_overlap(a: Fingerprint, b: Fingerprint) -> float:
     if not a.rare_names or not b.rare_names:
         return 0.0
     small, large = sorted((a.rare_names, b.rare_names), key=len)
-    shared = sum(min(v, large[n]) for n, v in small.items() if n in large)
+    shared = math.fsum(min(v, large[n]) for n, v in small.items() if n in large)
     return shared / min(a.name_mass, b.name_mass)
 
 

@@ -8,6 +8,7 @@ entries share its days and keys, not on how many entries history holds.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -128,14 +129,17 @@ class StoryIndex:
         return not any(self.members[e].document_id in docs_a for e in self.stories.get(b, ()))
 
     def candidates(self, fp: Fingerprint) -> list[int]:
-        """Entries within the date window sharing the most distinctive keys with fp."""
+        """Entries within the date window sharing the most distinctive keys with fp; ties
+        go to the older entry, so the cut is the same whatever order sets iterate in."""
         counts: Counter[int] = Counter()
+        keys = query_keys(fp)
         for day in _window(fp.war_date):
-            for key in query_keys(fp):
+            for key in keys:
                 posting = self._postings.get((day, key), ())
                 if len(posting) <= MAX_POSTINGS:
                     counts.update(posting)
-        return [e for e, _ in counts.most_common(MAX_CANDIDATES)]
+        ranked = heapq.nsmallest(MAX_CANDIDATES, counts.items(), key=lambda p: (-p[1], p[0]))
+        return [e for e, _ in ranked]
 
 
 def _day(d: date | None) -> int | None:

@@ -218,6 +218,47 @@ def test_term_columns_are_the_same_in_every_process() -> None:
     assert seen == {str(cluster._column("kharkiv"))}
 
 
+_SCORES_CODE = """
+from datetime import date
+from warday.transform.cluster import fingerprint, similarity
+a = fingerprint("Drone strike on Pavlohrad kills three", "Russian drones struck Pavlohrad "
+    "overnight, killing three people and wounding 12, the regional governor said.",
+    {"Pavlohrad", "Russia"}, date(2025, 4, 28))
+b = fingerprint("Three killed in Pavlohrad attack", "Three people died when drones hit "
+    "apartment blocks in Pavlohrad, officials said; 12 were wounded.",
+    {"Pavlohrad"}, date(2025, 4, 28))
+print(repr(a.mass), repr(a.name_mass), repr(b.mass), repr(similarity(a, b)))
+"""
+
+
+def test_scores_are_the_same_to_the_last_bit_in_every_process() -> None:
+    """Sums over sets follow each process's salted iteration order; summed in a fixed order,
+    a pair near the threshold links the same way in every worker and every run."""
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", _SCORES_CODE],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(seen) == 1
+
+
+def test_candidate_ties_go_to_the_older_entries() -> None:
+    """More entries than the candidate cap share the same keys: the oldest are taken,
+    whatever order they were indexed in."""
+    many = cluster.MAX_CANDIDATES + 15
+    ids = list(range(1, many + 1))
+    for order in (ids, ids[::-1], ids[1::2] + ids[::2]):
+        index = StoryIndex()
+        for entry_id in order:
+            index.add(Member(entry_id, entry_id, False, BRIDGE), entry_id)
+        assert sorted(index.candidates(BRIDGE)) == ids[: cluster.MAX_CANDIDATES]
+
+
 def test_vectors_add_up_terms_sharing_a_column() -> None:
     mine = fp("Drones hit Kharkiv", "Drones hit Kharkiv.", set(), None)
     ((columns, values),) = cluster.vectors([mine])
