@@ -89,13 +89,19 @@ SELECT doc.document_id, e.entry_key, e.entry_id, e.ordinal, e.headline, e.conten
        e.is_live, e.tagger_version
 FROM doc LEFT JOIN entries e ON e.document_id = doc.document_id;
 
--- name: upsert_entry
+-- name: upsert_entries
+-- A document's changed entries in one statement, from a JSON array of rows; each row's id
+-- by its key.
 INSERT INTO entries (entry_key, document_id, ordinal, section, headline, text, war_day, war_date,
                      date_source, relevance, relevance_reason, content_hash, tagger_version,
                      tags_hash, fingerprint)
-VALUES (%(entry_key)s, %(document_id)s, %(ordinal)s, %(section)s, %(headline)s, %(text)s,
-        %(war_day)s, %(war_date)s, %(date_source)s, %(relevance)s, %(relevance_reason)s,
-        %(content_hash)s, %(tagger_version)s, %(tags_hash)s, %(fingerprint)s)
+SELECT entry_key, document_id, ordinal, section, headline, text, war_day, war_date, date_source,
+       relevance, relevance_reason, content_hash, tagger_version, tags_hash, fingerprint
+FROM jsonb_to_recordset(%(rows)s)
+    AS r(entry_key text, document_id bigint, ordinal int, section text, headline text,
+         text text, war_day int, war_date date, date_source text, relevance text,
+         relevance_reason text, content_hash text, tagger_version text, tags_hash text,
+         fingerprint jsonb)
 ON CONFLICT (entry_key) DO UPDATE
     SET document_id = EXCLUDED.document_id, ordinal = EXCLUDED.ordinal,
         section = EXCLUDED.section, headline = EXCLUDED.headline, text = EXCLUDED.text,
@@ -104,7 +110,7 @@ ON CONFLICT (entry_key) DO UPDATE
         relevance_reason = EXCLUDED.relevance_reason, content_hash = EXCLUDED.content_hash,
         tagger_version = EXCLUDED.tagger_version, tags_hash = EXCLUDED.tags_hash,
         fingerprint = EXCLUDED.fingerprint, is_live = true, updated_at = now()
-RETURNING entry_id;
+RETURNING entry_id, entry_key;
 
 -- name: move_entry
 UPDATE entries SET ordinal = %(ordinal)s WHERE entry_id = %(entry_id)s;
@@ -123,11 +129,48 @@ RETURNING seq;
 -- name: notify_changes
 SELECT pg_notify('warday_entry_changes', id::text) FROM unnest(%(entry_ids)s::bigint[]) AS id;
 
--- name: clear_tags_many
-WITH e AS (DELETE FROM events WHERE entry_id = ANY(%(entry_ids)s)),
-     f AS (DELETE FROM figures WHERE entry_id = ANY(%(entry_ids)s)),
-     a AS (DELETE FROM actor_mentions WHERE entry_id = ANY(%(entry_ids)s))
-DELETE FROM place_mentions WHERE entry_id = ANY(%(entry_ids)s);
+-- name: replace_tags_many
+-- Several entries' tags swapped for new ones in one statement; each table's new rows come as
+-- one JSON array. The deletes remove only the old rows: every part of one statement reads
+-- the same snapshot, so none sees the rows the others insert.
+WITH gone_events AS (DELETE FROM events WHERE entry_id = ANY(%(entry_ids)s)),
+     gone_figures AS (DELETE FROM figures WHERE entry_id = ANY(%(entry_ids)s)),
+     gone_actors AS (DELETE FROM actor_mentions WHERE entry_id = ANY(%(entry_ids)s)),
+     gone_places AS (DELETE FROM place_mentions WHERE entry_id = ANY(%(entry_ids)s)),
+     new_events AS (
+    INSERT INTO events (entry_id, event_type, mode, acled_sub_event_type, assertion, actors,
+                        recipients, places, sentence, char_start, char_end, tagger_version,
+                        confidence)
+    SELECT entry_id, event_type, mode, acled_sub_event_type, assertion, actors, recipients,
+           places, sentence, start, "end", %(tagger_version)s, confidence
+    FROM jsonb_to_recordset(%(events)s)
+        AS t(entry_id bigint, event_type text, mode text, acled_sub_event_type text,
+             assertion text, actors text[], recipients text[], places text[], sentence text,
+             start int, "end" int, confidence real)),
+     new_figures AS (
+    INSERT INTO figures (entry_id, kind, value, low, high, qualifier, unit, subject, sentence,
+                         char_start, char_end, tagger_version)
+    SELECT entry_id, kind, value, low, high, qualifier, unit, subject, sentence, start, "end",
+           %(tagger_version)s
+    FROM jsonb_to_recordset(%(figures)s)
+        AS t(entry_id bigint, kind text, value numeric, low numeric, high numeric,
+             qualifier text, unit text, subject text, sentence text, start int, "end" int)),
+     new_actors AS (
+    INSERT INTO actor_mentions (entry_id, name, kind, side, surface, sentence, char_start,
+                                char_end, tagger_version, confidence, discovered)
+    SELECT entry_id, name, kind, side, surface, sentence, start, "end", %(tagger_version)s,
+           confidence, discovered
+    FROM jsonb_to_recordset(%(actors)s)
+        AS t(entry_id bigint, name text, kind text, side text, surface text, sentence text,
+             start int, "end" int, confidence real, discovered boolean))
+INSERT INTO place_mentions (entry_id, name, admin1, country, lat, lon, surface, sentence,
+                            char_start, char_end, tagger_version, confidence, discovered)
+SELECT entry_id, name, admin1, country, lat, lon, surface, sentence, start, "end",
+       %(tagger_version)s, confidence, discovered
+FROM jsonb_to_recordset(%(places)s)
+    AS t(entry_id bigint, name text, admin1 text, country text, lat float8, lon float8,
+         surface text, sentence text, start int, "end" int, confidence real,
+         discovered boolean);
 
 -- name: clear_tags
 WITH e AS (DELETE FROM events WHERE entry_id = %(entry_id)s),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import psycopg
-from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from warday.ingest.urls import scrub
@@ -119,19 +119,15 @@ def upsert_document_entries(
 
 
 def upsert_entries(conn: Conn, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert or update entries by their stable keys in one pipelined batch; their ids in
-    the order given. Each row holds the columns of the upsert_entry query."""
-    with conn.cursor() as cur:
-        rows = [{"tags_hash": None, "fingerprint": None, **r} for r in rows]
-        cur.executemany(q("upsert_entry"), rows, returning=True)
-        ids = []
-        while True:
-            found = cur.fetchone()
-            assert found is not None
-            ids.append(int(found["entry_id"]))
-            if not cur.nextset():
-                break
-    return ids
+    """Insert or update entries by their stable keys in one statement; their ids in the
+    order given. Each row holds the columns of the upsert_entries query (a fingerprint as a
+    JSON-ready dict)."""
+    if not rows:
+        return []
+    payload = [{"tags_hash": None, "fingerprint": None, **r} for r in rows]
+    found = conn.execute(q("upsert_entries"), {"rows": _json(payload)}).fetchall()
+    ids = {r["entry_key"]: int(r["entry_id"]) for r in found}
+    return [ids[r["entry_key"]] for r in rows]
 
 
 def upsert_entry(conn: Conn, row: dict[str, Any]) -> int:
@@ -181,38 +177,46 @@ def replace_tags(conn: Conn, entry_id: int, tags: Tags, version: str) -> None:
 
 
 def replace_tags_many(conn: Conn, tagged: Sequence[tuple[int, Tags]], version: str) -> None:
-    """Swap several entries' tags for new ones: one delete and one batch per tag table."""
+    """Swap several entries' tags for new ones in one statement (each table's rows as one
+    JSON array: a statement per row, or per table, cost more than the rows themselves)."""
     if not tagged:
         return
-    events, figures, actors, places = [], [], [], []
+    events: list[dict[str, Any]] = []
+    figures: list[dict[str, Any]] = []
+    actors: list[dict[str, Any]] = []
+    places: list[dict[str, Any]] = []
     for entry_id, tags in tagged:
-        stamp = {"entry_id": entry_id, "tagger_version": version}
-        events += [
-            {
-                **asdict(t),
-                **stamp,
-                "actors": list(t.actors),
-                "recipients": list(t.recipients),
-                "places": list(t.places),
-            }
-            for t in tags.events
-        ]
-        figures += [{**asdict(t), **stamp} for t in tags.figures]
-        actors += [{**asdict(t), **stamp} for t in tags.actors]
-        places += [{**asdict(t), **stamp} for t in tags.places]
-    with conn.pipeline(), conn.cursor() as cur:  # one round trip for the lot
-        cur.execute(q("clear_tags_many"), {"entry_ids": [entry_id for entry_id, _ in tagged]})
-        _many(cur, "insert_event", events)
-        _many(cur, "insert_figure", figures)
-        _many(cur, "insert_actor_mention", actors)
-        _many(cur, "insert_place_mention", places)
+        events += [{**vars(t), "entry_id": entry_id} for t in tags.events]
+        figures += [{**vars(t), "entry_id": entry_id} for t in tags.figures]
+        actors += [{**vars(t), "entry_id": entry_id} for t in tags.actors]
+        places += [{**vars(t), "entry_id": entry_id} for t in tags.places]
+    params = {
+        "entry_ids": [entry_id for entry_id, _ in tagged],
+        "tagger_version": version,
+        "events": _json(events),
+        "figures": _json(figures),
+        "actors": _json(actors),
+        "places": _json(places),
+    }
+    conn.execute(q("replace_tags_many"), params)
 
 
-def _many(cur: psycopg.Cursor[DictRow], name: str, rows: Iterable[dict[str, Any]]) -> None:
-    """executemany of a named query, skipping empty batches."""
-    batch = list(rows)
-    if batch:
-        cur.executemany(q(name), batch)
+def _json(rows: list[dict[str, Any]]) -> Jsonb:
+    """Rows as one JSON array for jsonb_to_recordset; decimals and dates as text, which the
+    record's column types read back exactly."""
+    return Jsonb(rows, dumps=_dumps)
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, default=_as_text, separators=(",", ":"))
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def dead_letter(

@@ -15,8 +15,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
 from warday import settings
 from warday.analyse import analyse
 from warday.ingest.local import discover, read_local
@@ -409,7 +407,7 @@ def _write_entries(
     return len(rows)
 
 
-def story_fingerprint(row: dict[str, Any], tags: Tags) -> Jsonb:
+def story_fingerprint(row: dict[str, Any], tags: Tags) -> dict[str, Any]:
     """The entry's story fingerprint, made here by the worker that tagged it so that the
     single link step reads it back instead of making it (warday.linking)."""
     # here, not at the top: the numeric libraries load only in processes that tag
@@ -417,7 +415,7 @@ def story_fingerprint(row: dict[str, Any], tags: Tags) -> Jsonb:
 
     names = {a.name for a in tags.actors} | {p.name for p in tags.places}
     fp = fingerprint(row["headline"], row["text"], names, None)
-    return Jsonb(fingerprint_json(fp, fingerprint_version()))
+    return fingerprint_json(fp, fingerprint_version())
 
 
 def _about_the_war(row: dict[str, Any]) -> bool:
