@@ -166,18 +166,24 @@ def normalised(words: list[str]) -> list[str]:
     """Lower-case words with each synonym or phrase of the synonym table replaced by its
     canonical form (longest phrase first)."""
     table, longest = _synonyms()
-    out, i = [], 0
-    while i < len(words):
-        # only a word that opens a variant can start a replacement
-        for n in range(min(longest.get(words[i], 0), len(words) - i), 0, -1):
+    out: list[str] = []
+    done, count = 0, len(words)
+    # only a word that opens a variant can start a replacement: the words between two such
+    # openers are copied as they are
+    for i in [i for i, word in enumerate(words) if word in longest]:
+        if i < done:  # inside a phrase already replaced
+            continue
+        out += words[done:i]
+        done = i + 1
+        for n in range(min(longest[words[i]], count - i), 0, -1):
             canonical = table.get(" ".join(words[i : i + n]))
             if canonical is not None:
                 out.append(canonical)
-                i += n
+                done = i + n
                 break
         else:
             out.append(words[i])
-            i += 1
+    out += words[done:]
     return out
 
 

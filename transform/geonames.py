@@ -95,6 +95,8 @@ def fold(text: str) -> str:
     import unicodedata
 
     text = text.translate(_EXTRA_FOLD)
+    if text.isascii():  # nothing to fold (most of the 72,000 forms the index is built from)
+        return text
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
