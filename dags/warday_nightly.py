@@ -1,6 +1,7 @@
 """Nightly refresh: fetch every enabled source (one mapped task each, red when that source
-failed), process what is new into day-numbered war entries, re-tag, link stories, judge the
-run by the quality gate, and publish the asset event when something changed."""
+failed), process what is new into day-numbered war entries (mapped workers sharing the
+queue), re-tag, link stories, judge the run by the quality gate, and publish the asset event
+when something changed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from warday.dagkit import (
     DEFAULT_ARGS,
     TAGS,
     fail_for,
+    process_workers,
     run_date,
     run_key,
     run_tasks,
@@ -60,12 +62,24 @@ def warday_nightly() -> None:
         return counts
 
     # Runs even when some sources failed; no retries: a failing batch has recorded its dead
-    # letters, and a retry would find nothing pending and pass, hiding the failure.
-    @task(retries=0, execution_timeout=timedelta(hours=2), trigger_rule="all_done")
-    def process() -> dict[str, int]:
+    # letters, and a retry would find nothing pending and pass, hiding the failure. Several
+    # workers share it (WARDAY_PROCESS_WORKERS): each claims its own batches, and the run's
+    # counts are their sum.
+    @task(
+        retries=0,
+        execution_timeout=timedelta(hours=2),
+        trigger_rule="all_done",
+        map_index_template="{{ worker_label }}",
+    )
+    def process(worker: int) -> dict[str, int]:
         from warday import steps
 
-        return steps.process(run_key(), run_date())
+        ctx: Any = get_current_context()
+        ctx["worker_label"] = f"worker {worker}"
+        counts = steps.process(run_key(), run_date())
+        pairs = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+        ctx["worker_label"] = f"worker {worker}: {pairs or 'nothing pending'}"
+        return counts
 
     run = run_tasks()
     key = run.begin()
@@ -73,7 +87,7 @@ def warday_nightly() -> None:
     sources = list_sources()
     key >> sources
     fetched = fetch_source.expand(source=sources)
-    processed = process()
+    processed = process.expand(worker=process_workers())
     fetched >> processed
     linked = run.link_stories()
     processed >> run.retag() >> linked

@@ -227,6 +227,23 @@ RETURNING run_id;
 -- name: add_run_counts
 UPDATE pipeline_runs SET counts = counts || %(counts)s WHERE run_key = %(run_key)s;
 
+-- name: sum_run_counts
+-- A stage several tasks share (the process workers): each one's numbers add to those already
+-- recorded; any other value replaces the one before. The row lock makes concurrent tasks
+-- take turns, each adding to what the other committed.
+UPDATE pipeline_runs r
+SET counts = r.counts || jsonb_build_object(
+    %(stage)s::text,
+    coalesce(r.counts -> %(stage)s, '{}'::jsonb) || (
+        SELECT coalesce(jsonb_object_agg(
+            n.key,
+            CASE WHEN jsonb_typeof(n.value) = 'number'
+                      AND jsonb_typeof(r.counts -> %(stage)s -> n.key) = 'number'
+                 THEN to_jsonb(n.value::numeric + (r.counts -> %(stage)s -> n.key)::numeric)
+                 ELSE n.value END), '{}'::jsonb)
+        FROM jsonb_each(%(counts)s) AS n))
+WHERE run_key = %(run_key)s;
+
 -- name: finish_run
 UPDATE pipeline_runs SET status = %(status)s, finished_at = now() WHERE run_key = %(run_key)s;
 

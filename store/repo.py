@@ -287,6 +287,11 @@ def add_run_counts(conn: Conn, run_key: str, counts: dict[str, Any]) -> None:
     conn.execute(q("add_run_counts"), {"run_key": run_key, "counts": Jsonb(counts)})
 
 
+def sum_run_counts(conn: Conn, run_key: str, stage: str, counts: dict[str, Any]) -> None:
+    """Add one task's counts to a stage that several tasks share (numbers add up)."""
+    conn.execute(q("sum_run_counts"), {"run_key": run_key, "stage": stage, "counts": Jsonb(counts)})
+
+
 def finish_run(conn: Conn, run_key: str, status: str) -> None:
     """Close a run with its final status."""
     conn.execute(q("finish_run"), {"run_key": run_key, "status": status})

@@ -52,6 +52,20 @@ DEFAULT_ARGS: dict[str, Any] = {
 }
 
 
+def process_workers() -> list[int]:
+    """The process step's mapped workers, numbered (WARDAY_PROCESS_WORKERS, default
+    settings.PROCESS_WORKERS): read when the DAG file is parsed, so a bad value is an import
+    error on the DAG, named, not a failed run."""
+    import os
+
+    from warday.settings import ENV_PROCESS_WORKERS, PROCESS_WORKERS, PROCESS_WORKERS_MAX
+
+    raw = os.environ.get(ENV_PROCESS_WORKERS, "").strip() or str(PROCESS_WORKERS)
+    if not raw.isdigit() or not 1 <= int(raw) <= PROCESS_WORKERS_MAX:
+        raise ValueError(f"{ENV_PROCESS_WORKERS}={raw!r}: expected 1 to {PROCESS_WORKERS_MAX}")
+    return list(range(1, int(raw) + 1))
+
+
 def run_key() -> str:
     """The pipeline_runs key of this DAG run. Tasks derive it from their context: only the
     teardown takes it from the setup (tasks right after a setup must need all success)."""

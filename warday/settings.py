@@ -25,6 +25,8 @@ ENV_STATE_DIR = "WARDAY_STATE_DIR"
 ENV_PGDATA = "WARDAY_PGDATA"
 #: The sources registry (YAML) the nightly run reads.
 ENV_SOURCES = "WARDAY_SOURCES"
+#: How many mapped tasks of the nightly DAG share the process step (see PROCESS_WORKERS).
+ENV_PROCESS_WORKERS = "WARDAY_PROCESS_WORKERS"
 #: Comma-separated hosts or CIDRs the fetcher may reach although private (local testing).
 ENV_FETCH_ALLOW = "WARDAY_FETCH_ALLOW"
 #: Tests and benchmarks: the shared reference data beside the repository, and the corpus.
@@ -115,6 +117,10 @@ BATCH_MAX_FAILURE_RATIO = 0.5
 BATCH_MIN_FAILURES_TO_FAIL = 3
 #: Raw documents one worker claims and commits together.
 PROCESS_BATCH_SIZE = 8
+#: Workers (mapped tasks) of the nightly process step: they claim batches, never the same
+#: document twice, so each one more takes a share of the load while a core is free.
+PROCESS_WORKERS = 2
+PROCESS_WORKERS_MAX = 32
 #: A war day ahead of the publication date by more than this is not taken.
 MAX_DAYS_AHEAD_OF_PUBLICATION = 2
 #: Past this many days between a day number and the publication date, the number is wrong.

@@ -103,7 +103,9 @@ def process(run_key: str, logical_date: date | None) -> dict[str, int]:
 
     A failing batch raises after its own transaction committed the dead letters.
     """
-    return _stage(run_key, "process", lambda c: pipeline.process_pending(c, logical_date))
+    return _stage(
+        run_key, "process", lambda c: pipeline.process_pending(c, logical_date), shared=True
+    )
 
 
 def retag(run_key: str, everything: bool = False) -> dict[str, int]:
@@ -205,10 +207,16 @@ def _requeue_by_day(run_key: str, by: str, low: date | None, high: date | None) 
 
 
 def _stage(
-    run_key: str, stage: str, work: Callable[[Conn], dict[str, Any]], *, autocommit: bool = False
+    run_key: str,
+    stage: str,
+    work: Callable[[Conn], dict[str, Any]],
+    *,
+    autocommit: bool = False,
+    shared: bool = False,
 ) -> dict[str, Any]:
     """Run one step on its own connection and record its counts on the run; a step that
-    raises marks the run failed (with the error) before the exception goes on."""
+    raises marks the run failed (with the error) before the exception goes on. The counts of
+    a `shared` step (run by several workers at once) add up to those already recorded."""
     try:
         with runs.heartbeat(run_key), connect(autocommit=autocommit) as conn:
             counts = work(conn)
@@ -216,7 +224,10 @@ def _stage(
         _quietly(_record_failed, run_key, stage, exc)
         raise
     with connect() as conn:
-        repo.add_run_counts(conn, run_key, {stage: counts})
+        if shared:
+            repo.sum_run_counts(conn, run_key, stage, counts)
+        else:
+            repo.add_run_counts(conn, run_key, {stage: counts})
     return counts
 
 

@@ -92,3 +92,22 @@ def test_parsing_is_cheap(path: Path) -> None:
     assert heavy == [], f"{path.name} imports {heavy[:10]} at parse time"
     assert float(seconds) < PARSE_BUDGET_S, f"{path.name} parsed in {seconds}s"
     assert time.perf_counter() - started < 120
+
+
+@pytest.mark.parametrize(("value", "workers"), [("", [1, 2]), ("3", [1, 2, 3]), (" 1 ", [1])])
+def test_process_workers_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, workers: list[int]
+) -> None:
+    from warday.dagkit import process_workers
+
+    monkeypatch.setenv("WARDAY_PROCESS_WORKERS", value)
+    assert process_workers() == workers
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "33", "1.5"])
+def test_a_bad_process_worker_count_is_named(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    from warday.dagkit import process_workers
+
+    monkeypatch.setenv("WARDAY_PROCESS_WORKERS", value)
+    with pytest.raises(ValueError, match="WARDAY_PROCESS_WORKERS"):
+        process_workers()

@@ -55,8 +55,13 @@ def test_nightly_end_to_end_and_idempotent(  # type: ignore[no-untyped-def]
     assert first.state == "success", task_states(first)
     states = task_states(first)
     assert states["fetch_source[seeds]"] == "success" and states["publish"] == "success"
-    # The counts are visible in the UI: each mapped fetch task is labelled with them.
-    assert "seeds: files=" in next(iter(task_labels(first).values()))
+    # The counts are visible in the UI: each mapped fetch task is labelled with them, and so
+    # is each process worker; the workers shared the queue and the run holds their sum.
+    labels = task_labels(first)
+    assert "seeds: files=" in labels["fetch_source[0]"]
+    assert states["process[worker 1]"] == states["process[worker 2]"] == "success"
+    assert labels["process[0]"].startswith("worker 1: ")
+    assert labels["process[1]"].startswith("worker 2: ")
     events = asset_events("warday_war_entries")
     assert len(events) == events_before + 1
     assert events[-1]["entries_written"] > 20 and events[-1]["seq"][0] >= 1

@@ -110,3 +110,35 @@ def test_failure_notice_names_source_and_reason(
     httpd.shutdown()
     assert Hook.got[0]["source"] == "kyiv-wire" and "HTTP 500" in Hook.got[0]["reason"]
     assert "warday_nightly.fetch_source[kyiv-wire] failed" in caplog.text
+
+
+def test_process_workers_counts_add_up(db_url: str) -> None:
+    """Several workers (mapped tasks) share the process step: the run records the sum of
+    their counts, and the one that failed keeps its error beside them."""
+    from warday.store import repo
+
+    run_key = "test:shared-process"
+    with connect() as conn:
+        repo.start_run(conn, run_key, "test", datetime.now(UTC))
+    # two connections at once, as two workers finishing together
+    with connect() as first, connect() as second:
+        repo.sum_run_counts(first, run_key, "process", {"raw_processed": 5, "entries_written": 9})
+        done = threading.Thread(
+            target=repo.sum_run_counts,
+            args=(second, run_key, "process", {"raw_processed": 3, "raw_failed": 1}),
+        )
+        done.start()  # waits on the first worker's row lock, then adds to what it committed
+        first.commit()
+        done.join()
+        second.commit()
+    with connect() as conn:
+        repo.sum_run_counts(conn, run_key, "process", {"error": "BatchFailed: 3 of 4 failed"})
+        counts = conn.execute(
+            "SELECT counts FROM pipeline_runs WHERE run_key = %s", (run_key,)
+        ).fetchone()["counts"]
+    assert counts["process"] == {
+        "raw_processed": 8,
+        "entries_written": 9,
+        "raw_failed": 1,
+        "error": "BatchFailed: 3 of 4 failed",
+    }
