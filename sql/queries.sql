@@ -461,7 +461,8 @@ SELECT pg_advisory_xact_lock(1466196292, 30);
 -- name: unlinked_entries
 -- The stored fingerprint when it is of the current version, else the text and names to make
 -- it from (the same in story_pool).
-SELECT e.entry_id, e.document_id, e.section, e.headline, e.war_date, e.content_hash, f.fingerprint,
+SELECT e.entry_id, e.document_id, e.section, e.headline, e.war_date, e.content_hash, e.tags_hash,
+       f.fingerprint,
        CASE WHEN f.fingerprint IS NULL THEN e.text END AS text,
        CASE WHEN f.fingerprint IS NULL THEN
            ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = e.entry_id
@@ -481,7 +482,7 @@ LIMIT %(limit)s;
 -- pool stays bounded however busy the days are.
 SELECT * FROM (
 SELECT p.entry_id, p.document_id, p.section, p.story_id, p.headline, p.war_date,
-       p.content_hash, f.fingerprint,
+       p.content_hash, p.tags_hash, f.fingerprint,
        CASE WHEN f.fingerprint IS NULL THEN p.text END AS text,
        CASE WHEN f.fingerprint IS NULL THEN
            ARRAY(SELECT name FROM actor_mentions a WHERE a.entry_id = p.entry_id
@@ -502,6 +503,16 @@ ORDER BY p.entry_id DESC
 LIMIT %(pool_max)s
 ) pool
 ORDER BY entry_id;
+
+-- name: store_fingerprints
+-- Fingerprints the link step had to make (none stored, or of another version), kept so the
+-- next step reads them; an entry rewritten or re-tagged meanwhile (its hashes moved on) is
+-- left as it is.
+UPDATE entries e SET fingerprint = f.fingerprint
+FROM jsonb_to_recordset(%(rows)s)
+    AS f(entry_id bigint, content_hash text, tags_hash text, fingerprint jsonb)
+WHERE e.entry_id = f.entry_id AND e.content_hash = f.content_hash
+  AND e.tags_hash IS NOT DISTINCT FROM f.tags_hash;
 
 -- name: assign_stories
 UPDATE entries e SET story_id = v.story_id

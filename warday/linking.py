@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from psycopg.types.json import Jsonb
+
 from warday import settings
 from warday.store import repo
 from warday.store.db import Conn
@@ -24,6 +26,7 @@ from warday.transform.cluster import (
     central,
     fingerprint,
     fingerprint_from_json,
+    fingerprint_json,
     fingerprint_version,
     short_label,
     vectors,
@@ -38,6 +41,7 @@ class _Batch:
     """What one link step changed, written at its end."""
 
     assigned: dict[int, int] = field(default_factory=dict)  # new entry -> story
+    made: list[dict[str, Any]] = field(default_factory=list)  # fingerprints to store
     reserved: list[int] = field(default_factory=list)  # story ids made, not yet used
     moved: dict[int, str] = field(default_factory=dict)  # stored entry -> content hash
     touched: set[int] = field(default_factory=set)  # stories to relabel
@@ -69,9 +73,9 @@ def link_stories(conn: Conn, chunk: int = settings.LINK_CHUNK) -> dict[str, int]
 
 def _link_chunk(conn: Conn, unlinked: list[dict[str, Any]]) -> Counter[str]:
     """Link one chunk of new entries in the caller's transaction."""
-    index, rows = _load_index(conn, unlinked)
     batch = _Batch()
-    members = [_member(r) for r in unlinked]
+    index, rows = _load_index(conn, unlinked, batch.made)
+    members = [_member(r, batch.made) for r in unlinked]
     for row, member, vec in zip(unlinked, members, vectors([m.fp for m in members]), strict=True):
         _link_one(conn, index, row, member, vec, batch)
     _write(conn, index, rows, batch)
@@ -79,7 +83,7 @@ def _link_chunk(conn: Conn, unlinked: list[dict[str, Any]]) -> Counter[str]:
 
 
 def _load_index(
-    conn: Conn, unlinked: list[dict[str, Any]]
+    conn: Conn, unlinked: list[dict[str, Any]], made: list[dict[str, Any]]
 ) -> tuple[StoryIndex, dict[int, dict[str, Any]]]:
     """The linked entries near the dates being linked, indexed."""
     dates = sorted({r["war_date"] for r in unlinked if r["war_date"] is not None})
@@ -100,22 +104,31 @@ def _load_index(
     rows: dict[int, dict[str, Any]] = {}
     members = []
     for row in stored:  # streamed: each row's fingerprint or text goes once it is read
-        members.append((_member(row), row["story_id"]))
+        members.append((_member(row, made), row["story_id"]))
         rows[row["entry_id"]] = row
     index.add_many(members)
     rows |= {r["entry_id"]: r for r in unlinked}
     return index, rows
 
 
-def _member(row: dict[str, Any]) -> Member:
+def _member(row: dict[str, Any], made: list[dict[str, Any]]) -> Member:
     """An entry row as the linker sees it: its stored fingerprint, else one made from its text
-    and names. Text and fingerprint are let go from the row: only the headline, date and hash
-    are read from it afterwards."""
+    and names, added to `made` to be stored (a change of rules, word tables or tagger costs
+    one fingerprint per entry, not one per link step). Text and fingerprint are let go from
+    the row: only the headline, date and hashes are read from it afterwards."""
     stored, text = row.pop("fingerprint"), row.pop("text")
     if stored is not None:
         fp = fingerprint_from_json(stored, row["war_date"])
     else:
         fp = fingerprint(row["headline"], text, row["names"], row["war_date"])
+        made.append(
+            {
+                "entry_id": row["entry_id"],
+                "content_hash": row["content_hash"],
+                "tags_hash": row["tags_hash"],
+                "fingerprint": fingerprint_json(fp, fingerprint_version()),
+            }
+        )
     return Member(row["entry_id"], row["document_id"], row["section"] == "summary", fp)
 
 
@@ -160,6 +173,8 @@ def _write(conn: Conn, index: StoryIndex, rows: dict[int, dict[str, Any]], batch
     """Store the new entries' stories, relabel touched stories, publish the changes last."""
     if batch.reserved:
         conn.execute(q("drop_reserved_stories"), {"story_ids": batch.reserved})
+    if batch.made:
+        conn.execute(q("store_fingerprints"), {"rows": Jsonb(batch.made)})
     ids = sorted(batch.assigned)
     conn.execute(
         q("assign_stories"),

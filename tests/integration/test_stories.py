@@ -313,7 +313,8 @@ def test_a_capped_pool_still_gives_every_entry_a_story(
 def test_stored_fingerprints_link_as_those_made_at_link_time(db_url: str, server_url: str) -> None:
     """Workers store each entry's fingerprint with its tags; the link step reads it back. A
     copy of the database without them (made from the text at link time, as for entries of an
-    older version) gives the same stories."""
+    older version) gives the same stories, and the link step stores the fingerprints it made:
+    the same as the workers'."""
     from warday.transform.cluster import fingerprint_version
 
     ingest([REPO / "seeds"])
@@ -329,12 +330,21 @@ def test_stored_fingerprints_link_as_those_made_at_link_time(db_url: str, server
         with connect() as conn:
             pipeline.link_stories(conn)
             from_stored = partition(conn)
+            made_by_workers = fingerprints(conn)
         with connect(copy) as conn:
             conn.execute("UPDATE entries SET fingerprint = jsonb_build_object('v', 'old')")
             conn.commit()
             pipeline.link_stories(conn)
             from_text = partition(conn)
+            made_at_link_time = fingerprints(conn)
     assert from_stored == from_text
+    assert made_at_link_time == made_by_workers
+
+
+def fingerprints(conn: Conn) -> dict[str, object]:
+    """Each live entry's stored fingerprint by its key."""
+    rows = conn.execute("SELECT entry_key, fingerprint FROM entries WHERE is_live").fetchall()
+    return {r["entry_key"]: r["fingerprint"] for r in rows}
 
 
 def test_new_tags_drop_the_stored_fingerprint(db_url: str) -> None:
