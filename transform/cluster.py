@@ -30,7 +30,7 @@ from wordfreq import get_frequency_dict, zipf_frequency
 from warday import settings
 from warday.settings import package_dir
 from warday.transform.gazetteer import load_actors, load_places
-from warday.transform.tagging import TAGGER_VERSION, tag
+from warday.transform.tagging import TAGGER_VERSION, mentions
 
 # Newsroom filler and words every war report shares: they say nothing about which happening.
 _FILLER = frozenset(
@@ -282,8 +282,8 @@ def fingerprint_from_json(data: dict[str, Any], war_date: date | None) -> Finger
 @lru_cache(maxsize=50_000)
 def headline_names(headline: str) -> frozenset[str]:
     """Actors and places the tagger finds in a headline (entries' tags cover their text)."""
-    tags = tag(headline)
-    return frozenset({a.name for a in tags.actors} | {p.name for p in tags.places})
+    actors, places = mentions(headline)
+    return frozenset(m.entity.name for m in (*actors, *places))
 
 
 def _named_in(name: str, words: AbstractSet[str]) -> bool:

@@ -80,13 +80,7 @@ def tag(text: str, gazetteer: Gazetteer | None = None, events_too: bool = True) 
     """All tags of an entry's text; every start/end indexes into text. Without
     ``events_too`` (an entry about other news) only who, where and how many are read: the
     event ontology is this war's, and read on a flood report it only makes noise."""
-    gaz = gazetteer or Gazetteer.default()
-    curated = gaz.find_actors(text)
-    found_places = gaz.find_places(text, [(m.start, m.end) for m in curated])
-    found_actors = curated + discovered_mentions(text, gaz, curated, found_places)
-    found_actors.sort(key=lambda m: m.start)
-    found_places = [p for p in found_places if not _inside_discovered(p, found_actors)]
-    actor_mentions, place_mentions = resolve_mentions(text, gaz, found_actors, found_places)
+    actor_mentions, place_mentions = mentions(text, gazetteer)
     spans = sentences(text)
     starts = [sent.start for sent in spans]
     events: list[EventTag] = []
@@ -107,6 +101,18 @@ def tag(text: str, gazetteer: Gazetteer | None = None, events_too: bool = True) 
         tuple(_place_tag(m, _sentence_of(spans, text, m, starts)) for m in place_mentions),
         tuple(figures),
     )
+
+
+def mentions(text: str, gazetteer: Gazetteer | None = None) -> tuple[list[Mention], list[Mention]]:
+    """The actor and place mentions of a text, as tag() reads them (curated, discovered,
+    resolved), without its events and figures."""
+    gaz = gazetteer or Gazetteer.default()
+    curated = gaz.find_actors(text)
+    found_places = gaz.find_places(text, [(m.start, m.end) for m in curated])
+    found_actors = curated + discovered_mentions(text, gaz, curated, found_places)
+    found_actors.sort(key=lambda m: m.start)
+    found_places = [p for p in found_places if not _inside_discovered(p, found_actors)]
+    return resolve_mentions(text, gaz, found_actors, found_places)
 
 
 def discovered_mentions(
