@@ -96,6 +96,23 @@ def one_line(message: str, limit: int = 500) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _workers_option(command: argparse.ArgumentParser) -> None:
+    """--workers: processes sharing the process step (each claims its own batches)."""
+    command.add_argument(
+        "--workers",
+        type=_worker_count,
+        default=1,
+        help="processes sharing the process step, one per free core (default 1)",
+    )
+
+
+def _worker_count(value: str) -> int:
+    """A worker count from 1 to settings.PROCESS_WORKERS_MAX."""
+    if not value.isdigit() or not 1 <= int(value) <= settings.PROCESS_WORKERS_MAX:
+        raise argparse.ArgumentTypeError(f"expected 1 to {settings.PROCESS_WORKERS_MAX}")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warday", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -112,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
         type=date.fromisoformat,
         help="fallback date for undated documents (default: today)",
     )
+    _workers_option(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     run = sub.add_parser("run", help="the nightly steps outside Airflow, over the sources registry")
@@ -120,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--live", action="store_true", help="also fetch enabled feeds and pages")
     run.add_argument("--logical-date", type=date.fromisoformat)
+    _workers_option(run)
     run.set_defaults(func=cmd_run)
 
     nightly = sub.add_parser(
@@ -255,7 +274,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     overrides = {"outlet": args.outlet, "published": args.published, "url": args.url}
     with steps.local_run("cli-ingest", args.logical_date) as (run_key, logical):
         print("land:   ", _fmt(steps.land(run_key, args.paths, overrides)))
-        _process_and_link(run_key, logical)
+        _process_and_link(run_key, logical, args.workers)
     return 0
 
 
@@ -269,7 +288,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             except SourceFailed as exc:  # the others still run; the run ends failed
                 print(f"source {source['name']}: FAILED: {'; '.join(exc.reasons)}")
                 failed += 1
-        _process_and_link(run_key, logical)
+        _process_and_link(run_key, logical, args.workers)
         try:
             verdicts = steps.gate(run_key)
         except GateFailed as exc:
@@ -296,9 +315,9 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
-def _process_and_link(run_key: str, logical: date) -> None:
+def _process_and_link(run_key: str, logical: date, workers: int = 1) -> None:
     """The steps after landing, with their counts printed."""
-    print("process:", _fmt(steps.process(run_key, logical)))
+    print("process:", _fmt(steps.process_with_workers(run_key, logical, workers)))
     print("retag:  ", _fmt(steps.retag(run_key)))
     print("link:   ", _fmt(steps.link(run_key)))
 

@@ -183,7 +183,7 @@ def process_pending(
         while batch := _process_batch(conn, logical_date, batch_size):
             counts.update(batch)
             bar.advance(batch["raw_processed"] + batch["raw_failed"])
-    _check_failures(counts)
+    check_failures(counts)
     return dict(counts)
 
 
@@ -490,8 +490,9 @@ def _entry_hash(row: dict[str, Any]) -> str:
     return repo.sha256("\x1f".join(str(row[f]) for f in fields).encode())
 
 
-def _check_failures(counts: Counter[str]) -> None:
-    """Fail the step when too much of the batch failed."""
+def check_failures(counts: Counter[str]) -> None:
+    """Fail the step when too much of the batch failed (of one worker's share, or of the
+    whole step's when the workers' counts are summed)."""
     failed, total = counts["raw_failed"], counts["raw_failed"] + counts["raw_processed"]
     if failed >= MIN_FAILURES_TO_FAIL and failed > MAX_FAILURE_RATIO * total:
         raise BatchFailed(f"{failed} of {total} documents failed; see dead_letters")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import uuid
 from collections import Counter
@@ -19,7 +20,7 @@ from warday import gates, pipeline, runs, settings
 from warday.fetching import SourceFailed, problems_since, run_source
 from warday.ingest.sources import DEFAULT_REGISTRY, Source, enabled, load_registry
 from warday.store import repo
-from warday.store.db import Conn, DatabaseUnreachable, connect
+from warday.store.db import Conn, DatabaseUnreachable, connect, database_url
 from warday.store.migrate import migrate
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,32 @@ def process(run_key: str, logical_date: date | None) -> dict[str, int]:
     return _stage(
         run_key, "process", lambda c: pipeline.process_pending(c, logical_date), shared=True
     )
+
+
+def process_with_workers(run_key: str, logical_date: date | None, workers: int) -> dict[str, int]:
+    """The process step run by `workers` processes at once, as the nightly DAG's mapped
+    workers do: each claims its own batches and adds its counts to the run's; their sum is
+    returned. A worker's failure (a failing batch) is raised once every worker is done, and
+    so is a failing share of the whole step's documents."""
+    if workers <= 1:
+        return process(run_key, logical_date)
+    database_url()  # started (if embedded) and in the environment the workers inherit
+    # a fresh interpreter per worker: the parent runs threads (the run's heartbeat), which a
+    # fork would copy mid-flight
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers) as pool:
+        jobs = [pool.apply_async(process, (run_key, logical_date)) for _ in range(workers)]
+        counts: Counter[str] = Counter()
+        failures: list[BaseException] = []
+        for job in jobs:
+            try:
+                counts.update(job.get())
+            except Exception as exc:  # every worker is waited for, then the first failure
+                failures.append(exc)
+    if failures:
+        raise failures[0]
+    pipeline.check_failures(counts)  # failures spread over workers count together
+    return dict(counts)
 
 
 def retag(run_key: str, everything: bool = False) -> dict[str, int]:

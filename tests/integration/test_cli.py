@@ -100,3 +100,35 @@ def test_reprocess_tag_stage(db_url: str, capsys: pytest.CaptureFixture[str]) ->
     assert "retag:   nothing to do" in run(capsys, "reprocess", "--stage", "tag")
     out = run(capsys, "reprocess", "--stage", "tag", "--everything")
     assert "entries_tags_unchanged=" in out and "entries_retagged=" not in out
+
+
+def test_workers_share_the_process_step(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--workers 2`: two processes claim batches of one queue; the run holds their summed
+    counts, and processing everything again alone finds every entry as they wrote it."""
+    from warday.ingest.local import discover
+    from warday.store.db import connect
+
+    out = run(capsys, "ingest", str(SEEDS), "--workers", "2")
+    files = len(discover([SEEDS])[0])
+    assert f"raw_processed={files}" in out
+    with connect() as conn:
+        process = conn.execute(
+            "SELECT counts -> 'process' AS p FROM pipeline_runs WHERE run_key LIKE 'cli-ingest:%'"
+        ).fetchone()["p"]
+        live = conn.execute("SELECT count(*) AS n FROM entries WHERE is_live").fetchone()["n"]
+    assert process["raw_processed"] == files and process["entries_written"] == live
+    again = run(capsys, "reprocess", "--stage", "all")
+    assert f"entries_unchanged={live}" in again and "entries_written" not in again
+
+
+def test_failures_spread_over_workers_still_fail_the_step(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", str(FIXTURES / "broken"), "--workers", "2"]) == 3
+    assert "3 of 4 documents failed" in capsys.readouterr().err
+
+
+def test_a_bad_worker_count_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["ingest", str(SEEDS), "--workers", "0"])
+    assert stop.value.code == 2 and "expected 1 to" in capsys.readouterr().err
