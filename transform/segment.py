@@ -247,12 +247,12 @@ def _is_theme(paragraphs: list[str], i: int) -> bool:
     """A theme heading: a few theme words ("Politics and diplomacy", "MILITARY AID:")."""
     line = _clean(paragraphs[i])
     words = re.findall(r"[^\W\d_]+", line.lower())
-    return (
+    return (  # the word checks first: is_heading is the costly one
         "\n" not in paragraphs[i]
         and 0 < len(words) <= _MAX_THEME_WORDS
-        and is_heading(paragraphs[i])
         and all(w in _THEME_WORDS for w in words)
         and any(w not in ("the", "and", "in", "on", "war", "ukraine", "russia") for w in words)
+        and is_heading(paragraphs[i])
     )
 
 
