@@ -131,7 +131,11 @@ def process_with_workers(run_key: str, logical_date: date | None, workers: int) 
                 failures.append(exc)
     if failures:
         raise failures[0]
-    pipeline.check_failures(counts)  # failures spread over workers count together
+    try:
+        pipeline.check_failures(counts)  # failures spread over workers count together
+    except pipeline.BatchFailed as exc:
+        _quietly(_record_failed, run_key, "process", exc, True)
+        raise
     return dict(counts)
 
 
@@ -248,7 +252,7 @@ def _stage(
         with runs.heartbeat(run_key), connect(autocommit=autocommit) as conn:
             counts = work(conn)
     except Exception as exc:
-        _quietly(_record_failed, run_key, stage, exc)
+        _quietly(_record_failed, run_key, stage, exc, shared)
         raise
     with connect() as conn:
         if shared:
@@ -258,11 +262,15 @@ def _stage(
     return counts
 
 
-def _record_failed(run_key: str, stage: str, exc: Exception) -> None:
-    """Mark the run failed with the stage's error."""
+def _record_failed(run_key: str, stage: str, exc: Exception, shared: bool = False) -> None:
+    """Mark the run failed with the stage's error (beside the counts other workers of a
+    shared stage recorded)."""
     with connect() as conn:
         error = f"{type(exc).__name__}: {exc}"[:500]
-        repo.add_run_counts(conn, run_key, {stage: {"error": error}})
+        if shared:
+            repo.sum_run_counts(conn, run_key, stage, {"error": error})
+        else:
+            repo.add_run_counts(conn, run_key, {stage: {"error": error}})
         repo.finish_run(conn, run_key, "failed")
 
 

@@ -124,8 +124,15 @@ def test_workers_share_the_process_step(db_url: str, capsys: pytest.CaptureFixtu
 def test_failures_spread_over_workers_still_fail_the_step(
     db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from warday.store.db import connect
+
     assert main(["ingest", str(FIXTURES / "broken"), "--workers", "2"]) == 3
     assert "3 of 4 documents failed" in capsys.readouterr().err
+    with connect() as conn:
+        run_row = conn.execute(
+            "SELECT status, counts -> 'process' AS p FROM pipeline_runs"
+        ).fetchone()
+    assert run_row["status"] == "failed" and "3 of 4 documents failed" in run_row["p"]["error"]
 
 
 def test_a_bad_worker_count_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
