@@ -459,8 +459,8 @@ UPDATE raw_documents SET status = 'pending' WHERE is_current AND status = 'proce
 SELECT pg_advisory_xact_lock(1466196292, 30);
 
 -- name: unlinked_entries
--- The stored fingerprint when it is of the current version, else the text and names to make
--- it from (the same in story_pool).
+-- War entries without a story (off-topic ones get none), with the stored fingerprint when it
+-- is of the current version, else the text and names to make it from (as in story_pool).
 SELECT e.entry_id, e.document_id, e.section, e.headline, e.war_date, e.content_hash, e.tags_hash,
        f.fingerprint,
        CASE WHEN f.fingerprint IS NULL THEN e.text END AS text,
@@ -471,7 +471,7 @@ SELECT e.entry_id, e.document_id, e.section, e.headline, e.war_date, e.content_h
 FROM entries e
 CROSS JOIN LATERAL (SELECT CASE WHEN e.fingerprint->>'v' = %(fp_version)s
                                 THEN e.fingerprint END AS fingerprint) f
-WHERE e.is_live AND e.story_id IS NULL
+WHERE e.is_live AND e.story_id IS NULL AND e.relevance = 'war'
 ORDER BY e.entry_id
 LIMIT %(limit)s;
 

@@ -1,4 +1,5 @@
-"""The link step: every live entry gets a story, incrementally, one link step at a time.
+"""The link step: every live war entry gets a story, incrementally, one link step at a time
+(an off-topic entry, other news of a world-news feed, gets none).
 
 It loads only the linked entries whose war dates lie near the dates being linked, indexes
 them by (war day, name or word), and decides entry by entry (warday.transform.linker). A
@@ -49,7 +50,8 @@ class _Batch:
 
 
 def link_stories(conn: Conn, chunk: int = settings.LINK_CHUNK) -> dict[str, int]:
-    """Give every live entry a story, joining an existing one when it tells the same happening.
+    """Give every live war entry a story, joining an existing one when it tells the same
+    happening (off-topic entries get none).
 
     New entries are linked oldest first, `chunk` per transaction: a backfill of 75,000 entries
     needs no more memory than a night's run, and each chunk sees the stories of the last."""

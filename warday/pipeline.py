@@ -398,7 +398,8 @@ def _write_entries(
     with timed("fingerprint"):
         for row, tags in zip(rows, tagged, strict=True):
             row["tags_hash"] = tags_hash(tags)
-            row["fingerprint"] = story_fingerprint(row, tags)
+            # only war entries are linked into stories (warday.linking)
+            row["fingerprint"] = story_fingerprint(row, tags) if _about_the_war(row) else None
     ids = repo.upsert_entries(conn, rows)
     repo.replace_tags_many(conn, list(zip(ids, tagged, strict=True)), TAGGER_VERSION)
     changes.extend(
@@ -499,7 +500,7 @@ def check_failures(counts: Counter[str]) -> None:
 
 
 def link_stories(conn: Conn, chunk: int = settings.LINK_CHUNK) -> dict[str, int]:
-    """Give every live entry a story, `chunk` new entries per transaction (see
+    """Give every live war entry a story, `chunk` new entries per transaction (see
     warday.linking)."""
     from warday import linking
 

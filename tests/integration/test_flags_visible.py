@@ -68,3 +68,31 @@ def test_off_topic_entries_keep_who_where_and_how_many_but_no_war_events(
     relevance, events, figures, actors = row
     assert relevance == "off_topic"
     assert events == 0 and figures >= 1 and actors >= 1
+
+
+def test_off_topic_items_get_no_story(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Stories link this war's reporting: the brief's war items get stories, its other news
+    gets none (and no fingerprint), so no story is the cholera or the locust item."""
+    out = run(capsys, "ingest", str(BRIEF), str(BRIEF.with_suffix(".meta.json")))
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(
+            "SELECT relevance, story_id IS NOT NULL, fingerprint IS NOT NULL FROM entries"
+        ).fetchall()
+        labels = {label for (label,) in conn.execute("SELECT label FROM stories")}
+        other_news = {
+            h for (h,) in conn.execute("SELECT headline FROM entries WHERE relevance <> 'war'")
+        }
+    war = [r for r in rows if r[0] == "war"]
+    off = [r for r in rows if r[0] == "off_topic"]
+    assert war and all(linked and stored for _, linked, stored in war)
+    assert len(off) == 2 and not any(linked or stored for _, linked, stored in off)
+    assert other_news and not labels & other_news
+    linked = sum(int(n) for n in _counts(out, "link:", ("stories_created", "entries_linked")))
+    assert linked == len(war)
+
+
+def _counts(out: str, step: str, names: tuple[str, ...]) -> list[str]:
+    """Values of some counters on one step's line of the CLI's output."""
+    line = next(x for x in out.splitlines() if x.startswith(step))
+    pairs = dict(p.split("=") for p in line.split()[1:] if "=" in p)
+    return [pairs.get(name, "0") for name in names]
