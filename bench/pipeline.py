@@ -14,7 +14,7 @@ document), then measures in one process, on a scratch database created on the se
 * peak RSS of this process (one worker) after landing and processing, and after linking
   (``--no-link`` leaves the link step out, for when it is too slow at that size);
 * ``warday export`` of everything in a child process: entries per second and its peak RSS;
-* the tag-write path as warday runs it (``executemany`` per entry and table) against a
+* the tag-write path as warday runs it (one statement per entry batch, rows as JSON) against a
   baseline of one ``execute`` round trip per tag row, on the same tags.
 
 The tag-write comparison uses at most the first 2,000 entries. Last line:
@@ -190,7 +190,7 @@ def run(docs: int, url: str, link: bool = True) -> str:
         f"peak RSS {export_mb:.0f} MB"
     )
     print(
-        f"tag writes: executemany {rows / fast_s:.0f} rows/s, per-row baseline "
+        f"tag writes: one statement per batch {rows / fast_s:.0f} rows/s, per-row baseline "
         f"{rows / slow_s:.0f} rows/s (ratio {slow_s / fast_s:.2f}x)"
     )
     return (
