@@ -38,7 +38,9 @@ VALUES (%(source_id)s, %(content_hash)s, %(doc_key)s, %(requested_url)s, %(final
 
 -- name: claim_pending
 -- Workers share the queue: each takes rows no other transaction holds, without waiting.
--- Files landed by hand (no registry source) are named 'cli' in dead letters.
+-- Files landed by hand (no registry source) are named 'cli' in dead letters. As the queue
+-- drains, a claim takes at most a quarter of what is left, so the workers run out of work
+-- together instead of one finishing a full last batch while the others wait.
 SELECT raw_id, doc_key, requested_url, final_url, media_type, meta, fetched_at,
        coalesce((SELECT s.name FROM sources s WHERE s.source_id = raw_documents.source_id),
                 'cli') AS source_name,
@@ -48,7 +50,11 @@ FROM raw_documents
 WHERE is_current
   AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
 ORDER BY raw_id
-LIMIT %(limit)s
+LIMIT least(%(limit)s, greatest(1, ceil((
+    SELECT count(*) FROM raw_documents
+    WHERE is_current
+      AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
+) / 4.0)))
 FOR UPDATE SKIP LOCKED;
 
 -- name: raw_body

@@ -489,3 +489,33 @@ def test_statements_are_planned_for_their_own_values(db_url: str) -> None:
         ).fetchall()
         conn.rollback()
     assert plans and all(p["generic_plans"] == 0 and p["custom_plans"] > 0 for p in plans)
+
+
+def test_claims_shrink_as_the_queue_drains(db_url: str, tmp_path: Path) -> None:
+    """A claim takes a full batch while much is pending, then at most a quarter of what is
+    left: two workers finish together rather than one waiting on the other's last batch."""
+    from warday.store import repo
+
+    for i in range(10):
+        (tmp_path / f"item-{i}.txt").write_text(f"Item {i}\nDrones struck Kharkiv, item {i}.")
+    with connect() as conn:
+        pipeline.land_paths(conn, [tmp_path])
+        conn.commit()
+    version = pipeline.PIPELINE_VERSION
+    with connect() as first, connect() as second:
+        mine = repo.claim_pending(first, version, 8)
+        theirs = repo.claim_pending(second, version, 8)  # the first claim's rows are skipped
+        assert len(mine) == len(theirs) == 3  # a quarter of the 10 pending, rounded up
+        assert not {r["raw_id"] for r in mine} & {r["raw_id"] for r in theirs}
+    with connect() as conn:
+        conn.execute(
+            "UPDATE raw_documents SET status = 'processed' WHERE raw_id IN "
+            "(SELECT raw_id FROM raw_documents ORDER BY raw_id LIMIT 9)"
+        )
+        assert len(repo.claim_pending(conn, version, 8)) == 1
+    with connect() as conn:
+        conn.execute("UPDATE raw_documents SET status = 'pending'")
+        for i in range(30):
+            (tmp_path / f"more-{i}.txt").write_text(f"More {i}\nShelling hit Kherson, {i}.")
+        pipeline.land_paths(conn, [tmp_path])
+        assert len(repo.claim_pending(conn, version, 8)) == 8  # 40 pending: a full batch
