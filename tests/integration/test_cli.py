@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -121,18 +122,22 @@ def test_workers_share_the_process_step(db_url: str, capsys: pytest.CaptureFixtu
     assert f"entries_unchanged={live}" in again and "entries_written" not in again
 
 
-def test_failures_spread_over_workers_still_fail_the_step(
+def test_failing_documents_among_workers_fail_the_step(
     db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """However the documents fall to the workers (one may take all the bad ones and fail its
+    own share, or each may stay under the bar and their sum cross it), the step fails with
+    exit 3 and the run records why."""
     from warday.store.db import connect
 
     assert main(["ingest", str(FIXTURES / "broken"), "--workers", "2"]) == 3
-    assert "3 of 4 documents failed" in capsys.readouterr().err
+    failed = re.compile(r"3 of [34] documents failed")
+    assert failed.search(capsys.readouterr().err)
     with connect() as conn:
         run_row = conn.execute(
             "SELECT status, counts -> 'process' AS p FROM pipeline_runs"
         ).fetchone()
-    assert run_row["status"] == "failed" and "3 of 4 documents failed" in run_row["p"]["error"]
+    assert run_row["status"] == "failed" and failed.search(run_row["p"]["error"])
 
 
 def test_a_bad_worker_count_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
