@@ -51,9 +51,12 @@ WHERE is_current
   AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
 ORDER BY raw_id
 LIMIT least(%(limit)s, greatest(1, ceil((
-    SELECT count(*) FROM raw_documents
-    WHERE is_current
-      AND (status = 'pending' OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
+    SELECT count(*) FROM (  -- counted only up to what a full batch needs: O(batch), not O(queue)
+        SELECT 1 FROM raw_documents
+        WHERE is_current
+          AND (status = 'pending'
+               OR (status = 'failed' AND processed_by IS DISTINCT FROM %(version)s))
+        LIMIT 4 * %(limit)s) AS waiting
 ) / 4.0)))
 FOR UPDATE SKIP LOCKED;
 
