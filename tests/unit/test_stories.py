@@ -205,7 +205,13 @@ def test_term_columns_are_the_same_in_every_process() -> None:
     """Columns come from a stable hash, not Python's per-process salted one: vectors built
     by two workers must agree."""
     code = "from warday.transform import cluster; print(cluster._column('kharkiv'))"
-    seen = {
+    assert printed_per_hash_seed(code, ("1", "2")) == {str(cluster._column("kharkiv"))}
+
+
+def printed_per_hash_seed(code: str, seeds: tuple[str, ...]) -> set[str]:
+    """What `code` prints in a fresh interpreter for each PYTHONHASHSEED (one value when the
+    output does not depend on the salted set and dict order)."""
+    return {
         subprocess.run(
             [sys.executable, "-c", code],
             env={**os.environ, "PYTHONHASHSEED": seed},
@@ -213,9 +219,8 @@ def test_term_columns_are_the_same_in_every_process() -> None:
             text=True,
             check=True,
         ).stdout.strip()
-        for seed in ("1", "2")
+        for seed in seeds
     }
-    assert seen == {str(cluster._column("kharkiv"))}
 
 
 _SCORES_CODE = """
@@ -234,17 +239,7 @@ print(repr(a.mass), repr(a.name_mass), repr(b.mass), repr(similarity(a, b)))
 def test_scores_are_the_same_to_the_last_bit_in_every_process() -> None:
     """Sums over sets follow each process's salted iteration order; summed in a fixed order,
     a pair near the threshold links the same way in every worker and every run."""
-    seen = {
-        subprocess.run(
-            [sys.executable, "-c", _SCORES_CODE],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for seed in ("1", "2", "3", "4")
-    }
-    assert len(seen) == 1
+    assert len(printed_per_hash_seed(_SCORES_CODE, ("1", "2", "3", "4"))) == 1
 
 
 def test_candidate_ties_go_to_the_older_entries() -> None:
