@@ -107,10 +107,11 @@ def _workers_option(command: argparse.ArgumentParser) -> None:
 
 
 def _worker_count(value: str) -> int:
-    """A worker count from 1 to settings.PROCESS_WORKERS_MAX."""
-    if not value.isdigit() or not 1 <= int(value) <= settings.PROCESS_WORKERS_MAX:
-        raise argparse.ArgumentTypeError(f"expected 1 to {settings.PROCESS_WORKERS_MAX}")
-    return int(value)
+    """settings.worker_count, its error as argparse reports one."""
+    try:
+        return settings.worker_count(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -58,12 +58,13 @@ def process_workers() -> list[int]:
     error on the DAG, named, not a failed run."""
     import os
 
-    from warday.settings import ENV_PROCESS_WORKERS, PROCESS_WORKERS, PROCESS_WORKERS_MAX
+    from warday.settings import ENV_PROCESS_WORKERS, PROCESS_WORKERS, worker_count
 
     raw = os.environ.get(ENV_PROCESS_WORKERS, "").strip() or str(PROCESS_WORKERS)
-    if not raw.isdigit() or not 1 <= int(raw) <= PROCESS_WORKERS_MAX:
-        raise ValueError(f"{ENV_PROCESS_WORKERS}={raw!r}: expected 1 to {PROCESS_WORKERS_MAX}")
-    return list(range(1, int(raw) + 1))
+    try:
+        return list(range(1, worker_count(raw) + 1))
+    except ValueError as exc:
+        raise ValueError(f"{ENV_PROCESS_WORKERS}={raw!r}: {exc}") from None
 
 
 def run_key() -> str:

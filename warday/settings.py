@@ -184,6 +184,14 @@ def database_url() -> str | None:
     return os.environ.get(ENV_DATABASE_URL) or None
 
 
+def worker_count(raw: str) -> int:
+    """A number of process workers, 1 to PROCESS_WORKERS_MAX, from its text (an environment
+    variable, a command-line option); ValueError saying the range otherwise."""
+    if not raw.isdigit() or not 1 <= int(raw) <= PROCESS_WORKERS_MAX:
+        raise ValueError(f"expected 1 to {PROCESS_WORKERS_MAX}")
+    return int(raw)
+
+
 def package_dir(*parts: str) -> Path:
     """A folder shipped inside the warday package (sql, dags, seeds, data), as a path.
 
