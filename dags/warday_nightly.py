@@ -14,6 +14,7 @@ from airflow.sdk import dag, get_current_context, task
 from warday.dagkit import (
     DEFAULT_ARGS,
     TAGS,
+    counts_label,
     fail_for,
     process_workers,
     run_date,
@@ -57,8 +58,7 @@ def warday_nightly() -> None:
         except SourceFailed as exc:
             ctx["source_label"] = f"{source['name']}: FAILED"
             raise fail_for(exc) from exc
-        pairs = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
-        ctx["source_label"] = f"{source['name']}: {pairs or 'nothing new'}"
+        ctx["source_label"] = counts_label(source["name"], counts, "nothing new")
         return counts
 
     # Runs even when some sources failed; no retries: a failing batch has recorded its dead
@@ -77,8 +77,7 @@ def warday_nightly() -> None:
         ctx: Any = get_current_context()
         ctx["worker_label"] = f"worker {worker}"
         counts = steps.process(run_key(), run_date())
-        pairs = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
-        ctx["worker_label"] = f"worker {worker}: {pairs or 'nothing pending'}"
+        ctx["worker_label"] = counts_label(f"worker {worker}", counts, "nothing pending")
         return counts
 
     run = run_tasks()

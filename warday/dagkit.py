@@ -163,6 +163,13 @@ def run_tasks() -> RunTasks:
     return RunTasks(migrate, begin, finish, quality_gate, publish, retag, link_stories)
 
 
+def counts_label(name: str, counts: dict[str, Any], empty: str) -> str:
+    """A mapped task's label in the UI: its name and its counts as k=v pairs (`empty` when
+    it counted nothing)."""
+    pairs = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+    return f"{name}: {pairs or empty}"
+
+
 def fail_for(exc: Exception) -> AirflowFailException:
     """A failure that retrying will not fix (the step already retried what it could)."""
     return AirflowFailException(str(exc))
