@@ -255,11 +255,19 @@ def _stage(
         _quietly(_record_failed, run_key, stage, exc, shared)
         raise
     with connect() as conn:
-        if shared:
-            repo.sum_run_counts(conn, run_key, stage, counts)
-        else:
-            repo.add_run_counts(conn, run_key, {stage: counts})
+        _record_counts(conn, run_key, stage, counts, shared)
     return counts
+
+
+def _record_counts(
+    conn: Conn, run_key: str, stage: str, counts: dict[str, Any], shared: bool
+) -> None:
+    """A stage's counts on the run: added to those of the other workers of a shared stage,
+    else in place of any recorded before."""
+    if shared:
+        repo.sum_run_counts(conn, run_key, stage, counts)
+    else:
+        repo.add_run_counts(conn, run_key, {stage: counts})
 
 
 def _record_failed(run_key: str, stage: str, exc: Exception, shared: bool = False) -> None:
@@ -267,10 +275,7 @@ def _record_failed(run_key: str, stage: str, exc: Exception, shared: bool = Fals
     shared stage recorded)."""
     with connect() as conn:
         error = f"{type(exc).__name__}: {exc}"[:500]
-        if shared:
-            repo.sum_run_counts(conn, run_key, stage, {"error": error})
-        else:
-            repo.add_run_counts(conn, run_key, {stage: {"error": error}})
+        _record_counts(conn, run_key, stage, {"error": error}, shared)
         repo.finish_run(conn, run_key, "failed")
 
 
