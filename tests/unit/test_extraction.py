@@ -141,3 +141,24 @@ def test_empty_page_raises() -> None:
 
 def test_version_names_the_extractor() -> None:
     assert EXTRACTOR_VERSION.startswith("trafilatura-")
+
+
+def test_inert_blocks_are_dropped_with_the_text_after_them_kept() -> None:
+    """Scripts, styles, drawings and noscript blocks never reach the text, while the words
+    that follow them inside a paragraph do; JSON-LD still fills the metadata."""
+    html = ARTICLE.replace(
+        "injuring at least nine people",
+        "<script>var tracker = 1;</script>injuring at least nine"
+        "<svg><text>chart label</text></svg> people",
+    )
+    html = html.replace(
+        '<meta name="author" content="Hana Lindqvist">',
+        '<style>p { color: red }</style><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "author": {"name": "Hana Lindqvist"}}</script>',
+    )
+    html = html.replace("<footer>", "<noscript><p>Please enable JavaScript.</p></noscript><footer>")
+    page = extract_html(html)
+    assert "injuring at least nine people" in " ".join(page.text.split())
+    for inert in ("tracker", "chart label", "color", "enable JavaScript"):
+        assert inert not in page.text
+    assert page.author == "Hana Lindqvist"
