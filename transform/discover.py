@@ -377,6 +377,9 @@ def _acronym(text: str, match: re.Match[str], spelled: dict[str, str | None]) ->
 # A spelled-out name ends right before "(ACR)"; no body's name runs longer than this.
 _SPELL_WINDOW = 200
 _SPELLED = re.compile(r"([A-Z][\w'-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'-]*)+)\s+\Z")
+# Any "(ACR)": one compiled pattern for every acronym (a pattern per acronym overflowed the
+# re module's cache, and each was compiled anew).
+_PAREN_ACRONYM = re.compile(r"\(\s*([A-Z]+)\s*\)")
 _BODY_HEAD = re.compile(rf"\b(?:{_ORG_HEADS}|{_GROUP_HEADS})\b")
 
 
@@ -384,7 +387,9 @@ def _spelled_out(text: str, acr: str) -> str | None:
     """The words an acronym is spelled out with ("International Atomic Energy Agency (IAEA)"):
     the first "(ACR)" with capitalised words right before it. Only the stretch before each
     parenthesis is read, so the cost does not grow with the text once per acronym."""
-    for paren in re.finditer(rf"\(\s*{re.escape(acr)}\s*\)", text):
+    for paren in _PAREN_ACRONYM.finditer(text):
+        if paren[1] != acr:
+            continue
         start = max(0, paren.start() - _SPELL_WINDOW)
         spelled = _SPELLED.search(text, start, paren.start())
         if spelled is not None:
