@@ -223,11 +223,19 @@ def _build_fold_table() -> dict[int, str]:
 
 
 _FOLD = _build_fold_table()
+# Each folded character maps to one that is not folded again, so replacing the few that
+# occur one by one gives what translate() gives, without a table lookup per character.
+_FOLD_CHARS = frozenset(map(chr, _FOLD))
+_FOLD_ASCII = "".join(sorted(c for c in _FOLD_CHARS if c.isascii()))
 
 
 def _fold(text: str) -> str:
     """Fold text character by character, so offsets are preserved."""
-    return text.translate(_FOLD)
+    if text.isascii() and not any(c in text for c in _FOLD_ASCII):
+        return text
+    for char in _FOLD_CHARS.intersection(text):
+        text = text.replace(char, _FOLD[ord(char)])
+    return text
 
 
 def _key(form: str) -> str:
