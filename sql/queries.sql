@@ -98,6 +98,54 @@ SELECT doc.document_id, e.entry_key, e.entry_id, e.ordinal, e.headline, e.conten
        e.is_live, e.tagger_version
 FROM doc LEFT JOIN entries e ON e.document_id = doc.document_id;
 
+-- name: lock_documents
+-- A batch's documents by key, each key's lock taken first, in the order given (the caller
+-- sorts them, so two workers never wait on each other in a cycle): from here to the end of
+-- the transaction no other worker writes them, so the entries read here stay the stored
+-- ones. Two-key form, apart from landing's one-key and the feed's and link step's locks.
+WITH locked AS MATERIALIZED (
+    SELECT k.doc_key, pg_advisory_xact_lock(1466196293, hashtext(k.doc_key))
+    FROM unnest(%(doc_keys)s::text[]) WITH ORDINALITY AS k(doc_key, n)
+    ORDER BY k.n
+)
+SELECT d.doc_key, e.entry_key, e.entry_id, e.ordinal, e.headline, e.content_hash, e.is_live,
+       e.tagger_version
+FROM locked
+JOIN documents d ON d.doc_key = locked.doc_key
+JOIN entries e ON e.document_id = d.document_id;
+
+-- name: upsert_documents
+-- A batch's documents in one statement, from a JSON array of rows (no key twice); each id by
+-- its key.
+INSERT INTO documents (doc_key, raw_id, url, outlet, title, author, dateline, published_at,
+                       modified_at, clean_text, language, war_day_reported, war_day, war_date,
+                       date_source, date_flags, extractor_version)
+SELECT doc_key, raw_id, url, outlet, title, author, dateline, published_at, modified_at,
+       clean_text, language, war_day_reported, war_day, war_date, date_source, date_flags,
+       extractor_version
+FROM jsonb_to_recordset(%(rows)s)
+    AS r(doc_key text, raw_id bigint, url text, outlet text, title text, author text,
+         dateline text, published_at timestamptz, modified_at timestamptz, clean_text text,
+         language text, war_day_reported int, war_day int, war_date date, date_source text,
+         date_flags text[], extractor_version text)
+ON CONFLICT (doc_key) DO UPDATE
+    SET raw_id = EXCLUDED.raw_id, url = EXCLUDED.url, outlet = EXCLUDED.outlet,
+        title = EXCLUDED.title, author = EXCLUDED.author, dateline = EXCLUDED.dateline,
+        published_at = EXCLUDED.published_at, modified_at = EXCLUDED.modified_at,
+        clean_text = EXCLUDED.clean_text, language = EXCLUDED.language,
+        war_day_reported = EXCLUDED.war_day_reported, war_day = EXCLUDED.war_day,
+        war_date = EXCLUDED.war_date, date_source = EXCLUDED.date_source,
+        date_flags = EXCLUDED.date_flags, extractor_version = EXCLUDED.extractor_version,
+        updated_at = now()
+RETURNING document_id, doc_key;
+
+-- name: retract_entries_many
+-- Several documents' entries that are not among the keys each still has, marked not live.
+UPDATE entries e SET is_live = false, updated_at = now()
+FROM jsonb_to_recordset(%(documents)s) AS d(document_id bigint, keep text[])
+WHERE e.document_id = d.document_id AND e.is_live AND NOT (e.entry_key = ANY(d.keep))
+RETURNING e.document_id, e.entry_id, e.content_hash;
+
 -- name: upsert_entries
 -- A document's changed entries in one statement, from a JSON array of rows; each row's id
 -- by its key.

@@ -118,6 +118,24 @@ def upsert_document_entries(
     return int(rows[0]["document_id"]), entries
 
 
+def lock_documents(conn: Conn, doc_keys: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Lock these document keys for the rest of the transaction (in sorted order); the stored
+    entries of those that exist, by document key, then by entry key."""
+    found: dict[str, dict[str, dict[str, Any]]] = {key: {} for key in doc_keys}
+    rows = conn.execute(q("lock_documents"), {"doc_keys": sorted(set(doc_keys))}).fetchall()
+    for row in rows:
+        found[row["doc_key"]][row["entry_key"]] = row
+    return found
+
+
+def upsert_documents(conn: Conn, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Insert or refresh several documents (distinct keys) in one statement; ids by key."""
+    if not rows:
+        return {}
+    found = conn.execute(q("upsert_documents"), {"rows": _json(list(rows))}).fetchall()
+    return {r["doc_key"]: int(r["document_id"]) for r in found}
+
+
 def upsert_entries(conn: Conn, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert or update entries by their stable keys in one statement; their ids in the
     order given. Each row holds the columns of the upsert_entries query (a fingerprint as a
@@ -140,6 +158,23 @@ def retract_missing(conn: Conn, document_id: int, keep: Sequence[str]) -> list[C
     (for publish_changes)."""
     gone = conn.execute(q("retract_entries"), {"document_id": document_id, "keep": list(keep)})
     return [Change(r["entry_id"], "retract", r["content_hash"]) for r in gone.fetchall()]
+
+
+def retract_missing_many(
+    conn: Conn, keep: Sequence[tuple[int, Sequence[str]]]
+) -> dict[int, list[Change]]:
+    """retract_missing for several (document id, keys it still has) in one statement; the
+    retractions by document id."""
+    if not keep:
+        return {}
+    documents = [{"document_id": doc_id, "keep": list(keys)} for doc_id, keys in keep]
+    gone = conn.execute(q("retract_entries_many"), {"documents": _json(documents)}).fetchall()
+    out: dict[int, list[Change]] = {}
+    for r in gone:
+        out.setdefault(int(r["document_id"]), []).append(
+            Change(r["entry_id"], "retract", r["content_hash"])
+        )
+    return out
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from warday import settings
-from warday.analyse import analyse
+from warday.analyse import Analysis, analyse
 from warday.ingest.local import discover, read_local
 from warday.parse import (
     FEED_PARSER_VERSION,
@@ -188,10 +188,14 @@ def process_pending(
 
 
 def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Counter[str]:
-    """Claim, process and commit one batch; an empty counter when nothing is pending."""
+    """Claim, process and commit one batch; an empty counter when nothing is pending.
+
+    Every claimed document is parsed, dated and segmented first; a failure there is its dead
+    letter, with nothing written. The rest are written together in a few statements."""
     counts: Counter[str] = Counter()
     with conn.transaction():
         done: list[_Done] = []
+        ready: list[_Ready] = []
         with timed("claim"):
             claimed = repo.claim_pending(conn, PIPELINE_VERSION, batch_size)
         for row in claimed:
@@ -199,7 +203,12 @@ def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Co
                 body = row["body"]
                 body = bytes(body) if body is not None else repo.raw_body(conn, row["raw_id"])
                 raw = _raw_doc(row, body)
-            counts.update(_process_raw(conn, raw, logical_date, done, row["source_name"]))
+            prepared = _prepare(conn, raw, logical_date, row["source_name"])
+            if prepared is None:
+                counts["raw_failed"] += 1
+            else:
+                ready.append(prepared)
+        counts.update(_write_ready(conn, ready, done))
         repo.mark_processed(conn, [d.raw.raw_id for d in done], PIPELINE_VERSION)
         repo.resolve_dead_letters(conn, "process", [d.raw.doc_key for d in done])
         _record_dropped(conn, done)
@@ -214,6 +223,30 @@ class _Done:
     raw: RawDoc
     changes: list[repo.Change]
     rejected: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A claimed raw document parsed, its documents dated and segmented; nothing written."""
+
+    raw: RawDoc
+    source_name: str | None
+    rejected: list[tuple[str, str]]
+    analysed: list[tuple[DocDraft, Analysis]]
+    budget: Budget
+
+
+@dataclass
+class _Plan:
+    """What writing one document takes: its row, its changed entries (tagged), the new
+    positions of unchanged ones that moved, and the keys it keeps."""
+
+    document: dict[str, Any]
+    rows: list[dict[str, Any]]
+    tags: list[Tags]
+    moves: list[tuple[int, int]]
+    keys: list[str]
+    unchanged: int
 
 
 def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
@@ -231,44 +264,42 @@ def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
     )
 
 
-def _process_raw(
-    conn: Conn,
-    raw: RawDoc,
-    logical_date: date | None,
-    done: list[_Done],
-    source_name: str | None = None,
-) -> Counter[str]:
-    """Process one raw document in a savepoint; a failure becomes a dead letter (named after
-    its source). When it went through it is added to `done` with its feed changes."""
-    locator = raw.doc_key  # a fixed version of the same document resolves the letter
+def _prepare(
+    conn: Conn, raw: RawDoc, logical_date: date | None, source_name: str | None
+) -> _Ready | None:
+    """Parse a raw document and date and segment its documents; on failure its dead letter
+    (named after its source) and None."""
     budget = Budget.from_env()
     try:
-        with conn.transaction():
-            counts: Counter[str] = Counter()
-            mine: list[repo.Change] = []
-            with timed("extract"):
-                parsed = parse_raw(raw)
-            for draft in parsed.drafts:
-                counts.update(
-                    write_document(
-                        conn, raw.raw_id, draft, logical_date, mine, raw.fetched_at, budget
-                    )
-                )
-        done.append(_Done(raw, mine, parsed.rejected))  # recorded with its batch
-        return counts + Counter(raw_processed=1)
+        with timed("extract"):
+            parsed = parse_raw(raw)
+        analysed = []
+        for draft in parsed.drafts:
+            draft = discard_implausible_dates(draft, raw.fetched_at)
+            with (
+                timed("date+segment"),
+                deadline(budget.segment_s, "dating and segmentation (WARDAY_SEGMENT_TIMEOUT_S)"),
+            ):
+                analysed.append((draft, analyse(draft, logical_date)))
     except Exception as exc:  # one bad document must never stop the batch
-        log.warning("processing %s failed: %s: %s", locator, type(exc).__name__, exc)
-        repo.dead_letter(
-            conn,
-            stage="process",
-            locator=locator,
-            error=exc,
-            version=PIPELINE_VERSION,
-            raw_id=raw.raw_id,
-            source_name=source_name,
-        )
-        repo.mark_raw(conn, raw.raw_id, "failed", PIPELINE_VERSION)
-        return Counter(raw_failed=1)
+        _fail(conn, raw, exc, source_name)
+        return None
+    return _Ready(raw, source_name, parsed.rejected, analysed, budget)
+
+
+def _fail(conn: Conn, raw: RawDoc, exc: Exception, source_name: str | None) -> None:
+    """A raw document that could not be processed: its dead letter, and its status."""
+    log.warning("processing %s failed: %s: %s", raw.doc_key, type(exc).__name__, exc)
+    repo.dead_letter(
+        conn,
+        stage="process",
+        locator=raw.doc_key,  # a fixed version of the same document resolves the letter
+        error=exc,
+        version=PIPELINE_VERSION,
+        raw_id=raw.raw_id,
+        source_name=source_name,
+    )
+    repo.mark_raw(conn, raw.raw_id, "failed", PIPELINE_VERSION)
 
 
 def _record_dropped(conn: Conn, done: list[_Done]) -> None:
@@ -287,56 +318,161 @@ def _record_dropped(conn: Conn, done: list[_Done]) -> None:
             )
 
 
-def write_document(
-    conn: Conn,
+def _write_ready(conn: Conn, ready: list[_Ready], done: list[_Done]) -> Counter[str]:
+    """Write the batch's documents together (one statement per table), in a savepoint.
+
+    Raw documents that share a document key with another of the batch are written after
+    them, one by one in claim order (the later version wins, as when they come in separate
+    batches). If the joint write fails, each is retried on its own in its own savepoint, so
+    only the document at fault becomes a dead letter."""
+    shared = _shared_keys(ready)
+    together = [r for r in ready if not shared & _keys(r)]
+    alone = [r for r in ready if shared & _keys(r)]
+    counts: Counter[str] = Counter()
+    if together:
+        try:
+            with conn.transaction():
+                counts, written, failed = _write_group(conn, together)
+        except Exception as exc:
+            log.warning(
+                "writing %d documents together failed (%s: %s); writing them one by one",
+                len(together),
+                type(exc).__name__,
+                exc,
+            )
+            counts, alone = Counter(), together + alone
+        else:
+            done.extend(written)
+            for r, error in failed:
+                _fail(conn, r.raw, error, r.source_name)
+                counts["raw_failed"] += 1
+    for r in alone:
+        try:
+            with conn.transaction():
+                one, written, failed = _write_group(conn, [r])
+                if failed:
+                    raise failed[0][1]
+        except Exception as exc:
+            _fail(conn, r.raw, exc, r.source_name)
+            counts["raw_failed"] += 1
+        else:
+            done.extend(written)
+            counts.update(one)
+    return counts
+
+
+def _keys(ready: _Ready) -> set[str]:
+    return {draft.doc_key for draft, _ in ready.analysed}
+
+
+def _shared_keys(ready: list[_Ready]) -> set[str]:
+    """Document keys that more than one document of the batch carries."""
+    seen: Counter[str] = Counter(draft.doc_key for r in ready for draft, _ in r.analysed)
+    return {key for key, n in seen.items() if n > 1}
+
+
+def _write_group(
+    conn: Conn, group: list[_Ready]
+) -> tuple[Counter[str], list[_Done], list[tuple[_Ready, Exception]]]:
+    """Write raw documents whose document keys are distinct: lock them and read their stored
+    entries, tag what changed, then write documents, entries, tags and retractions in one
+    statement each. Returns the counts, what went through, and the raw documents whose
+    tagging failed (nothing of theirs written)."""
+    analysed = _last_per_key(group)
+    existing = repo.lock_documents(conn, [draft.doc_key for _, d in analysed for draft, _ in d])
+    planned: list[tuple[_Ready, list[_Plan]]] = []
+    failed: list[tuple[_Ready, Exception]] = []
+    for r, docs in analysed:
+        try:
+            plans = [
+                _plan(r.raw.raw_id, draft, analysis, existing[draft.doc_key], r.budget)
+                for draft, analysis in docs
+            ]
+        except Exception as exc:  # past its tagging budget: this raw document alone fails
+            failed.append((r, exc))
+        else:
+            planned.append((r, plans))
+    plans = [p for _, ps in planned for p in ps]
+    ids = repo.upsert_documents(conn, [p.document for p in plans])
+    rows = [{**row, "document_id": ids[p.document["doc_key"]]} for p in plans for row in p.rows]
+    entry_ids = repo.upsert_entries(conn, rows)
+    repo.replace_tags_many(
+        conn, list(zip(entry_ids, [t for p in plans for t in p.tags], strict=True)), TAGGER_VERSION
+    )
+    for entry_id, ordinal in (move for p in plans for move in p.moves):
+        repo.move_entry(conn, entry_id, ordinal)
+    retracted = repo.retract_missing_many(
+        conn, [(ids[p.document["doc_key"]], p.keys) for p in plans]
+    )
+    counts: Counter[str] = Counter()
+    written: list[_Done] = []
+    position = 0  # the plans' entries are upserted in order: each takes the next ids
+    for r, ps in planned:
+        changes: list[repo.Change] = []
+        for p in ps:
+            mine = entry_ids[position : position + len(p.rows)]
+            position += len(p.rows)
+            changes += [
+                repo.Change(i, "upsert", row["content_hash"])
+                for i, row in zip(mine, p.rows, strict=True)
+            ]
+            gone = retracted.get(ids[p.document["doc_key"]], [])
+            changes += gone
+            counts["documents"] += 1
+            counts["entries_unchanged"] += p.unchanged
+            counts["entries_written"] += len(p.rows)
+            counts["entries_retracted"] += len(gone)
+        counts["raw_processed"] += 1
+        written.append(_Done(r.raw, changes, r.rejected))
+    return +counts, written, failed  # counts of nothing are left out
+
+
+def _last_per_key(group: list[_Ready]) -> list[tuple[_Ready, list[tuple[DocDraft, Analysis]]]]:
+    """Each raw document's documents, a key repeated within one keeping only its last (as
+    writing them in turn would leave it); feeds already drop repeated items."""
+    out = []
+    for r in group:
+        last = {draft.doc_key: (draft, analysis) for draft, analysis in r.analysed}
+        out.append((r, list(last.values())))
+    return out
+
+
+def _plan(
     raw_id: int,
     draft: DocDraft,
-    logical_date: date | None,
-    changes: list[repo.Change],
-    fetched_at: datetime | None = None,
-    budget: Budget | None = None,
-) -> Counter[str]:
-    """Upsert a document, its entries and their tags; unchanged entries are left alone.
-    The feed changes this makes are appended to `changes` for the caller to publish.
-    A stage past its budget raises OverBudget (the caller dead-letters the document)."""
-    budget = budget or Budget.from_env()
-    draft = discard_implausible_dates(draft, fetched_at)
-    with (
-        timed("date+segment"),
-        deadline(budget.segment_s, "dating and segmentation (WARDAY_SEGMENT_TIMEOUT_S)"),
-    ):
-        analysis = analyse(draft, logical_date)
+    analysis: Analysis,
+    existing: dict[str, dict[str, Any]],
+    budget: Budget,
+) -> _Plan:
+    """A document's row and changed entries, tagged within the budget; an entry that is
+    stored with the same content and tagger is left alone (a moved one gets its new
+    position). A stage past its budget raises OverBudget."""
     dating = analysis.dating
-    document_id, existing = repo.upsert_document_entries(
-        conn,
-        {
-            "doc_key": draft.doc_key,
-            "raw_id": raw_id,
-            "url": draft.url,
-            "outlet": draft.outlet,
-            "title": draft.title,
-            "author": draft.author,
-            "dateline": draft.dateline,
-            "modified_at": draft.modified_at,
-            "published_at": draft.published_at,
-            "clean_text": draft.text,
-            "language": draft.language,
-            "war_day_reported": dating.war_day_reported,
-            "war_day": dating.war_day,
-            "war_date": dating.war_date,
-            "date_source": dating.date_source,
-            "date_flags": list(draft.flags + dating.flags),
-            "extractor_version": draft.extractor_version,
-        },
-    )
+    document = {
+        "doc_key": draft.doc_key,
+        "raw_id": raw_id,
+        "url": draft.url,
+        "outlet": draft.outlet,
+        "title": draft.title,
+        "author": draft.author,
+        "dateline": draft.dateline,
+        "modified_at": draft.modified_at,
+        "published_at": draft.published_at,
+        "clean_text": draft.text,
+        "language": draft.language,
+        "war_day_reported": dating.war_day_reported,
+        "war_day": dating.war_day,
+        "war_date": dating.war_date,
+        "date_source": dating.date_source,
+        "date_flags": list(draft.flags + dating.flags),
+        "extractor_version": draft.extractor_version,
+    }
     segments = analysis.segments
-    counts: Counter[str] = Counter(documents=1)
     keys = match_keys(draft.doc_key, segments, list(existing.values()))
-    todo: list[dict[str, Any]] = []
+    plan = _Plan(document, [], [], [], keys, 0)
     for seg, key, (relevant, why) in zip(segments, keys, analysis.relevance, strict=True):
         row = {
             "entry_key": key,
-            "document_id": document_id,
             "ordinal": seg.ordinal,
             "section": seg.section,
             "headline": seg.headline,
@@ -349,15 +485,15 @@ def write_document(
             "tagger_version": TAGGER_VERSION,
         }
         row["content_hash"] = _entry_hash(row)
-        if _unchanged(conn, row, existing.get(key)):
-            counts["entries_unchanged"] += 1
+        before = existing.get(key)
+        if _unchanged(row, before):
+            plan.unchanged += 1
+            if before and before["ordinal"] != row["ordinal"]:  # moved within a revised digest
+                plan.moves.append((int(before["entry_id"]), seg.ordinal))
         else:
-            todo.append(row)
-    counts["entries_written"] += _write_entries(conn, todo, budget, changes)
-    retracted = repo.retract_missing(conn, document_id, keys)
-    changes.extend(retracted)
-    counts["entries_retracted"] += len(retracted)
-    return counts
+            plan.rows.append(row)
+    plan.tags = _tagged(plan.rows, budget)
+    return plan
 
 
 def discard_implausible_dates(draft: DocDraft, fetched_at: datetime | None) -> DocDraft:
@@ -373,39 +509,28 @@ def discard_implausible_dates(draft: DocDraft, fetched_at: datetime | None) -> D
     return dataclasses.replace(draft, **changes, flags=tuple(flags)) if changes else draft
 
 
-def _unchanged(conn: Conn, row: dict[str, Any], before: dict | None) -> bool:
-    """True when the stored entry already says this (a moved one gets its new position)."""
-    if not (
+def _unchanged(row: dict[str, Any], before: dict[str, Any] | None) -> bool:
+    """True when the stored entry already says this, with this tagger."""
+    return bool(
         before
         and before["content_hash"] == row["content_hash"]
         and before["is_live"]
         and before["tagger_version"] == TAGGER_VERSION
-    ):
-        return False
-    if before["ordinal"] != row["ordinal"]:  # moved within a revised digest
-        repo.move_entry(conn, before["entry_id"], row["ordinal"])
-    return True
+    )
 
 
-def _write_entries(
-    conn: Conn, rows: list[dict[str, Any]], budget: Budget, changes: list[repo.Change]
-) -> int:
-    """Tag the entries within the budget, then write them and their tags in a few
-    statements; returns how many were written."""
+def _tagged(rows: list[dict[str, Any]], budget: Budget) -> list[Tags]:
+    """The entries' tags within the budget; each row gets its tags' hash and, for a war
+    entry, its story fingerprint."""
     if not rows:
-        return 0
+        return []
     tagged = tag_within_budget([(row["text"], _about_the_war(row)) for row in rows], budget)
     with timed("fingerprint"):
         for row, tags in zip(rows, tagged, strict=True):
             row["tags_hash"] = tags_hash(tags)
             # only war entries are linked into stories (warday.linking)
             row["fingerprint"] = story_fingerprint(row, tags) if _about_the_war(row) else None
-    ids = repo.upsert_entries(conn, rows)
-    repo.replace_tags_many(conn, list(zip(ids, tagged, strict=True)), TAGGER_VERSION)
-    changes.extend(
-        repo.Change(i, "upsert", row["content_hash"]) for i, row in zip(ids, rows, strict=True)
-    )
-    return len(rows)
+    return tagged
 
 
 def story_fingerprint(row: dict[str, Any], tags: Tags) -> dict[str, Any]:
