@@ -99,20 +99,22 @@ SELECT doc.document_id, e.entry_key, e.entry_id, e.ordinal, e.headline, e.conten
 FROM doc LEFT JOIN entries e ON e.document_id = doc.document_id;
 
 -- name: lock_documents
--- A batch's documents by key, each key's lock taken first, in the order given (the caller
--- sorts them, so two workers never wait on each other in a cycle): from here to the end of
--- the transaction no other worker writes them, so the entries read here stay the stored
--- ones. Two-key form, apart from landing's one-key and the feed's and link step's locks.
-WITH locked AS MATERIALIZED (
-    SELECT k.doc_key, pg_advisory_xact_lock(1466196293, hashtext(k.doc_key))
-    FROM unnest(%(doc_keys)s::text[]) WITH ORDINALITY AS k(doc_key, n)
-    ORDER BY k.n
-)
+-- A batch's document keys locked to the end of the transaction, in the order given (the
+-- caller sorts them, so two workers never wait on each other in a cycle): no other worker
+-- writes these documents meanwhile. Two-key form, apart from landing's one-key lock and the
+-- feed's and link step's. The stored entries are read by the next statement: this one's
+-- snapshot predates any wait for a lock.
+SELECT pg_advisory_xact_lock(1466196293, hashtext(k.doc_key))
+FROM unnest(%(doc_keys)s::text[]) WITH ORDINALITY AS k(doc_key, n)
+ORDER BY k.n;
+
+-- name: documents_entries
+-- The stored entries of these documents, with their document's key.
 SELECT d.doc_key, e.entry_key, e.entry_id, e.ordinal, e.headline, e.content_hash, e.is_live,
        e.tagger_version
-FROM locked
-JOIN documents d ON d.doc_key = locked.doc_key
-JOIN entries e ON e.document_id = d.document_id;
+FROM documents d
+JOIN entries e ON e.document_id = d.document_id
+WHERE d.doc_key = ANY(%(doc_keys)s);
 
 -- name: upsert_documents
 -- A batch's documents in one statement, from a JSON array of rows (no key twice); each id by

@@ -123,8 +123,9 @@ def lock_documents(conn: Conn, doc_keys: Sequence[str]) -> dict[str, dict[str, d
     """Lock these document keys for the rest of the transaction (in sorted order); the stored
     entries of those that exist, by document key, then by entry key."""
     found: dict[str, dict[str, dict[str, Any]]] = {key: {} for key in doc_keys}
-    rows = conn.execute(q("lock_documents"), {"doc_keys": sorted(set(doc_keys))}).fetchall()
-    for row in rows:
+    keys = {"doc_keys": sorted(set(doc_keys))}
+    conn.execute(q("lock_documents"), keys)
+    for row in conn.execute(q("documents_entries"), keys).fetchall():
         found[row["doc_key"]][row["entry_key"]] = row
     return found
 
