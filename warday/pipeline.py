@@ -190,8 +190,8 @@ def process_pending(
 def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Counter[str]:
     """Claim, process and commit one batch; an empty counter when nothing is pending.
 
-    Every claimed document is parsed, dated and segmented first; a failure there is its dead
-    letter, with nothing written. The rest are written together in a few statements."""
+    Every claimed document is parsed first; a failure there is its dead letter, with nothing
+    written. The rest are analysed, tagged and written together in a few statements."""
     counts: Counter[str] = Counter()
     with conn.transaction():
         done: list[_Done] = []
@@ -203,12 +203,12 @@ def _process_batch(conn: Conn, logical_date: date | None, batch_size: int) -> Co
                 body = row["body"]
                 body = bytes(body) if body is not None else repo.raw_body(conn, row["raw_id"])
                 raw = _raw_doc(row, body)
-            prepared = _prepare(conn, raw, logical_date, row["source_name"])
+            prepared = _prepare(conn, raw, row["source_name"])
             if prepared is None:
                 counts["raw_failed"] += 1
             else:
                 ready.append(prepared)
-        counts.update(_write_ready(conn, ready, done))
+        counts.update(_write_ready(conn, ready, logical_date, done))
         repo.mark_processed(conn, [d.raw.raw_id for d in done], PIPELINE_VERSION)
         repo.resolve_dead_letters(conn, "process", [d.raw.doc_key for d in done])
         _record_dropped(conn, done)
@@ -227,12 +227,12 @@ class _Done:
 
 @dataclass(frozen=True)
 class _Ready:
-    """A claimed raw document parsed, its documents dated and segmented; nothing written."""
+    """A claimed raw document parsed into its documents; nothing written."""
 
     raw: RawDoc
     source_name: str | None
     rejected: list[tuple[str, str]]
-    analysed: list[tuple[DocDraft, Analysis]]
+    drafts: list[DocDraft]
     budget: Budget
 
 
@@ -264,27 +264,26 @@ def _raw_doc(row: dict[str, Any], body: bytes) -> RawDoc:
     )
 
 
-def _prepare(
-    conn: Conn, raw: RawDoc, logical_date: date | None, source_name: str | None
-) -> _Ready | None:
-    """Parse a raw document and date and segment its documents; on failure its dead letter
-    (named after its source) and None."""
-    budget = Budget.from_env()
+def _prepare(conn: Conn, raw: RawDoc, source_name: str | None) -> _Ready | None:
+    """A raw document parsed into its documents (without implausible dates); on failure its
+    dead letter (named after its source) and None."""
     try:
         with timed("extract"):
             parsed = parse_raw(raw)
-        analysed = []
-        for draft in parsed.drafts:
-            draft = discard_implausible_dates(draft, raw.fetched_at)
-            with (
-                timed("date+segment"),
-                deadline(budget.segment_s, "dating and segmentation (WARDAY_SEGMENT_TIMEOUT_S)"),
-            ):
-                analysed.append((draft, analyse(draft, logical_date)))
     except Exception as exc:  # one bad document must never stop the batch
         _fail(conn, raw, exc, source_name)
         return None
-    return _Ready(raw, source_name, parsed.rejected, analysed, budget)
+    drafts = [discard_implausible_dates(draft, raw.fetched_at) for draft in parsed.drafts]
+    return _Ready(raw, source_name, parsed.rejected, drafts, Budget.from_env())
+
+
+def _analysed(draft: DocDraft, logical_date: date | None, budget: Budget) -> Analysis:
+    """A document's war dating, entries and their relevance, within the budget."""
+    with (
+        timed("date+segment"),
+        deadline(budget.segment_s, "dating and segmentation (WARDAY_SEGMENT_TIMEOUT_S)"),
+    ):
+        return analyse(draft, logical_date)
 
 
 def _fail(conn: Conn, raw: RawDoc, exc: Exception, source_name: str | None) -> None:
@@ -318,7 +317,9 @@ def _record_dropped(conn: Conn, done: list[_Done]) -> None:
             )
 
 
-def _write_ready(conn: Conn, ready: list[_Ready], done: list[_Done]) -> Counter[str]:
+def _write_ready(
+    conn: Conn, ready: list[_Ready], logical_date: date | None, done: list[_Done]
+) -> Counter[str]:
     """Write the batch's documents together (one statement per table), in a savepoint.
 
     Raw documents that share a document key with another of the batch are written after
@@ -332,7 +333,7 @@ def _write_ready(conn: Conn, ready: list[_Ready], done: list[_Done]) -> Counter[
     if together:
         try:
             with conn.transaction():
-                counts, written, failed = _write_group(conn, together)
+                counts, written, failed = _write_group(conn, together, logical_date)
         except Exception as exc:
             log.warning(
                 "writing %d documents together failed (%s: %s); writing them one by one",
@@ -349,7 +350,7 @@ def _write_ready(conn: Conn, ready: list[_Ready], done: list[_Done]) -> Counter[
     for r in alone:
         try:
             with conn.transaction():
-                one, written, failed = _write_group(conn, [r])
+                one, written, failed = _write_group(conn, [r], logical_date)
                 if failed:
                     raise failed[0][1]
         except Exception as exc:
@@ -362,33 +363,40 @@ def _write_ready(conn: Conn, ready: list[_Ready], done: list[_Done]) -> Counter[
 
 
 def _keys(ready: _Ready) -> set[str]:
-    return {draft.doc_key for draft, _ in ready.analysed}
+    return {draft.doc_key for draft in ready.drafts}
 
 
 def _shared_keys(ready: list[_Ready]) -> set[str]:
     """Document keys that more than one document of the batch carries."""
-    seen: Counter[str] = Counter(draft.doc_key for r in ready for draft, _ in r.analysed)
+    seen: Counter[str] = Counter(draft.doc_key for r in ready for draft in r.drafts)
     return {key for key, n in seen.items() if n > 1}
 
 
 def _write_group(
-    conn: Conn, group: list[_Ready]
+    conn: Conn, group: list[_Ready], logical_date: date | None
 ) -> tuple[Counter[str], list[_Done], list[tuple[_Ready, Exception]]]:
     """Write raw documents whose document keys are distinct: lock them and read their stored
-    entries, tag what changed, then write documents, entries, tags and retractions in one
+    entries; date, segment and tag each document (the tagger reuses the scans its relevance
+    judgement just made); then write documents, entries, tags and retractions in one
     statement each. Returns the counts, what went through, and the raw documents whose
-    tagging failed (nothing of theirs written)."""
-    analysed = _last_per_key(group)
-    existing = repo.lock_documents(conn, [draft.doc_key for _, d in analysed for draft, _ in d])
+    analysis failed (nothing of theirs written)."""
+    drafts = _last_per_key(group)
+    existing = repo.lock_documents(conn, [draft.doc_key for _, ds in drafts for draft in ds])
     planned: list[tuple[_Ready, list[_Plan]]] = []
     failed: list[tuple[_Ready, Exception]] = []
-    for r, docs in analysed:
+    for r, docs in drafts:
         try:
             plans = [
-                _plan(r.raw.raw_id, draft, analysis, existing[draft.doc_key], r.budget)
-                for draft, analysis in docs
+                _plan(
+                    r.raw.raw_id,
+                    draft,
+                    _analysed(draft, logical_date, r.budget),
+                    existing[draft.doc_key],
+                    r.budget,
+                )
+                for draft in docs
             ]
-        except Exception as exc:  # past its tagging budget: this raw document alone fails
+        except Exception as exc:  # past a budget: this raw document alone fails
             failed.append((r, exc))
         else:
             planned.append((r, plans))
@@ -427,14 +435,10 @@ def _write_group(
     return +counts, written, failed  # counts of nothing are left out
 
 
-def _last_per_key(group: list[_Ready]) -> list[tuple[_Ready, list[tuple[DocDraft, Analysis]]]]:
+def _last_per_key(group: list[_Ready]) -> list[tuple[_Ready, list[DocDraft]]]:
     """Each raw document's documents, a key repeated within one keeping only its last (as
     writing them in turn would leave it); feeds already drop repeated items."""
-    out = []
-    for r in group:
-        last = {draft.doc_key: (draft, analysis) for draft, analysis in r.analysed}
-        out.append((r, list(last.values())))
-    return out
+    return [(r, list({draft.doc_key: draft for draft in r.drafts}.values())) for r in group]
 
 
 def _plan(
