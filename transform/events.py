@@ -131,6 +131,7 @@ class Rule:
     requires: re.Pattern[str] | None = None
     confidence: float = 0.8
     keywords: tuple[str, ...] | None = None  # a trigger starts with one of these (None: any)
+    needs: tuple[str, ...] | None = None  # every match holds one of these (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ def _rule(filename: str, index: int, item: dict) -> Rule:
         requires,
         float(confidence),
         _keywords(triggers),
+        _needs(triggers),
     )
 
 
@@ -232,6 +234,116 @@ def _keywords(triggers: list[str]) -> tuple[str, ...] | None:
             return None
         out.append(text.lower())
     return tuple(sorted(set(out)))
+
+
+class _Unsure(Exception):
+    """A trigger uses syntax the reading of needed words does not follow."""
+
+
+# Letters whose words a pattern may hold literally: a run of them is matched as written.
+_RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '-")
+_QUANTIFIER = re.compile(r"[?*+]|\{(\d+)(?:,\d*)?\}|\{,\d+\}")
+
+
+def _needs(triggers: list[str]) -> tuple[str, ...] | None:
+    """Lower-case words one of which every match of a trigger holds somewhere (None when
+    some trigger is not read to the end): a sentence holding none of them cannot match.
+    Only literal runs that a match must pass through count; anything unusual gives None."""
+    out: set[str] = set()
+    for trigger in triggers:
+        try:
+            needed, end = _alternatives(trigger, 0)
+        except _Unsure:
+            return None
+        if needed is None or end != len(trigger):
+            return None
+        out |= needed
+    return tuple(sorted(out))
+
+
+def _alternatives(pattern: str, i: int) -> tuple[frozenset[str] | None, int]:
+    """Needed words of the alternatives from i to an unopened ")" or the end."""
+    options = []
+    while True:
+        needed, i = _sequence(pattern, i)
+        options.append(needed)
+        if pattern[i : i + 1] != "|":
+            break
+        i += 1
+    if any(o is None for o in options):
+        return None, i
+    return frozenset().union(*(o for o in options if o is not None)), i
+
+
+def _sequence(pattern: str, i: int) -> tuple[frozenset[str] | None, int]:
+    """Needed words of one alternative: its longest literal run, or a group it must pass."""
+    found: list[frozenset[str]] = []
+    run = ""
+    while i < len(pattern) and pattern[i] not in "|)":
+        char, literal, inner = pattern[i], None, None
+        if char == "\\":
+            if pattern[i + 1 : i + 2] in ("", *"xuUN0123456789"):
+                raise _Unsure  # escapes of several characters, references
+            i += 2
+        elif char == "[":
+            i = _class_end(pattern, i)
+        elif char == "(":
+            inner, i = _group(pattern, i)
+        elif char in "*+?{":
+            raise _Unsure
+        else:
+            literal, i = char, i + 1
+        quantifier = _QUANTIFIER.match(pattern, i)
+        if quantifier is not None:
+            literal = None  # an optional or repeated letter is no fixed run
+            least = 1 if quantifier.group() == "+" else int(quantifier[1] or 0)
+            inner = inner if least >= 1 else None
+            i = quantifier.end() + (pattern[quantifier.end() : quantifier.end() + 1] in ("?", "+"))
+        elif pattern[i : i + 1] == "{":
+            raise _Unsure
+        if literal is not None and literal in _RUN_CHARS:
+            run += literal
+            continue
+        if len(run.strip()) >= 3:
+            found.append(frozenset([run.strip().lower()]))
+        run = ""
+        if inner is not None:
+            found.append(inner)
+    if len(run.strip()) >= 3:
+        found.append(frozenset([run.strip().lower()]))
+    if not found:
+        return None, i
+    return max(found, key=lambda words: min(map(len, words))), i
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The position after a character class opened at i."""
+    j = i + 1
+    j += pattern[j : j + 1] == "^"
+    j += pattern[j : j + 1] == "]"
+    while j < len(pattern):
+        if pattern[j] == "\\":
+            j += 2
+        elif pattern[j] == "]":
+            return j + 1
+        else:
+            j += 1
+    raise _Unsure
+
+
+_GROUP_OPENING = re.compile(r"\((?:\?(?:P<\w+>|[aiLmsu]*(?:-[imsx]+)?:|[=!>]|<[=!]))?")
+
+
+def _group(pattern: str, i: int) -> tuple[frozenset[str] | None, int]:
+    """Needed words of a group opened at i (none for a lookaround), and the position after it."""
+    opening = _GROUP_OPENING.match(pattern, i)
+    if opening is None or "x" in opening.group():
+        raise _Unsure  # comments, conditionals, references, verbose or global flags
+    needed, end = _alternatives(pattern, opening.end())
+    if pattern[end : end + 1] != ")":
+        raise _Unsure
+    lookaround = opening.group().endswith(("=", "!"))
+    return (None if lookaround else needed), end + 1
 
 
 _RULE_FIELDS = frozenset(
@@ -349,6 +461,14 @@ def _candidates(sentence: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, list
     pattern; triggers begin at a word boundary, so a keyword can only open a word."""
     index = _keyword_index(rules)
     low = sentence.lower()
+    # A rule without keywords still needs one of its words somewhere; lower-casing stands in
+    # for the case-insensitive match unless a letter folds oddly ("ſ" matches "s").
+    plain = not any(char in sentence for char in _ODD_CASE)
+    always = {
+        i
+        for i in index.always
+        if not plain or rules[i].needs is None or any(w in low for w in rules[i].needs or ())
+    }
     at: dict[int, set[int]] = {}
     for start in {m.start() for m in _WORD_START.finditer(low)}:
         for word, rule_ids in index.by_head.get(low[start : start + 3], ()):
@@ -358,7 +478,7 @@ def _candidates(sentence: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, list
     exact = len(low) == len(sentence)  # lower-casing kept every position where it was
     return [
         (rules[i], sorted(at[i]) if exact and i in at else None)  # `always` rules have none
-        for i in sorted(index.always | set(at))
+        for i in sorted(always | set(at))
     ]
 
 
@@ -376,6 +496,7 @@ def _triggers(rule: Rule, sentence: str, starts: list[int] | None) -> Iterator[r
 
 
 _WORD_START = re.compile(r"\b\w")
+_ODD_CASE = "\u017f\u0131\u0130"  # long s, dotless i, dotted capital I
 
 
 def find_events(

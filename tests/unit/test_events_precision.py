@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from warday.transform.events import RuleError, _rule, find_events, load_rules
+from warday.transform.events import RuleError, _needs, _rule, find_events, load_rules
 from warday.transform.tagging import tag
 
 
@@ -96,3 +96,16 @@ def test_reporter_frame_and_appositive_title_take_no_role() -> None:
     text = "Jan Novak, the EU envoy for Ukraine, condemned the attacks."
     assert all("Ukraine" not in a + r for a, r in _roles_of(text, "ACCUSE"))
     assert tag('NATO will "defend every inch" of its territory, alliance chief says.').events == ()
+
+
+def test_needed_words_of_triggers_are_held_by_every_match() -> None:
+    assert _needs(["(?:troops|forces) (?:\\w+ ){0,2}(?:were|was) deployed"]) == ("deployed",)
+    assert _needs(["mobili[sz]ed?", "call(?:ed|ing)? up"]) == ("call", "mobili")
+    assert _needs(["meetings?(?= with)", "(?<!not )met"]) == ("meeting", "met")
+    assert _needs(["(?:vow(?:ed|s)|pledg(?:ed|es)) to (?:strike|hit)"]) == ("pledg", "vow")
+    assert _needs(["(?:a|b)?c"]) is None  # nothing of three letters a match must hold
+    assert _needs(["x\\u2019s"]) is None  # an escape of several characters: not read
+    for text in ["Troops were later deployed", "MOBILISED", "Talks: the meetings with", "met"]:
+        for rule in load_rules():
+            if rule.needs is not None and rule.pattern.search(text):
+                assert any(word in text.lower() for word in rule.needs)
