@@ -266,9 +266,27 @@ class Context:
 _NO_CONTEXT = Context()
 
 
+# Every amount holds a digit or a number word; most sentences hold neither. Words holding
+# another ("fourteen", "four") are covered by it.
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORDS = tuple(w for w in _WORD_NUMBERS if not any(o != w and o in w for o in _WORD_NUMBERS))
+_ODD_CASE = "\u017f\u0131\u0130"  # long s, dotless i, dotted capital I
+
+
+def _may_hold_amount(sentence: str) -> bool:
+    """False only if no amount can be read in the sentence: lower-casing stands in for the
+    case-insensitive number words unless a letter folds oddly ("\u017f" matches "s")."""
+    if _DIGIT.search(sentence) or any(char in sentence for char in _ODD_CASE):
+        return True
+    low = sentence.lower()
+    return any(word in low for word in _NUMBER_WORDS)
+
+
 def find_figures(sentence: str, offset: int = 0, context: Context = _NO_CONTEXT) -> list[Figure]:
     """Figures in one sentence; offsets are shifted by ``offset`` into the entry text."""
     found: list[Figure] = []
+    if not _may_hold_amount(sentence):
+        return found
     for match in _AMOUNT.finditer(sentence):
         if _is_date_or_ordinal(sentence, match):
             continue
