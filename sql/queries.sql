@@ -1,14 +1,14 @@
 -- Named queries used by store/repo.py. Each starts with "-- name: <name>".
 
 -- name: raw_versions
--- The document's current version (all NULL when it has none) and the id of any version with
--- these bytes (a revert), in one round trip.
-SELECT c.raw_id, c.content_hash, c.meta, c.status,
+-- Each document's current version (all NULL when it has none) and the id of any version
+-- with the given bytes (a revert), in one round trip.
+SELECT k.doc_key, c.raw_id, c.content_hash, c.meta, c.status,
        (SELECT v.raw_id FROM raw_documents v
-        WHERE v.doc_key = %(doc_key)s AND v.content_hash = %(content_hash)s
+        WHERE v.doc_key = k.doc_key AND v.content_hash = k.content_hash
         LIMIT 1) AS same_bytes
-FROM (SELECT 1) AS one
-LEFT JOIN raw_documents c ON c.doc_key = %(doc_key)s AND c.is_current;
+FROM unnest(%(doc_keys)s::text[], %(content_hashes)s::text[]) AS k(doc_key, content_hash)
+LEFT JOIN raw_documents c ON c.doc_key = k.doc_key AND c.is_current;
 
 -- name: retire_raw
 UPDATE raw_documents
@@ -23,9 +23,12 @@ SET is_current = true, status = 'pending', meta = %(meta)s, fetched_at = %(fetch
     source_id = %(source_id)s, previous_raw_id = %(previous_raw_id)s
 WHERE raw_id = %(raw_id)s;
 
--- name: lock_doc_key
--- Held to the end of the transaction: two tasks landing one document take turns.
-SELECT pg_advisory_xact_lock(hashtext(%(doc_key)s));
+-- name: lock_doc_keys
+-- Held to the end of the transaction: two tasks landing one document take turns. Taken in
+-- the order given (sorted by the caller).
+SELECT pg_advisory_xact_lock(hashtext(k.doc_key))
+FROM unnest(%(doc_keys)s::text[]) WITH ORDINALITY AS k(doc_key, n)
+ORDER BY k.n;
 
 -- name: refresh_raw_meta
 UPDATE raw_documents SET meta = %(meta)s, status = 'pending' WHERE raw_id = %(raw_id)s;

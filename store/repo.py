@@ -25,6 +25,21 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class RawVersion:
+    """A version of a document to land: its bytes and what came with them."""
+
+    doc_key: str
+    body: bytes
+    media_type: str
+    meta: dict[str, Any]
+    fetched_at: datetime
+    requested_url: str | None = None
+    final_url: str | None = None
+    headers: dict[str, str] | None = None
+    source_id: int | None = None
+
+
 def insert_raw(
     conn: Conn,
     *,
@@ -40,37 +55,70 @@ def insert_raw(
 ) -> bool:
     """Land a version of a document; True when it needs processing (new bytes, a revert to
     an earlier version, or changed metadata), False when nothing changed."""
-    content_hash = sha256(body)
-    conn.execute(q("lock_doc_key"), {"doc_key": doc_key})
-    keys = {"doc_key": doc_key, "content_hash": content_hash}
-    found = conn.execute(q("raw_versions"), keys).fetchone()
-    assert found is not None
-    current = found if found["raw_id"] is not None else None
-    if current and current["content_hash"] == content_hash:
-        if current["meta"] == meta:
-            return False
-        conn.execute(q("refresh_raw_meta"), {"raw_id": current["raw_id"], "meta": Jsonb(meta)})
-        return True
-    if current:
-        conn.execute(q("retire_raw"), {"raw_id": current["raw_id"]})
-    version = {
-        "source_id": source_id,
-        "content_hash": content_hash,
-        "doc_key": doc_key,
-        "requested_url": scrub(requested_url) if requested_url else None,
-        "final_url": scrub(final_url) if final_url else None,
-        "media_type": media_type,
-        "headers": Jsonb(headers or {}),
-        "meta": Jsonb(meta),
-        "body": body,
-        "fetched_at": fetched_at,
-        "previous_raw_id": current["raw_id"] if current else None,
+    version = RawVersion(
+        doc_key, body, media_type, meta, fetched_at, requested_url, final_url, headers, source_id
+    )
+    return insert_raws(conn, [version])[0]
+
+
+def insert_raws(conn: Conn, versions: Sequence[RawVersion]) -> list[bool]:
+    """Land versions of distinct documents, each as insert_raw does, in a few statements:
+    their keys locked (in sorted order, so two landers never wait on each other in a cycle),
+    their stored versions read after the locks, new rows inserted in one pipeline."""
+    if not versions:
+        return []
+    if len({v.doc_key for v in versions}) < len(versions):
+        raise ValueError("insert_raws takes one version per document")
+    hashes = [sha256(v.body) for v in versions]
+    keys = [v.doc_key for v in versions]
+    conn.execute(q("lock_doc_keys"), {"doc_keys": sorted(keys)})
+    found = {
+        r["doc_key"]: r
+        for r in conn.execute(
+            q("raw_versions"), {"doc_keys": keys, "content_hashes": hashes}
+        ).fetchall()
     }
-    if found["same_bytes"] is not None:  # the document went back to an earlier version
-        conn.execute(q("revive_raw"), {**version, "raw_id": found["same_bytes"]})
-    else:
-        conn.execute(q("insert_raw"), version)
-    return True
+    inserts: list[dict[str, Any]] = []
+    needed = []
+    for v, content_hash in zip(versions, hashes, strict=True):
+        row = found[v.doc_key]
+        current = row if row["raw_id"] is not None else None
+        if current and current["content_hash"] == content_hash:
+            if current["meta"] != v.meta:
+                conn.execute(
+                    q("refresh_raw_meta"), {"raw_id": current["raw_id"], "meta": Jsonb(v.meta)}
+                )
+            needed.append(current["meta"] != v.meta)
+            continue
+        if current:
+            conn.execute(q("retire_raw"), {"raw_id": current["raw_id"]})
+        version = _raw_row(v, content_hash, current["raw_id"] if current else None)
+        if row["same_bytes"] is not None:  # the document went back to an earlier version
+            conn.execute(q("revive_raw"), {**version, "raw_id": row["same_bytes"]})
+        else:
+            inserts.append(version)
+        needed.append(True)
+    if inserts:
+        with conn.cursor() as cur:
+            cur.executemany(q("insert_raw"), inserts)
+    return needed
+
+
+def _raw_row(v: RawVersion, content_hash: str, previous: int | None) -> dict[str, Any]:
+    """The insert_raw (or revive_raw) parameters of a version."""
+    return {
+        "source_id": v.source_id,
+        "content_hash": content_hash,
+        "doc_key": v.doc_key,
+        "requested_url": scrub(v.requested_url) if v.requested_url else None,
+        "final_url": scrub(v.final_url) if v.final_url else None,
+        "media_type": v.media_type,
+        "headers": Jsonb(v.headers or {}),
+        "meta": Jsonb(v.meta),
+        "body": v.body,
+        "fetched_at": v.fetched_at,
+        "previous_raw_id": previous,
+    }
 
 
 def raw_body(conn: Conn, raw_id: int) -> bytes:

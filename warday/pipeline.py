@@ -45,6 +45,10 @@ MAX_FAILURE_RATIO = settings.BATCH_MAX_FAILURE_RATIO
 MIN_FAILURES_TO_FAIL = settings.BATCH_MIN_FAILURES_TO_FAIL
 # Raw documents claimed and committed together by one worker.
 BATCH_SIZE = settings.PROCESS_BATCH_SIZE
+# Local files read and landed together: a few statements for the lot instead of five per
+# file. Their bodies are in memory at once, so the lot also stops at a size.
+LAND_BATCH_FILES = 32
+LAND_BATCH_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -113,57 +117,104 @@ def land_paths(
             files, skipped = discover([Path(root)])
             counts["skipped"] += len(skipped)
             total += len(files)
+            read: list[tuple[str, repo.RawVersion]] = []
             for path in progress(files, "land"):
-                counts[
-                    _land_file(
-                        conn, path, Path(root), overrides, source_id, max_bytes, source_name, landed
-                    )
-                ] += 1
+                found = _read_file(
+                    conn, path, Path(root), overrides, max_bytes, source_id, source_name
+                )
+                if found is None:
+                    counts["failed"] += 1
+                    continue
+                read.append(found)
+                if len(read) >= LAND_BATCH_FILES or _bytes(read) >= LAND_BATCH_BYTES:
+                    counts.update(_land_files(conn, read, source_name, landed))
+                    read = []
+            counts.update(_land_files(conn, read, source_name, landed))
         repo.resolve_dead_letters(conn, "land", landed)
     return {"files": total, **counts}
 
 
-def _land_file(
+def _bytes(read: list[tuple[str, repo.RawVersion]]) -> int:
+    return sum(len(version.body) for _, version in read)
+
+
+def _read_file(
     conn: Conn,
     path: Path,
     root: Path,
     overrides: dict[str, Any] | None,
-    source_id: int | None,
     max_bytes: int | None,
+    source_id: int | None,
     source_name: str,
-    landed: list[str],
-) -> str:
-    """Land one file inside a savepoint; returns the outcome's name. Its locator is added to
-    `landed` when it went in (its dead letter, if any, is then resolved)."""
+) -> tuple[str, repo.RawVersion] | None:
+    """A file's locator and the version it lands as; None (and its dead letter) when it cannot
+    be read: unreadable, too large, a bad sidecar, a link out of its root."""
     locator = path.as_uri()  # the path as found; a refused link is not resolved
     try:
+        local = read_local(path, overrides, root=root, max_bytes=max_bytes)
+    except Exception as exc:
+        _land_failed(conn, locator, exc, source_name)
+        return None
+    locator = local.path.as_uri()
+    version = repo.RawVersion(
+        doc_key=local.meta.get("url") or locator,
+        body=local.body,
+        media_type=local.media_type,
+        meta=local.meta,
+        fetched_at=datetime.now(UTC),
+        requested_url=locator,
+        final_url=locator,
+        source_id=source_id,
+    )
+    return locator, version
+
+
+def _land_files(
+    conn: Conn, read: list[tuple[str, repo.RawVersion]], source_name: str, landed: list[str]
+) -> Counter[str]:
+    """Land read files together in a savepoint (a few statements for the lot); files that
+    share a document key with another, and every file of a lot the database refuses, land
+    one by one in their own savepoints, so only the file at fault is a dead letter. The
+    locators of those that went in are added to `landed`."""
+    if not read:
+        return Counter()
+    keys = Counter(version.doc_key for _, version in read)
+    together = [(loc, v) for loc, v in read if keys[v.doc_key] == 1]
+    alone = [(loc, v) for loc, v in read if keys[v.doc_key] > 1]  # in order: the last wins
+    counts: Counter[str] = Counter()
+    try:
         with conn.transaction():
-            local = read_local(path, overrides, root=root, max_bytes=max_bytes)
-            locator = local.path.as_uri()
-            written = repo.insert_raw(
-                conn,
-                doc_key=local.meta.get("url") or locator,
-                body=local.body,
-                media_type=local.media_type,
-                meta=local.meta,
-                fetched_at=datetime.now(UTC),
-                requested_url=locator,
-                final_url=locator,
-                source_id=source_id,
-            )
+            written = repo.insert_raws(conn, [v for _, v in together])
+    except Exception as exc:
+        log.warning("landing %d files together failed (%s); one by one", len(together), exc)
+        together, written, alone = [], [], together + alone
+    for (locator, _), new in zip(together, written, strict=True):
         landed.append(locator)
-        return "landed" if written else "unchanged"
-    except Exception as exc:  # an unreadable file, a bad sidecar, a value the DB refuses
-        log.warning("landing %s failed: %s", locator, exc)
-        repo.dead_letter(
-            conn,
-            stage="land",
-            locator=locator,
-            error=exc,
-            version=PIPELINE_VERSION,
-            source_name=source_name,
-        )
-        return "failed"
+        counts["landed" if new else "unchanged"] += 1
+    for locator, version in alone:
+        try:
+            with conn.transaction():
+                new = repo.insert_raws(conn, [version])[0]
+        except Exception as exc:  # a value the database refuses
+            _land_failed(conn, locator, exc, source_name)
+            counts["failed"] += 1
+        else:
+            landed.append(locator)
+            counts["landed" if new else "unchanged"] += 1
+    return counts
+
+
+def _land_failed(conn: Conn, locator: str, exc: Exception, source_name: str) -> None:
+    """The dead letter of a file that did not land."""
+    log.warning("landing %s failed: %s", locator, exc)
+    repo.dead_letter(
+        conn,
+        stage="land",
+        locator=locator,
+        error=exc,
+        version=PIPELINE_VERSION,
+        source_name=source_name,
+    )
 
 
 def process_pending(

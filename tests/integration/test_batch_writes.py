@@ -102,3 +102,43 @@ def test_a_document_the_database_refuses_fails_alone(db_url: str, tmp_path: Path
     assert "title refused" in letter[0]["message"]
     assert entries == counts["entries_written"] > 0 and changes == entries
     assert status == {"processed": 2, "failed": 1}
+
+
+def test_files_of_one_document_land_in_turn_and_a_refused_file_fails_alone(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Landing reads files in lots. Two files naming one URL land in turn (the later is the
+    current version); a file the database refuses is a dead letter, its lot-mates land."""
+    for name, day, url in (
+        ("a.txt", 1161, "https://news.example/day"),
+        ("b.txt", 1162, "https://news.example/day"),
+        ("c.txt", 1163, None),
+        ("d.txt", 1164, None),
+    ):
+        (tmp_path / name).write_text(DISPATCH.format(day=f"{day:,}", title="Overnight"), "utf-8")
+        if url:
+            (tmp_path / f"{name.removesuffix('.txt')}.meta.json").write_text(
+                f'{{"url": "{url}"}}', "utf-8"
+            )
+    with connect() as conn, conn.transaction():
+        conn.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.doc_key LIKE '%d.txt' THEN RAISE EXCEPTION 'file refused'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON raw_documents "
+            "FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+    with connect() as conn:
+        counts = pipeline.land_paths(conn, [tmp_path])
+        rows = conn.execute(
+            "SELECT doc_key, is_current, convert_from(body, 'UTF8') AS body FROM raw_documents"
+        ).fetchall()
+        letters = conn.execute("SELECT locator, message FROM dead_letters").fetchall()
+    assert counts == {"files": 4, "skipped": 0, "landed": 3, "failed": 1}
+    current = {r["doc_key"]: r["body"] for r in rows if r["is_current"]}
+    assert "Day 1,162" in current["https://news.example/day"]
+    assert len(rows) == 3 and len(current) == 2
+    assert [r["locator"].rsplit("/", 1)[1] for r in letters] == ["d.txt"]
+    assert "file refused" in letters[0]["message"]
