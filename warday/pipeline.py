@@ -427,16 +427,15 @@ def _write_group(
     conn: Conn, group: list[_Ready], logical_date: date | None
 ) -> tuple[Counter[str], list[_Done], list[tuple[_Ready, Exception]]]:
     """Write raw documents whose document keys are distinct: lock them and read their stored
-    entries; date, segment and tag each document (the tagger reuses the scans its relevance
-    judgement just made); then write documents, entries, tags and retractions in one
-    statement each. Returns the counts, what went through, and the raw documents whose
-    analysis failed (nothing of theirs written)."""
+    entries, plan each document, then store the plans. Returns the counts, what went through,
+    and the raw documents whose analysis failed (nothing of theirs written)."""
     drafts = _last_per_key(group)
     existing = repo.lock_documents(conn, [draft.doc_key for _, ds in drafts for draft in ds])
     planned: list[tuple[_Ready, list[_Plan]]] = []
     failed: list[tuple[_Ready, Exception]] = []
     for r, docs in drafts:
-        try:
+        try:  # dated, segmented and tagged back to back: the tagger reuses the scans its
+            # relevance judgement just made
             plans = [
                 _plan(
                     r.raw.raw_id,
@@ -451,13 +450,21 @@ def _write_group(
             failed.append((r, exc))
         else:
             planned.append((r, plans))
+    counts, written = _store(conn, planned)
+    return counts, written, failed
+
+
+def _store(
+    conn: Conn, planned: list[tuple[_Ready, list[_Plan]]]
+) -> tuple[Counter[str], list[_Done]]:
+    """Documents, entries, tags and retractions of the plans in one statement each (moves,
+    rare, one by one); the counts, and each raw document's feed changes."""
     plans = [p for _, ps in planned for p in ps]
     ids = repo.upsert_documents(conn, [p.document for p in plans])
     rows = [{**row, "document_id": ids[p.document["doc_key"]]} for p in plans for row in p.rows]
     entry_ids = repo.upsert_entries(conn, rows)
-    repo.replace_tags_many(
-        conn, list(zip(entry_ids, [t for p in plans for t in p.tags], strict=True)), TAGGER_VERSION
-    )
+    tags = [t for p in plans for t in p.tags]
+    repo.replace_tags_many(conn, list(zip(entry_ids, tags, strict=True)), TAGGER_VERSION)
     for entry_id, ordinal in (move for p in plans for move in p.moves):
         repo.move_entry(conn, entry_id, ordinal)
     retracted = repo.retract_missing_many(
@@ -465,7 +472,7 @@ def _write_group(
     )
     counts: Counter[str] = Counter()
     written: list[_Done] = []
-    position = 0  # the plans' entries are upserted in order: each takes the next ids
+    position = 0  # the plans' entries were upserted in order: each takes the next ids
     for r, ps in planned:
         changes: list[repo.Change] = []
         for p in ps:
@@ -483,7 +490,7 @@ def _write_group(
             counts["entries_retracted"] += len(gone)
         counts["raw_processed"] += 1
         written.append(_Done(r.raw, changes, r.rejected))
-    return +counts, written, failed  # counts of nothing are left out
+    return +counts, written  # counts of nothing are left out
 
 
 def _last_per_key(group: list[_Ready]) -> list[tuple[_Ready, list[DocDraft]]]:
