@@ -37,13 +37,29 @@ DEMONYMS_PATH = DATA_DIR / "demonyms.csv"
 # one inner capital after its first letters ("DiCarlo", "McCarthy", "LeBlanc").
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
 _LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"
-_NAME_WORD = (
-    rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]{{2,}})?(?:[-'\u2019][A-Za-z][{_LOWER}]+)*"
-)
+_NAME_WORD_TAIL = rf"[{_LOWER}]+(?:[{_UPPER}][{_LOWER}]{{2,}})?(?:[-'\u2019][A-Za-z][{_LOWER}]+)*"
+_NAME_WORD = rf"[{_UPPER}]{_NAME_WORD_TAIL}"
 _PARTICLE = r"(?:(?:bin|ibn|al|el|de|van|von|der|da|di)[-\s])?"
-_NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_PARTICLE}{_NAME_WORD}){{1,2}}"
+# A name after its first letter. Patterns below open with a letter (class) and test what
+# stands before it right after it, not with a look-behind or \b: the regex engine then skips
+# to the letters a match can open with instead of trying every position of the text.
+_NAME_TAIL = rf"{_NAME_WORD_TAIL}(?:\s+(?:[A-Z]\.\s+)?{_PARTICLE}{_NAME_WORD}){{1,2}}"
+_NAME = rf"[{_UPPER}]{_NAME_TAIL}"
 _SURNAME_ONLY = rf"{_NAME_WORD}"
-# Titles written before a name ("Governor X"); one word of a name may follow them.
+
+
+def _by_first_letter(words: str) -> str:
+    """An alternation of the words grouped by first letter, in their order within a group.
+    Words of different first letters never match at one place, so the outcome is that of
+    the plain alternation; the regex engine tries one group instead of every word."""
+    groups: dict[str, list[str]] = {}
+    for word in words.split():
+        groups.setdefault(word[0], []).append(word[1:])
+    return "(?:" + "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items()) + ")"
+
+
+# Titles written before a name ("Governor X"); one word of a name may follow them. Each
+# opens with a capital or with "former" (_TITLED tests the first letter before trying them).
 _TITLES = (
     r"(?:Deputy\s+|Vice\s+|Acting\s+|Former\s+|former\s+|Interim\s+)?(?:"
     r"President|Prime\s+Minister|Premier|Chancellor|Foreign\s+Minister|Defen[cs]e\s+Minister|"
@@ -56,21 +72,24 @@ _TITLES = (
     r"Spokesperson|Spokesman|Spokeswoman|Chairman|Chairwoman|Chair|CEO|Lt\.|Sgt\.|Capt\.|"
     r"Major|Captain|Lieutenant|Sergeant|Marshal|Dr\.|Mr\.|Ms\.|Mrs\.|Mx\.)"
 )
+
 # Role nouns written in lower case before a name ("photographer X", "lawyer X").
-_ROLES = (
-    r"(?:spokes(?:person|man|woman)|minister|governor|mayor|judge|prosecutor|lawyer|attorney|"
-    r"photographer|journalist|reporter|correspondent|activist|blogger|milblogger|analyst|"
-    r"researcher|professor|official|officer|commander|soldier|general|adviser|advisor|aide|"
-    r"negotiator|envoy|ambassador|diplomat|lawmaker|deputy|senator|director|head|chief|"
-    r"leader|chairman|chair|president|secretary|representative|author|expert|economist|"
-    r"historian|editor|founder|member|resident|volunteer|doctor|medic|priest|businessman|"
-    r"oligarch|dissident|politician|pilot|commentator|propagandist|presenter|host|"
-    r"coordinator|manager|executive|rapporteur|investigator|ombudsman|commissioner)"
+_ROLES = _by_first_letter(
+    """spokes(?:person|man|woman) minister governor mayor judge prosecutor lawyer attorney
+    photographer journalist reporter correspondent activist blogger milblogger analyst
+    researcher professor official officer commander soldier general adviser advisor aide
+    negotiator envoy ambassador diplomat lawmaker deputy senator director head chief
+    leader chairman chair president secretary representative author expert economist
+    historian editor founder member resident volunteer doctor medic priest businessman
+    oligarch dissident politician pilot commentator propagandist presenter host
+    coordinator manager executive rapporteur investigator ombudsman commissioner"""
 )
 # The title and the name after it are found first; what stands before the title (a
-# possessive, a place, adjectives) is read from a short window in front of it.
+# possessive, a place, adjectives) is read from a short window in front of it. The first
+# letter decides whether titles (capitals, "former") or roles (lower case) are tried at all.
 _TITLED = re.compile(
-    rf"(?<![\w-])(?P<title>{_TITLES}|{_ROLES})\s+(?P<name>{_NAME}|{_SURNAME_ONLY})(?![\w-])"
+    rf"(?<![\w-])(?P<title>(?=[A-Zf]){_TITLES}|(?=[a-z]){_ROLES})"
+    rf"\s+(?P<name>{_NAME}|{_SURNAME_ONLY})(?![\w-])"
 )
 _LEAD = re.compile(
     r"(?:(?P<poss>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})['\u2019]s\s+)?"
@@ -78,12 +97,14 @@ _LEAD = re.compile(
     r"military|top|chief|senior|former|prominent)\s+){0,4})$"
 )
 _APPOSED = re.compile(
-    rf"(?<![\w-])(?P<name>{_NAME}),\s+(?P<role>(?:the\s+|a\s+|an\s+)?[^,;.\n]{{0,90}}?"
+    rf"(?P<name>[{_UPPER}](?<![\w-].){_NAME_TAIL}),\s+"
+    rf"(?P<role>(?:the\s+|a\s+|an\s+)?[^,;.\n]{{0,90}}?"
     rf"\b(?i:{_ROLES})\b[^,;.\n]{{0,60}}?)(?=,|\.|;|$|\s+(?:said|says|told|added|wrote))"
 )
 # "the region's acting governor, X Y," / "his Spokesman, X Y, told" / "..., the mayor, X Y."
 _ROLE_THEN_NAME = re.compile(
-    rf"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w'\u2019-]+\s+){{0,3}}?(?i:{_ROLES})"
+    r"[TtHhIi](?<!\w.)(?:(?<=[Tt])he|(?<=[Hh])is|(?<=[Hh])er|(?<=[Tt])heir|(?<=[Ii])ts)\s+"
+    rf"(?:[\w'\u2019-]+\s+){{0,3}}?(?i:{_ROLES})"
     rf"(?:\s+of\s+(?:the\s+)?(?:[\w'-]+\s+){{0,3}}?(?:region|oblast|city|town|province|district|"
     rf"country|agency|ministry|office|mission|army|navy|[A-Z][\w'-]*))?,\s+(?P<name>{_NAME})"
     rf"(?=,|[.;](?:\s|$))"
@@ -127,8 +148,10 @@ _GROUP_HEADS = (
     r"Organi[sz]ation|Movement|Front|Party|Group|Brigade|Battalion|Regiment|Union|Mission|"
     r"Corps|Division|Network|Alliance|Coalition|Federation|Association|Institute|Centre|Center"
 )
-_ORG_GATE = re.compile(rf"\b(?:{_ORG_HEADS})\b")
-_ACRONYM = re.compile(r"(?<![\w.])(?P<acr>[A-Z]{2,6})(?![\w.])")
+_ORG_GATE = re.compile(
+    "(?:" + "|".join(rf"{h[0]}(?<!\w.){h[1:]}" for h in _ORG_HEADS.split("|")) + r")\b"
+)
+_ACRONYM = re.compile(r"(?P<acr>[A-Z](?<![\w.][A-Z])[A-Z]{1,5})(?![\w.])")
 _ACRONYM_ACTS = re.compile(
     r"\s+(?:said|says|urged|urges|warned|reported|supports|supported|estimated|recorded|"
     r"documented|called|announced|condemned|noted|fighters|forces|troops|militants|"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from warday.transform.discover import org_key
+import re
+
+from warday.transform.discover import _by_first_letter, org_key
 from warday.transform.tagging import tag
 
 
@@ -100,3 +102,13 @@ def test_lower_case_ministry_after_a_country_possessive() -> None:
         assert "UK Ministry of Defence" in [a[0] for a in actors(text)], text
     found = actors("Norway's foreign ministry said it would send more money.")
     assert ("Norway's Foreign Ministry", "organisation") in [(a[0], a[1]) for a in found]
+
+
+def test_words_grouped_by_first_letter_match_as_the_plain_alternation() -> None:
+    words = "chairman chair spokes(?:person|man) head chief minister"
+    grouped = re.compile(rf"\b{_by_first_letter(words)}", re.IGNORECASE)
+    plain = re.compile(rf"\b(?:{'|'.join(words.split())})", re.IGNORECASE)
+    for text in ["the Chairman and chair", "spokesman, head, CHIEF", "ministers", "chai"]:
+        assert [m.span() for m in grouped.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ]
