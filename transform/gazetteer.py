@@ -472,7 +472,19 @@ def _compile(keys: Iterable[str]) -> re.Pattern[str]:
         for ch in key:
             node = node.setdefault(ch, {})
         node[_TERMINAL] = {}
-    return re.compile(r"(?<!\w)" + _emit(root, tail=False))
+    return re.compile(_opening_with_a_key_character(root))
+
+
+def _opening_with_a_key_character(root: dict[str, Any]) -> str:
+    """The trie's regex, not preceded by a word character: each key's first character comes
+    before that test, so the regex engine skips to characters that open a key instead of
+    trying the whole trie at every position. Keys never open with a space or a newline."""
+    alts = [
+        re.escape(ch) + r"(?<!\w.)" + _emit(child, tail=False)
+        for ch, child in sorted(root.items())
+        if ch != _TERMINAL
+    ]
+    return "(?:" + ("|".join(alts) or "(?!)") + ")"
 
 
 def _atom(ch: str, tail: bool) -> str:
@@ -552,8 +564,12 @@ class Gazetteer:
         self._place_re = _compile(self._place_index)
         by_name = {a.name: a for a in self.actors}
         self._capitals = {c: by_name[s] for c, s in CAPITAL_STATES.items() if s in by_name}
-        alternatives = "|".join(map(re.escape, self._capitals)) or r"(?!)"
-        self._capital_re = re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
+        # the first letter before the look-behind, as in the tries (_compile)
+        alternatives = (
+            "|".join(re.escape(c[0]) + r"(?<!\w.)" + re.escape(c[1:]) for c in self._capitals)
+            or r"(?!)"
+        )
+        self._capital_re = re.compile(r"(?:" + alternatives + r")(?!\w)")
 
     @classmethod
     def default(cls) -> Gazetteer:
