@@ -190,6 +190,12 @@ _NOT_ACTOR_ACRONYMS = frozenset(
 )
 
 
+_ORG_WORD = re.compile(r"[A-Za-z_]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_INITIAL = re.compile(r"\b[A-Z]\.")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*")
+
+
 @dataclass(frozen=True)
 class Discovered:
     """An actor found by form: canonical name, kind, side, span and how sure."""
@@ -227,7 +233,7 @@ def org_key(form: str) -> frozenset[str]:
     for country in _multiword_countries():
         form = form.replace(country, country.replace(" ", "_"))
     out = set()
-    for word in re.findall(r"[A-Za-z_]+", form):
+    for word in _ORG_WORD.findall(form):
         low = word.lower()
         if low in ("the", "of", "s", "and", "for"):
             continue
@@ -294,14 +300,14 @@ def discover(
 def _valid_name(name: str) -> bool:
     """A person's name: no word that names a body, a place word, a month or a day (a middle
     initial, "Rosemary A. DiCarlo", is no word)."""
-    words = re.findall(r"[A-Za-z]+", re.sub(r"\b[A-Z]\.", " ", name))
+    words = _LATIN_WORD.findall(_INITIAL.sub(" ", name))
     return bool(words) and not any(w in _NOT_NAME_WORDS for w in words)
 
 
 def _side_from(words: str, side_of: dict[str, str | None]) -> str | None:
     """Country or body that a possessive, adjective or apposition names."""
     table = demonyms()
-    for word in re.findall(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*", words):
+    for word in _CAPITALISED_RUN.findall(words):
         for form in (word, *word.split()):
             if form in table:
                 return table[form]

@@ -113,6 +113,8 @@ _CLAIMED_AFTER = re.compile(
 )
 _CONDITIONAL = re.compile(r"^\s*(?:if|unless)\b", re.IGNORECASE)
 _COORDINATED_VERB = re.compile(r"\band\s+(?:also\s+)?\w+ed\b", re.IGNORECASE)
+_REPORTEDLY = re.compile(r"\b(?:reportedly|allegedly)\b", re.IGNORECASE)
+_COLON = re.compile(r":\s+(?=[A-Z])")
 _NEGATION_REACH = 36  # characters before a trigger that a "not" still governs
 
 
@@ -364,7 +366,7 @@ def clauses(sentence: str) -> list[Clause]:
     fronted = _FRONTED.match(sentence)
     if fronted:
         cuts[fronted.end()] = "hard"
-    for colon in re.finditer(r":\s+(?=[A-Z])", sentence):
+    for colon in _COLON.finditer(sentence):
         cuts.setdefault(colon.end(), "hard")
     for match in _HARD_BOUNDARY.finditer(sentence):
         cuts.setdefault(match.end(), "hard")
@@ -694,6 +696,6 @@ def assertion_of(
     trigger = sentence[trigger_start:trigger_end]
     if not trigger.endswith("ed") and _MODAL_AFTER.match(sentence, trigger_end, scope_end):
         return "hedged"
-    if re.search(r"\b(?:reportedly|allegedly)\b", sentence[trigger_end:scope_end], re.IGNORECASE):
+    if _REPORTEDLY.search(sentence[trigger_end:scope_end]):
         return "hedged"
     return "asserted"

@@ -372,7 +372,7 @@ def _kind(
     if after and (verb_kind := _verb_kind(after["verb"])):
         return verb_kind, after.end(), None
     if _TOTAL.search(head):
-        casualty = re.search(r"\b(killed|died|deaths?|dead|wounded|injured)\b", sentence)
+        casualty = _CASUALTY_WORD.search(sentence)
         if casualty:
             word = casualty[1].lower()
             return ("wounded" if word in ("wounded", "injured") else "killed"), end, None
@@ -382,12 +382,17 @@ def _kind(
         return earlier[-1].kind, end, None
     if _WEAPON_FATE.match(sentence, end) and (weapon := _weapon_before(head, context)):
         return weapon, end, None  # "three more hit port facilities", "29 others crashed"
-    if re.search(r"\bto\s+$", head) and earlier and earlier[-1].kind != "money":
+    if _TO_BEFORE.search(head) and earlier and earlier[-1].kind != "money":
         return earlier[-1].kind, end, None
     kind = _elided(sentence, match, earlier, context)
     return None if kind is None else (kind, end, None)
 
 
+_CASUALTY_WORD = re.compile(r"\b(killed|died|deaths?|dead|wounded|injured)\b")
+_TO_BEFORE = re.compile(r"\bto\s+$")
+_COMMA = re.compile(r"\s*,")
+_PEOPLE_NOUN = re.compile(rf"(?:{_PEOPLE})\b", re.IGNORECASE)
+_DRONE_OR_MISSILE = re.compile(r"\b(drones?|missiles?|UAVs?)\b", re.IGNORECASE)
 # Nouns a number counts that are no figure ("the two sides", "three hours", "120 pages").
 _OTHER_COUNT = re.compile(
     r"\s+(?:sides|years?|days?|weeks?|months?|hours?|minutes?|seconds?|times|pages?|"
@@ -535,7 +540,7 @@ def _after_verb(sentence: str, end: int) -> re.Match[str] | None:
     if aside is not None:
         end = aside.end()  # "19 people, including four children, were killed"
     after = _AFTER_VERB.match(sentence, end)
-    if after and re.match(r"\s*,", after.group()) and not _AUXILIARY.search(after.group()):
+    if after and _COMMA.match(after.group()) and not _AUXILIARY.search(after.group()):
         return None
     return after
 
@@ -545,7 +550,7 @@ def _coordinated_verb(sentence: str, end: int) -> re.Match[str] | None:
     joined = _COORDINATED.match(sentence, end)
     if joined is None:
         return None
-    noun = re.match(rf"(?:{_PEOPLE})\b", sentence[joined.end() :], re.IGNORECASE)
+    noun = _PEOPLE_NOUN.match(sentence[joined.end() :])
     return _after_verb(sentence, joined.end() + noun.end()) if noun else None
 
 
@@ -555,7 +560,7 @@ def _elided_weapon(sentence: str, match: re.Match[str], earlier: list[Figure]) -
     if _OUT_OF.search(head) and earlier and earlier[-1].kind.startswith(("drones", "missiles")):
         return earlier[-1].kind.removesuffix("_shot_down")
     if _LAUNCHED.match(sentence, match.end()):
-        nouns = re.findall(r"\b(drones?|missiles?|UAVs?)\b", head, re.IGNORECASE)
+        nouns = _DRONE_OR_MISSILE.findall(head)
         if nouns:
             return "missiles" if nouns[-1].lower().startswith("missile") else "drones"
     return None
@@ -647,22 +652,25 @@ def _currency(symbol: str) -> str:
     }.get(key, key)
 
 
+_MONTHS = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+_ORDINAL_OR_UNIT_AFTER = re.compile(r"(st|nd|rd|th)\b|:\d|\s*%|\s*per ?cent|-[a-z]")
+_DAY_BEFORE = re.compile(r"(day|Day|No\.)\s*$")
+_NONE_BEFORE = re.compile(r"\b(?:no|any|every|each)\s+$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(rf"\s*{_MONTHS}")
+_MONTH_BEFORE = re.compile(rf"{_MONTHS}\s*$")
+
+
 def _is_date_or_ordinal(sentence: str, match: re.Match[str]) -> bool:
     """Skip years, days of month, times, ordinals, ages, percentages and "no one"."""
     tail = sentence[match.end() : match.end() + 12]
     head = sentence[max(0, match.start() - 12) : match.start()]
     low = match["low"]
-    if re.match(r"(st|nd|rd|th)\b|:\d|\s*%|\s*per ?cent|-[a-z]", tail) or re.search(
-        r"(day|Day|No\.)\s*$", head
-    ):
+    if _ORDINAL_OR_UNIT_AFTER.match(tail) or _DAY_BEFORE.search(head):
         return True
-    if re.search(r"\b(?:no|any|every|each)\s+$", head, re.IGNORECASE) and not low[0].isdigit():
+    if _NONE_BEFORE.search(head) and not low[0].isdigit():
         return True  # "no one was hurt"
-    months = (
-        r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-    )
     return bool(
-        re.match(rf"\s*{months}", tail)
-        or re.search(rf"{months}\s*$", head)
+        _MONTH_AFTER.match(tail)
+        or _MONTH_BEFORE.search(head)
         or (low.isdigit() and 1900 <= int(low) <= 2100 and not match["scale"])
     )

@@ -542,11 +542,15 @@ _PARTICLES = frozenset(
 )
 
 
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'-]*\s+$")
+_LIST_JOINT = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)")
+
+
 def _accepted(text: str, start: int, end: int, places: tuple[GeoPlace, ...], found: list) -> bool:
     """Whether the text uses this name as a place."""
     before = text[max(0, start - 40) : start]
     after = text[end : end + 40]
-    if re.search(r"[A-Z][\w'-]*\s+$", before) and not _PLACE_BEFORE.search(before):
+    if _CAPITALISED_BEFORE.search(before) and not _PLACE_BEFORE.search(before):
         return False  # the end of a longer name ("Judge Maxim Ivanov")
     if _PLACE_AFTER.match(after):
         return True
@@ -554,7 +558,7 @@ def _accepted(text: str, start: int, end: int, places: tuple[GeoPlace, ...], fou
         return False  # a name that goes on ("Votkinsk Machine Building Plant"), or a speaker
     if _PLACE_BEFORE.search(before):
         return True
-    if found and re.fullmatch(r"(?:,\s*|,?\s+(?:and|or)\s+)", text[found[-1][1] : start]):
+    if found and _LIST_JOINT.fullmatch(text[found[-1][1] : start]):
         return True  # a list of places
     key = geo_key(text[start:end])
     return any(p.population >= BIG_CITY and geo_key(p.name) == key for p in places)

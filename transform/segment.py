@@ -243,10 +243,13 @@ def _summary_list(paragraphs: list[str]) -> bool:
     return False
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def _is_theme(paragraphs: list[str], i: int) -> bool:
     """A theme heading: a few theme words ("Politics and diplomacy", "MILITARY AID:")."""
     line = _clean(paragraphs[i])
-    words = re.findall(r"[^\W\d_]+", line.lower())
+    words = _LETTERS.findall(line.lower())
     return (  # the word checks first: is_heading is the costly one
         "\n" not in paragraphs[i]
         and 0 < len(words) <= _MAX_THEME_WORDS
@@ -743,10 +746,13 @@ def _echoes(line: str, sentence: str) -> bool:
     return len(found) >= _MIN_CONTENT_OVERLAP * len(words)
 
 
+_WORDS = re.compile(r"\w+")
+
+
 def _key(text: str) -> str:
     """Text reduced to lower-case words, for comparing a heading with a sentence."""
     text = _BULLET.sub("", text.strip())
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORDS.findall(text.lower()))
 
 
 def _clean(heading: str) -> str:

@@ -273,14 +273,17 @@ def resolve_mentions(
     return kept_actors, kept_places
 
 
+_POSSESSIVE = re.compile(r"'s\s+")
+
+
 def _is_location(text: str, mention: Mention, place_starts: set[int]) -> bool:
     """True if a country/capital name is used as a location rather than a government."""
     if _LOCATIVE.search(text[max(0, mention.start - 20) : mention.start]):
         return True
     if _MOVEMENT.search(text[max(0, mention.start - 90) : mention.start]):
         return True
-    possessive = re.match(r"'s\s+", text[mention.end :])
-    return bool(possessive and mention.end + possessive.end() in place_starts)
+    possessive = _POSSESSIVE.match(text, mention.end)
+    return bool(possessive and possessive.end() in place_starts)
 
 
 def _government_slot(text: str, place: Mention) -> bool:
@@ -477,6 +480,8 @@ _OWN_PREDICATE = re.compile(
 # "Schmale, the UN coordinator for Ukraine, condemned": a title in apposition plays no role.
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,;]{0,80}$", re.IGNORECASE)
 
+_BETWEEN = re.compile(r"\bbetween\b")
+
 Names = tuple[str, ...]
 
 
@@ -536,7 +541,7 @@ def _roles(
                     continue
                 before = sentence[max(hit.trigger_end, start - 16) : start]
                 (agents if _AGENT_BEFORE.search(before) else targets).append(name)
-        if re.search(r"\bbetween\b", sentence[hit.trigger_end : hi]):
+        if _BETWEEN.search(sentence[hit.trigger_end : hi]):
             agents, targets = agents + targets, []
             subject = [] if inherited else subject
         elif inherited and agents:

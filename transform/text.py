@@ -104,10 +104,14 @@ _ABBREVIATIONS = (
 )
 
 
+_LINE = re.compile(r"[^\n]+")
+_INITIAL_AT_END = re.compile(r"\b[A-Z]\.$")
+
+
 def sentences(text: str) -> list[Span]:
     """Sentence spans of text; offsets index into text and paragraphs never merge."""
     spans: list[Span] = []
-    for para in re.finditer(r"[^\n]+", text):
+    for para in _LINE.finditer(text):
         spans.extend(_split_paragraph(para.group(), para.start()))
     return spans
 
@@ -117,7 +121,7 @@ def _split_paragraph(para: str, offset: int) -> list[Span]:
     spans, start = [], 0
     for match in _BOUNDARY.finditer(para):
         head = para[start : match.start()].rstrip("\"')]")
-        if head.endswith(_ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", head):
+        if head.endswith(_ABBREVIATIONS) or _INITIAL_AT_END.search(head):
             continue
         piece = para[start : match.start()] + para[match.start() : match.end()].rstrip()
         spans.append(_span(piece, offset + start))
