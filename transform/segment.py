@@ -33,6 +33,7 @@ punctuation, two sentences, a byline) is never taken for a heading.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -192,7 +193,7 @@ def is_heading(block: str) -> bool:
     full stop, holding two sentences, reporting speech ("... said") or opening like a
     byline ("By ...") does not.
     """
-    line = _MARKUP.sub("", block.strip()).strip()
+    line = _unmarked(block.strip()).strip()
     if "\n" in line or not line or _BULLET.match(line) or _TIMESTAMP.match(line):
         return False
     if _META_LINE.match(line) or _REPORTED.search(line) or is_meta_line(line):
@@ -248,11 +249,13 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 def _is_theme(paragraphs: list[str], i: int) -> bool:
     """A theme heading: a few theme words ("Politics and diplomacy", "MILITARY AID:")."""
-    line = _clean(paragraphs[i])
-    words = _LETTERS.findall(line.lower())
+    if "\n" in paragraphs[i]:
+        return False
+    # one word more than a theme has is enough to tell: the rest of a long paragraph is not read
+    found = _LETTERS.finditer(_clean(paragraphs[i]).lower())
+    words = [m.group() for m in itertools.islice(found, _MAX_THEME_WORDS + 1)]
     return (  # the word checks first: is_heading is the costly one
-        "\n" not in paragraphs[i]
-        and 0 < len(words) <= _MAX_THEME_WORDS
+        0 < len(words) <= _MAX_THEME_WORDS
         and all(w in _THEME_WORDS for w in words)
         and any(w not in ("the", "and", "in", "on", "war", "ukraine", "russia") for w in words)
         and is_heading(paragraphs[i])
@@ -757,13 +760,21 @@ def _key(text: str) -> str:
 
 def _clean(heading: str) -> str:
     """A heading without markup and without a closing colon."""
-    return _MARKUP.sub("", heading.strip()).strip().rstrip(":").strip()
+    return _unmarked(heading.strip()).strip().rstrip(":").strip()
+
+
+def _unmarked(text: str) -> str:
+    """Text without heading marks and bold markers; most text has neither, and then the
+    pattern (which tries every position) is not run over it."""
+    if "**" not in text and not text.startswith("#"):
+        return text
+    return _MARKUP.sub("", text)
 
 
 def _first_sentence(text: str) -> str:
     """The first sentence of text, used as a headline when there is none; outlet names,
     date lines and labels ("REUTERS", "May 17, 2025 16:33", "Published :") are skipped."""
-    spans = sentences(_MARKUP.sub("", text))
+    spans = sentences(_unmarked(text))
     for span in spans:
         if not is_meta_line(span.text):
             return span.text
