@@ -126,8 +126,13 @@ _BRACKETED = re.compile(
     r"\((?P<line>[A-Z][A-Z.'\- ]{1,30}(?:, [A-Z][\w.'\- ]{1,30})?)\)"
     r"[ ]?(?:--|—|–)\s*(?=[\"'“‘]?[A-Z0-9])"
 )
-# An outlet's line with its edition or desk: "The Guardian - AU", "BBC News | World".
-_EDITION = re.compile(r"^(?P<outlet>.+?)[ ]+[-\u2013\u2014|][ ]+[A-Z][A-Za-z&. ]{0,20}$")
+# An outlet's line with its edition or desk: "The Guardian - AU", "BBC News | World". Only
+# an outlet of _OUTLETS counts, so the name is read no further than the longest of them (case
+# folding never shortens a name): a long line is not tried at every position.
+_EDITION = re.compile(
+    rf"^(?P<outlet>.{{1,{max(map(len, _OUTLETS))}}}?)"
+    r"[ ]+[-\u2013\u2014|][ ]+[A-Z][A-Za-z&. ]{0,20}$"
+)
 _MAX_LABEL_WORDS = 4
 # Words of a byline that names a role, not a person; one of the second set must be there.
 _ROLE_HEADS = frozenset(

@@ -168,6 +168,16 @@ _DATE_LINE = re.compile(
     rf"(?:,?\s*(?:at|à|um|a las|alle|às|в|о)?\s*{_TIME})?\s*[|\u00b7\u2022]?$",
     re.IGNORECASE,
 )
+# Every calendar date holds a digit: a line with none is no date line, unread by the long
+# pattern above (segmentation asks about thousands of lines).
+_A_DIGIT = re.compile(r"\d")
+
+
+def _date_line(line: str) -> re.Match[str] | None:
+    """The match of _DATE_LINE on a whole line, if any."""
+    return _DATE_LINE.match(line) if _A_DIGIT.search(line) else None
+
+
 # A bare date line with its weekday: the day a digest is about, not a publication stamp.
 _DAY_LINE = re.compile(rf"^{_CALENDAR}\s*$")
 # Words that make a date in an opening sentence the date the text is about.
@@ -305,7 +315,7 @@ def kyiv_date(moment: datetime) -> date:
 def find_dateline_date(text: str) -> date | None:
     """A date written at the start of the text ("April 28, 2025", "KYIV, 28 April 2025")
     or on a date line among its first lines ("Feb 26, 2026", "Friday, July 5, 2024")."""
-    lines = [m for line in _header_lines(text) if (m := _DATE_LINE.match(line))]
+    lines = [m for line in _header_lines(text) if (m := _date_line(line))]
     for found in lines:
         if (when := _calendar(found, None)) is not None:
             return when
@@ -354,7 +364,7 @@ def find_title_date(title: str) -> date | None:
 
 def is_date_line(line: str) -> bool:
     """Whether a line holds only a date (a date line under a byline or a source line)."""
-    return _DATE_LINE.match(line.strip()) is not None
+    return _date_line(line.strip()) is not None
 
 
 def find_stated_date(title: str, body: str, near: date) -> date | None:
@@ -368,7 +378,7 @@ def find_stated_date(title: str, body: str, near: date) -> date | None:
     text's own either.
     """
     for line in _header_lines(body):
-        found = _DATE_LINE.match(line)
+        found = _date_line(line)
         if (
             found
             and found["weekday"]
