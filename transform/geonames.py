@@ -20,7 +20,6 @@ confidence says how sure that choice is.
 from __future__ import annotations
 
 import csv
-import itertools
 import math
 import re
 import sys
@@ -484,13 +483,16 @@ def _longest(
     """The longest capitalised run from word i (one that may start a name) that names
     indexed settlements."""
     first = words[i]
-    for n in range(min(MAX_WORDS + 2, len(words) - i), 0, -1):
-        run = words[i : i + n]
-        if any(not w.group()[0].isupper() and w.group() not in _PARTICLES for w in run[1:]):
-            continue
-        if any(text[a.end() : b.start()] != " " for a, b in itertools.pairwise(run)):
-            continue
-        start, end = first.start(), run[-1].end()
+    longest = min(MAX_WORDS + 2, len(words) - i)
+    # A run is capitalised words (or particles) one space apart: if n words are not, no
+    # longer run is, so the runs tried are those up to the first word that breaks it.
+    for n in range(1, longest):
+        word, gap = words[i + n].group(), text[words[i + n - 1].end() : words[i + n].start()]
+        if gap != " " or (not word[0].isupper() and word not in _PARTICLES):
+            longest = n
+            break
+    for n in range(longest, 0, -1):
+        start, end = first.start(), words[i + n - 1].end()
         tail = _POSSESSIVE_TAIL.search(text, start, end)
         if tail is not None:
             end = tail.start()
