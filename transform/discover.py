@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from warday.settings import package_dir
+from warday.transform.text import by_first_letter
 
 # Shipped inside the package (importlib.resources), so an installed wheel finds it too.
 DATA_DIR = package_dir("transform", "data")
@@ -46,18 +47,6 @@ _PARTICLE = r"(?:(?:bin|ibn|al|el|de|van|von|der|da|di)[-\s])?"
 _NAME_TAIL = rf"{_NAME_WORD_TAIL}(?:\s+(?:[A-Z]\.\s+)?{_PARTICLE}{_NAME_WORD}){{1,2}}"
 _NAME = rf"[{_UPPER}]{_NAME_TAIL}"
 _SURNAME_ONLY = rf"{_NAME_WORD}"
-
-
-def _by_first_letter(words: str) -> str:
-    """An alternation of the words grouped by first letter, in their order within a group.
-    Words of different first letters never match at one place, so the outcome is that of
-    the plain alternation; the regex engine tries one group instead of every word."""
-    groups: dict[str, list[str]] = {}
-    for word in words.split():
-        groups.setdefault(word[0], []).append(word[1:])
-    return "(?:" + "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items()) + ")"
-
-
 # Titles written before a name ("Governor X"); one word of a name may follow them. Each
 # opens with a capital or with "former" (_TITLED tests the first letter before trying them).
 _TITLES = (
@@ -74,7 +63,7 @@ _TITLES = (
 )
 
 # Role nouns written in lower case before a name ("photographer X", "lawyer X").
-_ROLES = _by_first_letter(
+_ROLES = by_first_letter(
     """spokes(?:person|man|woman) minister governor mayor judge prosecutor lawyer attorney
     photographer journalist reporter correspondent activist blogger milblogger analyst
     researcher professor official officer commander soldier general adviser advisor aide
@@ -82,7 +71,7 @@ _ROLES = _by_first_letter(
     leader chairman chair president secretary representative author expert economist
     historian editor founder member resident volunteer doctor medic priest businessman
     oligarch dissident politician pilot commentator propagandist presenter host
-    coordinator manager executive rapporteur investigator ombudsman commissioner"""
+    coordinator manager executive rapporteur investigator ombudsman commissioner""".split()
 )
 # The title and the name after it are found first; what stands before the title (a
 # possessive, a place, adjectives) is read from a short window in front of it. The first

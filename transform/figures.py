@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from warday.transform.text import by_first_letter
+
 _WORD_NUMBERS = {
     "one": 1,
     "two": 2,
@@ -87,8 +89,9 @@ _QUALIFIERS = {
     "less than": "less_than",
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
-_QUAL = "|".join(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse=True))
+# Longest first; grouped by first letter, which gives the same matches faster.
+_WORDS = by_first_letter(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+_QUAL = by_first_letter(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse=True))
 _AMOUNT = re.compile(
     rf"(?<![\w.,$\u20ac\u00a3-])(?:(?P<qual>(?i:{_QUAL}))\s+)?(?P<currency>[$\u20ac\u00a3])?"
     rf"(?P<low>{_NUM}|(?i:{_WORDS})(?!\w))"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from warday.transform.discover import _by_first_letter, org_key
+from warday.transform.discover import org_key
 from warday.transform.tagging import tag
+from warday.transform.text import by_first_letter
 
 
 def actors(text: str) -> list[tuple[str, str, str | None, str, bool]]:
@@ -106,7 +107,7 @@ def test_lower_case_ministry_after_a_country_possessive() -> None:
 
 def test_words_grouped_by_first_letter_match_as_the_plain_alternation() -> None:
     words = "chairman chair spokes(?:person|man) head chief minister"
-    grouped = re.compile(rf"\b{_by_first_letter(words)}", re.IGNORECASE)
+    grouped = re.compile(rf"\b{by_first_letter(words.split())}", re.IGNORECASE)
     plain = re.compile(rf"\b(?:{'|'.join(words.split())})", re.IGNORECASE)
     for text in ["the Chairman and chair", "spokesman, head, CHIEF", "ministers", "chai"]:
         assert [m.span() for m in grouped.finditer(text)] == [
