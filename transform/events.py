@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from warday.settings import package_dir
+from warday.transform.text import by_first_letter
 
 # Shipped inside the package (importlib.resources), so an installed wheel finds it too.
 RULES_FILE = package_dir("transform", "data") / "event_rules.yaml"
@@ -47,9 +48,9 @@ PLOVER_TYPES = frozenset(
 ROLES = frozenset(["event", "verb", "cue"])
 
 # Words that report speech; "X said ..." frames the clause that follows.
-_SPEECH = (
-    r"said|says|claimed|claims|estimated|estimates|believe[sd]?|confirmed|acknowledged|noted|"
-    r"suggested|denied|denies|reported|announced that|told reporters"
+_SPEECH = by_first_letter(
+    "said|says|claimed|claims|estimated|estimates|believe[sd]?|confirmed|acknowledged|noted|"
+    "suggested|denied|denies|reported|announced that|told reporters".split("|")
 )
 # Clause boundaries: the boundary word stays with the clause it opens.
 _HARD_BOUNDARY = re.compile(

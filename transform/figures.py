@@ -167,12 +167,15 @@ _AFTER_VERB = re.compile(
     r"freed|remain(?:s|ed)? in (?:\w+ )?captivity|(?:are|were|is|was) held captive)\b",
     re.IGNORECASE,
 )
+_VERBS_BEFORE = (
+    "killing|killed|kills|kill|wounds|wound|injures|injure|hurting|injuring|injured|wounding|"
+    "wounded|capturing|captured|arrested|arresting|detained|detaining|deported|deporting|"
+    "evacuated|evacuating|evacuation of|displacing|released|releasing|freed|returned|"
+    "exchanged?|exchange of|exchange for|in exchange for|swapped|swap of|deaths of|death of|"
+    "killing of|mobili[sz]ed|mobili[sz]ing|deployed|recruited"
+)
 _BEFORE_VERB = re.compile(
-    r"\b(?P<verb>killing|killed|kills|kill|wounds|wound|injures|injure|hurting|injuring|injured|wounding|wounded|capturing|captured|"
-    r"arrested|arresting|detained|detaining|deported|deporting|evacuated|evacuating|"
-    r"evacuation of|displacing|released|releasing|freed|returned|exchanged?|exchange of|"
-    r"exchange for|in exchange for|swapped|swap of|deaths of|death of|killing of|mobili[sz]ed|"
-    r"mobili[sz]ing|deployed|recruited)\s+"
+    rf"\b(?P<verb>{by_first_letter(_VERBS_BEFORE.split('|'))})\s+"
     r"(?:the\s+|another\s+|a further\s+|an additional\s+|further\s+)?$",
     re.IGNORECASE,
 )
