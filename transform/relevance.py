@@ -18,28 +18,32 @@ from __future__ import annotations
 import re
 
 from warday.transform.gazetteer import Gazetteer
+from warday.transform.text import by_first_letter
 
 WAR = "war"
 OFF_TOPIC = "off_topic"
 # _WAR_TERMS and _FIGHTING_TERMS are written in lower case and searched in lower-cased text:
-# a case-insensitive search of the same pattern takes four times as long.
-_WAR_TERMS = re.compile(
-    r"\b(?:ukrain\w*|russia\w*|kyiv|kiev|moscow|kremlin|putin|zelensk\w*|donbas+|donetsk"
+# a case-insensitive search of the same pattern takes four times as long. Grouped by first
+# letter (the same matches), they are tried a group at a time instead of a term at a time.
+_WAR_WORDS = (
+    r"ukrain\w*|russia\w*|kyiv|kiev|moscow|kremlin|putin|zelensk\w*|donbas+|donetsk"
     r"|luhansk|crimea\w*|kherson|zaporizhzhia|zaporizhia|kharkiv|odesa|odessa|mykolaiv|dnipro\w*"
     r"|sumy|chernihiv|lviv|kursk|belgorod|bryansk|belarus\w*|lukashenko|nato|wagner"
     r"|lavrov|peskov|shoigu|gerasimov|sybiha|yermak|syrskyi|donbas|black sea|sevastopol"
-    r"|bakhmut|avdiivka|pokrovsk|mariupol|chernobyl|chornobyl|azov\w*|the war|war in)\b"
+    r"|bakhmut|avdiivka|pokrovsk|mariupol|chernobyl|chornobyl|azov\w*|the war|war in"
 )
+_WAR_TERMS = re.compile(rf"\b{by_first_letter(_WAR_WORDS.split('|'))}\b")
 # The vocabulary of fighting and its diplomacy: an article using none of it is other news.
-_FIGHTING_TERMS = re.compile(
-    r"\b(?:war|wartime|shell(?:s|ed|ing)|front[- ]?lines?|frontline|drones?|missiles?"
+_FIGHTING_WORDS = (
+    r"war|wartime|shells|shelled|shelling|front[- ]?lines?|frontline|drones?|missiles?"
     r"|troops|soldiers|artillery|air[- ]defen[cs]e|air[- ]?strikes?|ceasefire|truce|invasion"
     r"|invad\w+|occupied|occupation|offensive|military|army|armed forces|sanctions"
     r"|prisoners? of war|pows?|mobili[sz]\w+|nuclear plant|refinery|air raid|shot down"
     r"|counteroffensive|battalion|brigade|regiment|casualties|combat|weapons?"
-    r"|explosions?|blasts?|attack(?:s|ed)?|strikes?|struck|bomb\w*|sirens?|air alerts?"
-    r"|killed|wounded|injured|evacuat\w+|shelters?|hostages?|captives?|deport\w+)\b"
+    r"|explosions?|blasts?|attacks|attacked|attack|strikes?|struck|bomb\w*|sirens?|air alerts?"
+    r"|killed|wounded|injured|evacuat\w+|shelters?|hostages?|captives?|deport\w+"
 )
+_FIGHTING_TERMS = re.compile(rf"\b{by_first_letter(_FIGHTING_WORDS.split('|'))}\b")
 _PARTIES = frozenset(("Ukraine", "Russia", "Belarus"))
 # A title naming the war as the digest's whole subject.
 _WAR_TITLE = re.compile(
