@@ -344,7 +344,9 @@ def _other_war(sentence: str, actors: list[Mention], places: list[Mention]) -> b
     return bool(named & outside_this_war()) and not named & _THIS_WAR
 
 
-_CAPITAL_WORD = re.compile(r"\b([A-Z][a-z]+?)(?:s)?\b")
+# A capitalised word without a plural "s"; the look-behind follows the capital so that the
+# regex engine skips to capitals instead of trying every position.
+_CAPITAL_WORD = re.compile(r"([A-Z](?<!\w.)[a-z]+?)(?:s)?\b")
 _DEMONYMS = demonyms()
 _PROPOSAL = re.compile(
     r"\b(?:proposals?|propos(?:ed|es)|suggest(?:ed|s|ion)|open to (?:discuss\w*|talks))\b",
