@@ -41,6 +41,9 @@ _MOJIBAKE = {
     "\u00c2\u00a0": " ",
 }
 _MOJIBAKE_RUN = re.compile("|".join(map(re.escape, _MOJIBAKE)))
+# The characters _QUOTES replaces: a text holds few of them, and one regex pass over it finds
+# them faster than str.translate looks up every character of a non-ASCII text.
+_QUOTE_CHARS = re.compile("[" + "".join(map(chr, _QUOTES)) + "]")
 _BROKEN_SPACE = re.compile(r"\u00c2(?=[ \t\n]|$)")
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -51,9 +54,13 @@ def normalise(text: str) -> str:
     punctuation mangled by a wrong encoding on the way is put back."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _MOJIBAKE_RUN.sub(lambda m: _MOJIBAKE[m.group()], text)
-    text = _BROKEN_SPACE.sub("", text).translate(_QUOTES)
+    text = _QUOTE_CHARS.sub(_plain_quote, _BROKEN_SPACE.sub("", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _plain_quote(match: re.Match[str]) -> str:
+    return str(_QUOTES[ord(match.group())] or "")
 
 
 @dataclass(frozen=True)
