@@ -29,6 +29,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from warday.settings import package_dir
+from warday.transform.text import by_first_letter_ignorecase
 
 # Shipped inside the package (importlib.resources), so an installed wheel finds it too.
 DATA_DIR = package_dir("transform", "data")
@@ -353,6 +354,13 @@ if __name__ == "__main__":
 # --------------------------------------------------------------------------- match
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+# The words of _WORD (runs of letters, apostrophes and hyphens from their first letter on)
+# that open with a capital. The pattern opens with the capital (or the rare apostrophes or
+# hyphens before it) and tests what precedes after it, so the regex engine skips to them.
+_CAPITALISED_WORD = re.compile(
+    r"(?:[A-Z](?<![A-Za-z'\u2019-].)|['\u2019-](?<![A-Za-z'\u2019-].)['\u2019-]*[A-Z])"
+    r"[A-Za-z'\u2019-]*"
+)
 _POSSESSIVE_TAIL = re.compile(r"['\u2019]s?$")
 _PLACE_BEFORE = re.compile(
     r"(?:\b(?:in|near|of|from|to|toward|towards|around|outside|at|into|over|across|through|"
@@ -371,9 +379,11 @@ _SPEAKS = re.compile(r"\s+(?:said|says|told|added|wrote|argued|warned|stated)\b"
 _CAPITALISED_NEXT = re.compile(r"\s+[A-Z][A-Za-z]")
 # "the village of X", "the Kyiv district of X": X is a place even when no list has it.
 _NAMED_AS_PLACE = re.compile(
-    r"\b(?:village|town|city|settlement|hamlet|district|suburb|neighbou?rhood|township)"
-    r"(?P<many>s)?\s+of\s+",
-    re.IGNORECASE,
+    by_first_letter_ignorecase(
+        "village town city settlement hamlet district suburb neighbou?rhood township".split(),
+        after_first=r"(?<!\w.)",  # \b before the first letter
+    )
+    + r"(?i:(?P<many>s)?\s+of\s+)"
 )
 # "the villages of X in Donetsk and Y": the next name of a list after a plural cue, past an
 # optional "in <Region>" that places the one before.
@@ -407,14 +417,15 @@ def find_settlements(
     """
     taken = _Taken(blocked)
     found: list[tuple[int, int, tuple[GeoPlace, ...]]] = []
-    words = list(_WORD.finditer(text))
     starts = index.starts
-    after = 0  # the first word not inside the last name read
-    for i, word in enumerate(words):
-        if i < after:
-            continue
+    after = 0  # where the last name read ends: capitalised words before it are inside it
+    # Only capitalised words may start a name: they alone are read (most words are not).
+    for word in _CAPITALISED_WORD.finditer(text):
         form = word.group()
-        if not form[0].isupper():
+        if not form[0].isupper():  # apostrophes or hyphens before it: no part of the word
+            form = form.lstrip("'\u2019-")
+        start = word.end() - len(form)
+        if start < after:
             continue
         may_start = starts.get(form)
         if may_start is None:  # capitalised words come back again and again: decide once
@@ -423,14 +434,15 @@ def find_settlements(
             may_start = starts[form] = _may_start_a_name(form, index)
         if not may_start:
             continue
-        hit = _longest(text, words, i, index, taken)
+        ends = _run_ends(text, word.end())
+        hit = _longest(text, start, ends, index, taken)
         if hit is None:
             continue
         start, end, n, places = hit
         if _accepted(text, start, end, places, found):
             found.append((start, end, places))
             taken.add(start, end)
-        after = i + n
+        after = ends[n - 1]
     admins = {a for a, _, _ in known if a}
     points = [(lat, lon) for _, lat, lon in known if lat is not None and lon is not None]
     anchors = list(points)
@@ -477,22 +489,31 @@ def _listed_names(text: str, at: int, many: bool) -> list[re.Match[str]]:
     return names
 
 
-def _longest(
-    text: str, words: list[re.Match[str]], i: int, index: GeoIndex, taken: _Taken
-) -> tuple[int, int, int, tuple[GeoPlace, ...]] | None:
-    """The longest capitalised run from word i (one that may start a name) that names
-    indexed settlements."""
-    first = words[i]
-    longest = min(MAX_WORDS + 2, len(words) - i)
-    # A run is capitalised words (or particles) one space apart: if n words are not, no
-    # longer run is, so the runs tried are those up to the first word that breaks it.
-    for n in range(1, longest):
-        word, gap = words[i + n].group(), text[words[i + n - 1].end() : words[i + n].start()]
-        if gap != " " or (not word[0].isupper() and word not in _PARTICLES):
-            longest = n
+def _run_ends(text: str, end: int) -> list[int]:
+    """Where the words of a run end, given where its first word ends: the words after it
+    that may go on a name with it are capitalised words (or particles) one space apart, at
+    most MAX_WORDS + 2 words in all. A word after a single space starts right after it (a
+    space is no part of a word)."""
+    ends = [end]
+    while len(ends) < MAX_WORDS + 2 and text[end : end + 1] == " ":
+        word = _WORD.match(text, end + 1)
+        if word is None:
             break
-    for n in range(longest, 0, -1):
-        start, end = first.start(), words[i + n - 1].end()
+        form = word.group()
+        if not form[0].isupper() and form not in _PARTICLES:
+            break
+        end = word.end()
+        ends.append(end)
+    return ends
+
+
+def _longest(
+    text: str, start: int, ends: list[int], index: GeoIndex, taken: _Taken
+) -> tuple[int, int, int, tuple[GeoPlace, ...]] | None:
+    """The longest run of words from ``start`` (a word that may start a name) to one of
+    ``ends`` (see _run_ends) that names indexed settlements."""
+    for n in range(len(ends), 0, -1):
+        end = ends[n - 1]
         tail = _POSSESSIVE_TAIL.search(text, start, end)
         if tail is not None:
             end = tail.start()

@@ -129,6 +129,26 @@ def by_first_letter(alternatives: Iterable[str]) -> str:
     return "(?:" + "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items()) + ")"
 
 
+# Letters beyond ASCII that a case-insensitive regex matches with an ASCII letter.
+_CASE_FELLOWS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def by_first_letter_ignorecase(alternatives: Iterable[str], after_first: str = "") -> str:
+    """A regex matching what ``(?i:<alternation>)`` does (alternatives as in by_first_letter;
+    ``after_first``, a zero-width test, runs after the first letter) that opens with a class
+    of every letter a match can open with, written out in both cases: with that class (and
+    no case-insensitive flag on the whole pattern) the regex engine skips to those letters
+    instead of trying the alternation at every position of a text."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        if not "a" <= alternative[:1] <= "z":
+            raise ValueError(f"{alternative!r} does not open with a lower-case letter")
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    letters = "".join(c + c.upper() + _CASE_FELLOWS.get(c, "") for c in groups)
+    rests = "|".join(f"(?<={c})(?:{'|'.join(rest)})" for c, rest in groups.items())
+    return f"[{letters}]{after_first}(?i:{rests})"
+
+
 def sentences(text: str) -> list[Span]:
     """Sentence spans of text; offsets index into text and paragraphs never merge."""
     spans: list[Span] = []
