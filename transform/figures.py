@@ -309,8 +309,8 @@ def _figure(
     low, high = _value(match["low"], match["scale"]), _value(match["high"], match["scale"])
     if low is None:
         return None
-    qualifier = _QUALIFIERS.get((match["qual"] or "").lower())
-    vague = match["low"].lower() in _VAGUE
+    qualifier = _QUALIFIERS.get(_word_key(match["qual"] or ""))
+    vague = _word_key(match["low"]) in _VAGUE
     if vague:
         qualifier = "vague"
     elif match["or_more"]:
@@ -593,11 +593,21 @@ def _shot_down(sentence: str, kind: str, end: int, start: int) -> tuple[str, int
     return kind, end
 
 
+# The letters a case-insensitive regex matches with an ASCII letter that str.lower does not
+# turn into it: a number word or qualifier written with them is looked up in ASCII.
+_ODD_CASE_FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a": "k"})
+
+
+def _word_key(text: str) -> str:
+    """The lower-case ASCII form of a number word or qualifier matched ignoring case."""
+    return text.lower() if text.isascii() else text.translate(_ODD_CASE_FOLD).lower()
+
+
 def _value(text: str | None, scale: str | None) -> Decimal | None:
     """Numeric value of digits or number words, times the scale word."""
     if not text:
         return None
-    word = _WORD_NUMBERS.get(text.lower())
+    word = _WORD_NUMBERS.get(_word_key(text))
     base = Decimal(word) if word is not None else Decimal(text.replace(",", ""))
     return base * _SCALE.get((scale or "").lower(), 1)
 
