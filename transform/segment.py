@@ -93,10 +93,25 @@ _CAPTION = re.compile(
 _CAPTION_CUES = ("(", "[", "photo", "caption", "getty", "afp", "reuters", "\u00a9")
 
 
+# A caption cued by a bracket alone ends in its closing bracket ("(file)", "[File: X/AFP]");
+# the others hold one of these words, which lower-casing finds unless a letter of the line
+# folds oddly ("\u017f" matches "s").
+_CAPTION_WORDS = ("photo", "caption", "getty", "afp", "reuters", "\u00a9")
+_ODD_CASE = "\u017f\u0131\u0130"  # long s, dotless i, dotted capital I
+
+
 def is_caption(line: str) -> bool:
     """Whether a line is (or ends in) a photo caption or credit."""
     lower = line.lower()
-    return any(cue in lower for cue in _CAPTION_CUES) and _CAPTION.search(line) is not None
+    if not any(cue in lower for cue in _CAPTION_CUES):
+        return False
+    if (
+        line.rstrip()[-1:] not in (")", "]")
+        and not any(word in lower for word in _CAPTION_WORDS)
+        and not any(char in line for char in _ODD_CASE)
+    ):
+        return False  # a bracket inside the line: no caption ends there
+    return _CAPTION.search(line) is not None
 
 
 # Paragraphs led by a bold sentence: "**Ukrainian forces advanced.** Body text".
