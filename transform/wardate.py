@@ -339,6 +339,8 @@ def find_caption_date(text: str) -> date | None:
     lines = _header_lines(text)
     lead = next((m["weekday"] for ln in lines if (m := _LEAD_WEEKDAY.search(ln))), None)
     for line in lines:
+        if "20" not in line:
+            continue  # no year ("20\d\d"), so no date taken from this line
         if not _PHOTO_CAPTION.search(line) or _FILE_PHOTO.search(line):
             continue
         for found in _DATE_RE.finditer(line):
