@@ -371,12 +371,16 @@ def clauses(sentence: str) -> list[Clause]:
         cuts.setdefault(colon.end(), "hard")
     for match in _HARD_BOUNDARY.finditer(sentence):
         cuts.setdefault(match.end(), "hard")
-    for match in _TRAILING_REPORT.finditer(sentence):
-        cuts[match.end()] = "trailing"
-    for match in _PARENTHETICAL_REPORT.finditer(sentence):
-        cuts[match.end()] = "trailing"
-        cuts.setdefault(match.start("rest"), "hard")
-    for start in [0, *sorted(p for p, kind in cuts.items() if kind == "hard")]:
+    if not _reports(sentence):
+        starts = []  # no word of speech: no report to cut at
+    else:
+        for match in _TRAILING_REPORT.finditer(sentence):
+            cuts[match.end()] = "trailing"
+        for match in _PARENTHETICAL_REPORT.finditer(sentence):
+            cuts[match.end()] = "trailing"
+            cuts.setdefault(match.start("rest"), "hard")
+        starts = [0, *sorted(p for p, kind in cuts.items() if kind == "hard")]
+    for start in starts:
         lead = _LEADING_REPORT.search(sentence, start)
         near = lead is not None and lead.start() - start < (90 if start == 0 else 50)
         if lead and near and not any(start < c < lead.start() for c in cuts):
@@ -390,6 +394,25 @@ def clauses(sentence: str) -> list[Clause]:
         start, framed = pos, kind == "leading"
     out.append(Clause(start, len(sentence), framed, reporting=_is_trailing(cuts, start)))
     return out
+
+
+# Every match of the report patterns holds one of these words (of _SPEECH, "added", "wrote",
+# "according to").
+_REPORT_WORDS = (
+    *"said says claim estimate believe confirmed acknowledged noted suggested denie".split(),
+    *"reported announced added wrote".split(),
+    "told reporters",
+    "according to",
+)
+
+
+def _reports(sentence: str) -> bool:
+    """False only if no report pattern can match: lower-casing stands in for their
+    case-insensitive words unless a letter folds oddly ("\u017f" matches "s")."""
+    if any(char in sentence for char in _ODD_CASE):
+        return True
+    low = sentence.lower()
+    return any(word in low for word in _REPORT_WORDS)
 
 
 def _is_trailing(cuts: dict[int, str], start: int) -> bool:
