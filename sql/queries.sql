@@ -177,11 +177,6 @@ RETURNING entry_id, entry_key;
 -- name: move_entry
 UPDATE entries SET ordinal = %(ordinal)s WHERE entry_id = %(entry_id)s;
 
--- name: retract_entries
-UPDATE entries SET is_live = false, updated_at = now()
-WHERE document_id = %(document_id)s AND is_live AND NOT (entry_key = ANY(%(keep)s))
-RETURNING entry_id, content_hash;
-
 -- name: publish_changes
 -- seq is drawn in commit order by the trigger of migration 0040.
 INSERT INTO entry_changes (entry_id, op, content_hash)

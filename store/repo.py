@@ -84,11 +84,12 @@ def insert_raws(conn: Conn, versions: Sequence[RawVersion]) -> list[bool]:
         row = found[v.doc_key]
         current = row if row["raw_id"] is not None else None
         if current and current["content_hash"] == content_hash:
-            if current["meta"] != v.meta:
+            new_meta = current["meta"] != v.meta
+            if new_meta:
                 conn.execute(
                     q("refresh_raw_meta"), {"raw_id": current["raw_id"], "meta": Jsonb(v.meta)}
                 )
-            needed.append(current["meta"] != v.meta)
+            needed.append(new_meta)
             continue
         if current:
             conn.execute(q("retire_raw"), {"raw_id": current["raw_id"]})
@@ -203,18 +204,11 @@ def upsert_entry(conn: Conn, row: dict[str, Any]) -> int:
     return upsert_entries(conn, [row])[0]
 
 
-def retract_missing(conn: Conn, document_id: int, keep: Sequence[str]) -> list[Change]:
-    """Mark entries the document no longer has as not live; returns their retractions
-    (for publish_changes)."""
-    gone = conn.execute(q("retract_entries"), {"document_id": document_id, "keep": list(keep)})
-    return [Change(r["entry_id"], "retract", r["content_hash"]) for r in gone.fetchall()]
-
-
 def retract_missing_many(
     conn: Conn, keep: Sequence[tuple[int, Sequence[str]]]
 ) -> dict[int, list[Change]]:
-    """retract_missing for several (document id, keys it still has) in one statement; the
-    retractions by document id."""
+    """Mark entries the documents no longer have as not live, for several (document id, keys
+    it still has) in one statement; the retractions by document id (for publish_changes)."""
     if not keep:
         return {}
     documents = [{"document_id": doc_id, "keep": list(keys)} for doc_id, keys in keep]
