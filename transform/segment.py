@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from warday.transform.dateline import is_byline, is_outlet_name
@@ -726,7 +727,7 @@ def _echo_headings(paragraphs: list[str]) -> tuple[int, frozenset[str]]:
     earlier sentence or item, those lines are headings and everything before the first
     of them is the summary, bullets included.
     """
-    seen: list[str] = []
+    seen = _Seen()
     echoes: set[str] = set()
     first_echo: int | None = None
     for i, block in enumerate(paragraphs):
@@ -736,7 +737,7 @@ def _echo_headings(paragraphs: list[str]) -> tuple[int, frozenset[str]]:
             and _MIN_ECHO_WORDS <= len(key.split()) <= _MAX_HEADING_WORDS
             and not _BULLET.match(block)
             and len(sentences(block)) == 1
-            and any(_echoes(key, earlier) for earlier in seen)
+            and seen.echoed_by(key)
         ):
             echoes.add(key)
             first_echo = i if first_echo is None else first_echo
@@ -752,16 +753,30 @@ def _echo_headings(paragraphs: list[str]) -> tuple[int, frozenset[str]]:
     return first_echo, frozenset(echoes)
 
 
-def _echoes(line: str, sentence: str) -> bool:
-    """Whether a line repeats or paraphrases a sentence: the same words, or most of its
-    content words found in it ("run counter to U.S.-proposed plan" ~ "... to the U.S.-...")."""
-    if line == sentence:
-        return True
-    words = {w for w in line.split() if w not in _STOPWORDS}
-    if len(words) < _MIN_ECHO_WORDS:
-        return False
-    found = words & {w for w in sentence.split() if w not in _STOPWORDS}
-    return len(found) >= _MIN_CONTENT_OVERLAP * len(words)
+class _Seen:
+    """Sentences seen so far, each with its content words taken once (not again for every
+    line checked against them)."""
+
+    def __init__(self) -> None:
+        self._texts: set[str] = set()
+        self._words: list[set[str]] = []
+
+    def extend(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            self._texts.add(text)
+            self._words.append({w for w in text.split() if w not in _STOPWORDS})
+
+    def echoed_by(self, line: str) -> bool:
+        """Whether a line repeats or paraphrases a sentence seen: the same words, or most of
+        its content words found in it ("run counter to U.S.-proposed plan" ~ "... to the
+        U.S.-...")."""
+        if line in self._texts:
+            return True
+        words = {w for w in line.split() if w not in _STOPWORDS}
+        if len(words) < _MIN_ECHO_WORDS:
+            return False
+        need = _MIN_CONTENT_OVERLAP * len(words)
+        return any(len(words & seen) >= need for seen in self._words)
 
 
 _WORDS = re.compile(r"\w+")
