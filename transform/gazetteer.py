@@ -227,13 +227,16 @@ _FOLD = _build_fold_table()
 # occur one by one gives what translate() gives, without a table lookup per character.
 _FOLD_CHARS = frozenset(map(chr, _FOLD))
 _FOLD_ASCII = "".join(sorted(c for c in _FOLD_CHARS if c.isascii()))
+# The folded characters a text holds, found by one regex scan (a set of every character of
+# a long text took several times as long).
+_FOLD_CHAR = re.compile("[" + "".join(map(re.escape, sorted(_FOLD_CHARS))) + "]")
 
 
 def _fold(text: str) -> str:
     """Fold text character by character, so offsets are preserved."""
     if text.isascii() and not any(c in text for c in _FOLD_ASCII):
         return text
-    for char in _FOLD_CHARS.intersection(text):
+    for char in set(_FOLD_CHAR.findall(text)):
         text = text.replace(char, _FOLD[ord(char)])
     return text
 
