@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from warday.transform.dateline import is_byline, is_outlet_name
@@ -466,48 +466,63 @@ class _Plan:
 def _story_blocks(paragraphs: list[str]) -> list[str]:
     """Blocks that carry the digest: captions go, and so do header lines before the first
     story (date lines, outlet and source lines, bylines)."""
+    # a line is asked about twice (as the line after a block, then as a block): answer once
+    captions: dict[str, bool] = {}
+
+    def caption(line: str) -> bool:
+        found = captions.get(line)
+        if found is None:
+            found = captions[line] = is_caption(line)
+        return found
+
     paragraphs = [
         b
         for i, b in enumerate(paragraphs)
-        if not (i + 1 < len(paragraphs) and _repeats_caption(b, paragraphs[i + 1]))
+        if not (i + 1 < len(paragraphs) and _repeats_caption(b, paragraphs[i + 1], caption))
     ]
-    kept = [b for b in (_without_captions(b) for b in paragraphs) if b and not _is_header_block(b)]
+    kept = [
+        b
+        for b in (_without_captions(b, caption) for b in paragraphs)
+        if b and not _is_header_block(b, caption)
+    ]
     while kept and "\n" not in kept[0] and (is_meta_line(kept[0]) or is_byline(kept[0])):
         kept.pop(0)
     return kept
 
 
-def _repeats_caption(block: str, following: str) -> bool:
+def _repeats_caption(
+    block: str, following: str, caption: Callable[[str], bool] = is_caption
+) -> bool:
     """A page prints a photo's caption bare, then again with its credit, each on its own
     line ("Soldiers near Bakhmut" / "Soldiers near Bakhmut. Photograph: Name/Agency")."""
     return (
         "\n" not in block
         and "\n" not in following
-        and is_caption(following)
+        and caption(following)
         and _key(following).startswith(_key(block))
     )
 
 
-def _without_captions(block: str) -> str:
+def _without_captions(block: str, caption: Callable[[str], bool] = is_caption) -> str:
     """A block without its caption lines, nor the bare caption repeated above one
     ("Zelensky in Berlin" / "Zelensky in Berlin. Photograph: Name/Agency")."""
     lines = block.split("\n")
     if len(lines) == 1:
         return block
-    drop = {i for i, ln in enumerate(lines) if is_caption(ln)}
+    drop = {i for i, ln in enumerate(lines) if caption(ln)}
     drop |= {
         i for i in range(len(lines) - 1) if i + 1 in drop and lines[i + 1].startswith(lines[i])
     }
     return "\n".join(ln for i, ln in enumerate(lines) if i not in drop).strip()
 
 
-def _is_header_block(block: str) -> bool:
+def _is_header_block(block: str, caption: Callable[[str], bool] = is_caption) -> bool:
     """A caption, a date line, a source label or an outlet line standing alone."""
     if "\n" in block:
         return False
     line = block.strip()
     return (
-        is_caption(line)
+        caption(line)
         or is_date_line(line)
         or _LABEL_LINE.match(line) is not None
         or is_outlet_name(line)
