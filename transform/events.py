@@ -496,7 +496,8 @@ def _candidates(sentence: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, list
         if not plain or rules[i].needs is None or any(w in low for w in rules[i].needs or ())
     }
     at: dict[int, set[int]] = {}
-    for start in {m.start() for m in _WORD_START.finditer(low)}:
+    for word_match in _WORD_RUN.finditer(low):
+        start = word_match.start()
         for word, rule_ids in index.by_head.get(low[start : start + 3], ()):
             if low.startswith(word, start):
                 for i in rule_ids:
@@ -521,7 +522,9 @@ def _triggers(rule: Rule, sentence: str, starts: list[int] | None) -> Iterator[r
             end = match.end()
 
 
-_WORD_START = re.compile(r"\b\w")
+# Runs of word characters: each opens where a word does (at \b\w), one match per word
+# instead of a try at every position.
+_WORD_RUN = re.compile(r"\w+")
 _ODD_CASE = "\u017f\u0131\u0130"  # long s, dotless i, dotted capital I
 
 
