@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from warday.transform.text import by_first_letter
+from warday.transform.text import by_first_letter, first_letters_ignorecase
 
 _WORD_NUMBERS = {
     "one": 1,
@@ -92,9 +92,14 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # Longest first; grouped by first letter, which gives the same matches faster.
 _WORDS = by_first_letter(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 _QUAL = by_first_letter(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse=True))
+# The lookaheads of the letters a qualifier or a number word opens with (ignoring case) are
+# only there for speed: a word opening with none of them is passed over at once.
+_QUAL_FIRST = first_letters_ignorecase(_QUALIFIERS)
+_WORD_FIRST = first_letters_ignorecase(_WORD_NUMBERS)
 _AMOUNT = re.compile(
-    rf"(?<![\w.,$\u20ac\u00a3-])(?:(?P<qual>(?i:{_QUAL}))\s+)?(?P<currency>[$\u20ac\u00a3])?"
-    rf"(?P<low>{_NUM}|(?i:{_WORDS})(?!\w))"
+    rf"(?<![\w.,$\u20ac\u00a3-])(?=[\d$\u20ac\u00a3{_QUAL_FIRST[1:-1]}{_WORD_FIRST[1:-1]}])"
+    rf"(?:(?={_QUAL_FIRST})(?P<qual>(?i:{_QUAL}))\s+)?(?P<currency>[$\u20ac\u00a3])?"
+    rf"(?P<low>{_NUM}|(?={_WORD_FIRST})(?i:{_WORDS})(?!\w))"
     rf"(?:\s*(?:-|\u2013|to|and)\s*(?P<high>{_NUM}))?(?P<or_more>\s+or\s+more\b)?"
     rf"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|tn|m|k)\b)?"
     rf"(?:\s+(?P<currency_word>euros?|dollars?|pounds?|hryvnias?|roubles?|rubles?|kroner|krone|kronor|yen|zlotys?))?",

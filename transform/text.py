@@ -135,6 +135,17 @@ def by_first_letter(alternatives: Iterable[str]) -> str:
 _CASE_FELLOWS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
 
 
+def first_letters_ignorecase(alternatives: Iterable[str]) -> str:
+    """A regex class of the letters a case-insensitive match of the alternatives (each
+    opening with a lower-case letter) can open with: a lookahead of it lets the regex engine
+    give up at once on a word opening with none of them, instead of trying each group."""
+    firsts = dict.fromkeys(a[:1] for a in alternatives)
+    for first in firsts:
+        if not "a" <= first <= "z":
+            raise ValueError(f"an alternative opens with {first!r}, not a lower-case letter")
+    return "[" + "".join(c + c.upper() + _CASE_FELLOWS.get(c, "") for c in firsts) + "]"
+
+
 def by_first_letter_ignorecase(alternatives: Iterable[str], after_first: str = "") -> str:
     """A regex matching what ``(?i:<alternation>)`` does (alternatives as in by_first_letter;
     ``after_first``, a zero-width test, runs after the first letter) that opens with a class
