@@ -540,9 +540,21 @@ def find_events(
     triggers; ``spans`` are the sentence's clauses when the caller has them already.  A
     keyword prefilter picks the rules that can fire; a sentence with none costs no clauses.
     """
+    return events_and_clauses(sentence, rules, blocked, spans)[0]
+
+
+def events_and_clauses(
+    sentence: str,
+    rules: tuple[Rule, ...] | None = None,
+    blocked: tuple[tuple[int, int], ...] = (),
+    spans: list[Clause] | None = None,
+) -> tuple[list[EventHit], list[Clause] | None]:
+    """find_events, and the clauses it read (None if no rule could fire and it read none):
+    a caller that needs the clauses only for the events found need not split every
+    sentence."""
     candidates = _candidates(sentence, rules or load_rules())
     if not any(r.role != "cue" for r, _ in candidates):
-        return []
+        return [], spans
     spans = spans if spans is not None else clauses(sentence)
     claimed: list[tuple[int, int]] = list(blocked)
     found: list[_Found] = []
@@ -563,7 +575,7 @@ def find_events(
             found.append(item)
     events = _resolve_verbs(sentence, found, cues, claimed)
     events = _drop_secondary(events)
-    return _merge(sentence, spans, events)
+    return _merge(sentence, spans, events), spans
 
 
 def _resolve_verbs(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from warday.transform.discover import bare_general_staff, demonyms, discover, org_key
-from warday.transform.events import Clause, EventHit, clauses, find_events, outside_this_war
+from warday.transform.events import Clause, EventHit, events_and_clauses, outside_this_war
 from warday.transform.figures import Context, Figure, find_figures
 from warday.transform.gazetteer import CAPITAL_STATES, Actor, Gazetteer, Mention, Place
 from warday.transform.text import Span, sentences
@@ -88,9 +88,9 @@ def tag(text: str, gazetteer: Gazetteer | None = None, events_too: bool = True) 
     actor_index, place_index = _StartIndex(actor_mentions), _StartIndex(place_mentions)
     context = Context()
     for sent in spans:
-        actors_here = actor_index.between(sent.start, sent.end)
-        places_here = place_index.between(sent.start, sent.end)
         if events_too:
+            actors_here = actor_index.between(sent.start, sent.end)
+            places_here = place_index.between(sent.start, sent.end)
             events.extend(_events(sent, actors_here, places_here))
         found = find_figures(sent.text, sent.start, context)
         figures.extend(_figure_tag(f, sent.text) for f in found)
@@ -301,8 +301,11 @@ def _events(sent: Span, actors: list[Mention], places: list[Mention]) -> list[Ev
     if _other_war(sent.text, actors, places):
         return []
     blocked = tuple((m.start - sent.start, m.end - sent.start) for m in [*actors, *places])
-    spans = clauses(sent.text)
-    found = (_credible(sent.text, h) for h in find_events(sent.text, blocked=blocked, spans=spans))
+    # no event found, no tag: the clauses are then not needed (most sentences)
+    events, spans = events_and_clauses(sent.text, blocked=blocked)
+    if not events or spans is None:
+        return []
+    found = (_credible(sent.text, h) for h in events)
     # A trigger in the reporting frame (", alliance chief says") names the reporter.
     hits = [h for h in found if h is not None and not _in_trailing_report(spans, h.trigger_start)]
     everyone = [(m.start - sent.start, m.end - sent.start, m.name) for m in actors]
