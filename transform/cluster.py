@@ -58,7 +58,9 @@ _WAR_COMMON = frozenset(
 )
 WAR_COMMON_FACTOR = 0.25
 # Counts ("12 killed", "215 prisoners") tell a happening apart; years and single digits do not.
-_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w])|(?<![\w.,])\d{2,}(?![\w])")
+# (?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w])|(?<![\w.,])\d{2,}(?![\w]), opening with its first
+# digit (what precedes it is tested after it), so the regex engine skips to the digits.
+_NUMBER = re.compile(r"\d(?<![\w.,].)(?:\d{0,2}(?:,\d{3})+(?![\w])|\d+(?![\w]))")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 NUMBER_WEIGHT = 3.0
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]")
@@ -144,22 +146,30 @@ def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[s
     """Stemmed content words of headline and text, each weighted by its rarity, synonyms
     in their canonical form. Words of the names every report carries (Putin, Zelensky) are
     left out: rare in general English, they would otherwise count as telling words."""
-    words = set(normalised([_bare(w) for w in _WORD.findall(f"{headline} {text}")]))
-    stop = _stop_words()
+    words = set(normalised(list(map(_bare, _WORD.findall(f"{headline} {text}")))))
     common = {_bare(w) for n in set(names) & _COMMON_NAMES for w in _WORD.findall(n)}
     terms: dict[str, float] = {}
     for word in words:
         if word.startswith("#"):
             terms[word] = NUMBER_WEIGHT
-        elif len(word) > 2 and word not in stop and word not in common:
-            stem = _stem(word)
-            weight = _idf(word) * (WAR_COMMON_FACTOR if stem in _war_common() else 1.0)
+        elif word not in common and (term := _term(word)) is not None:
+            stem, weight = term
             terms[stem] = max(terms.get(stem, 0.0), weight)
     for number in _NUMBER.findall(f"{headline} {text}"):
         value = number.replace(",", "")
         if not _YEAR.fullmatch(value):
             terms[f"#{value}"] = NUMBER_WEIGHT
     return terms
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str) -> tuple[str, float] | None:
+    """A content word's stem and weight (None for a short or stop word): one cached lookup
+    per word of a text instead of a stem, a rarity and a table lookup each time."""
+    if len(word) <= 2 or word in _stop_words():
+        return None
+    stem = _stem(word)
+    return stem, _idf(word) * (WAR_COMMON_FACTOR if stem in _war_common() else 1.0)
 
 
 def normalised(words: list[str]) -> list[str]:
