@@ -102,8 +102,10 @@ _SPEAKER_AFTER = re.compile(
     rf"(?P<name>{_NAME})(?:,[^,\n]{{1,90}},)?\s+(?:said|says|told|added|wrote|argued|stressed|"
     rf"noted|warned|posted)\b"
 )
+# \b(?:said|says|told|added|according\s+to), opening with the letters those open with.
 _SPEAKER_BEFORE = re.compile(
-    rf"\b(?:said|says|told|added|according\s+to)\s+(?P<name>{_NAME})(?![\w-])"
+    r"[sta](?<!\w.)(?:(?<=s)(?:aid|ays)|(?<=t)old|(?<=a)(?:dded|ccording\s+to))"
+    rf"\s+(?P<name>{_NAME})(?![\w-])"
 )
 _ORG_HEADS = (
     r"Ministry|Ministries|Agency|Service|Committee|Council|Commission|Office|Directorate|"
