@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from warday.settings import package_dir
-from warday.transform.text import by_first_letter
+from warday.transform.text import by_first_letter, first_letters_ignorecase
 
 # Shipped inside the package (importlib.resources), so an installed wheel finds it too.
 RULES_FILE = package_dir("transform", "data") / "event_rules.yaml"
@@ -52,13 +52,18 @@ _SPEECH = by_first_letter(
     "said|says|claimed|claims|estimated|estimates|believe[sd]?|confirmed|acknowledged|noted|"
     "suggested|denied|denies|reported|announced that|told reporters".split("|")
 )
-# Clause boundaries: the boundary word stays with the clause it opens.
+# Clause boundaries: the boundary word stays with the clause it opens. Written as
+# ";\s*|,\s+(?=...)|,\s+(?=...)|\s+(?=...)" with the first character matched by one class
+# (each branch checks it behind), so the regex engine skips to ";", "," and spaces; a word
+# after a space is tried only if it opens with a letter of the last branch's words.
+_JOINING_WORDS = "but while whereas although though because if unless when after despite".split()
 _HARD_BOUNDARY = re.compile(
-    r";\s*|,\s+(?=(?-i:(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}\s+"
+    r"[;,\s](?:(?<=;)\s*|(?<=,)\s+(?=(?-i:(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}\s+"
     r"(?:has\s+|have\s+|had\s+)?(?:[a-z]+ed|signed|sent|struck|hit|took|met|said))\b)|"
-    r",\s+(?=(?:but|while|whereas|although|though|which|where|after which|a claim|"
-    r"the claim|despite|saying|citing|as)\b)|\s+(?=(?:but|while|whereas|although|though|"
-    r"because|if|unless|when|after which|despite)\s)",
+    r"(?<=,)\s+(?=(?:but|while|whereas|although|though|which|where|after which|a claim|"
+    r"the claim|despite|saying|citing|as)\b)|(?<=\s)\s*(?=(?=(?-i:"
+    + first_letters_ignorecase(_JOINING_WORDS)
+    + r"))(?:but|while|whereas|although|though|because|if|unless|when|after which|despite)\s))",
     re.IGNORECASE,
 )
 _LEADING_REPORT = re.compile(
