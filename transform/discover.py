@@ -98,6 +98,9 @@ _ROLE_THEN_NAME = re.compile(
     rf"country|agency|ministry|office|mission|army|navy|[A-Z][\w'-]*))?,\s+(?P<name>{_NAME})"
     rf"(?=,|[.;](?:\s|$))"
 )
+# The tail every _ROLE_THEN_NAME match ends with (", X Y," ); a text without it has no match
+# and is not searched (the tail opens with a comma, which the regex engine skips to).
+_ROLE_THEN_NAME_GATE = re.compile(rf",\s+{_NAME}(?=,|[.;](?:\s|$))")
 _SPEAKER_AFTER = re.compile(
     rf"(?P<name>{_NAME})(?:,[^,\n]{{1,90}},)?\s+(?:said|says|told|added|wrote|argued|stressed|"
     rf"noted|warned|posted)\b"
@@ -272,6 +275,8 @@ def discover(
     for match in _TITLED.finditer(text):
         add(_titled(text, match, side_of, places))
     for pattern in (_APPOSED, _ROLE_THEN_NAME, _SPEAKER_AFTER, _SPEAKER_BEFORE):
+        if pattern is _ROLE_THEN_NAME and not _ROLE_THEN_NAME_GATE.search(text):
+            continue
         for match in pattern.finditer(text):
             add(_named(text, match, side_of))
     if _ORG_GATE.search(text):
