@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -145,6 +145,10 @@ _GROUP_HEADS = (
 _ORG_GATE = re.compile(
     "(?:" + "|".join(rf"{h[0]}(?<!\w.){h[1:]}" for h in _ORG_HEADS.split("|")) + r")\b"
 )
+# A head anywhere (_ORG's head group matches it), and a character no _ORG match holds: a
+# match lies within one run of other characters, around a head (_organisations).
+_ORG_HEAD = re.compile(f"(?:{_ORG_HEADS})")
+_NOT_IN_ORG = re.compile(r"[^\w.'\u2019\s-]")
 _ACRONYM = re.compile(r"(?P<acr>[A-Z](?<![\w.][A-Z])[A-Z]{1,5})(?![\w.])")
 _ACRONYM_ACTS = re.compile(
     r"\s+(?:said|says|urged|urges|warned|reported|supports|supported|estimated|recorded|"
@@ -280,7 +284,7 @@ def discover(
         for match in pattern.finditer(text):
             add(_named(text, match, side_of))
     if _ORG_GATE.search(text):
-        for match in _ORG.finditer(text):
+        for match in _organisations(text):
             add(_organisation(match, side_of))
     for match in _LOWER_MINISTRY.finditer(text) if "ministry" in text else ():
         add(_lower_ministry(match, side_of))
@@ -351,6 +355,25 @@ def _named(text: str, match: re.Match[str], side_of: dict[str, str | None]) -> D
     return Discovered(
         name, "person", side, None, match.start("name"), match.end("name"), confidence
     )
+
+
+def _organisations(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _ORG.finditer(text), searched for only in the runs of characters a match
+    can hold (no comma, quote, bracket...) that hold a head: no match crosses such a run's
+    ends, nor needs what lies beyond them (the look-behind at its start reads the text)."""
+    reverse = None
+    end = 0
+    for head in _ORG_HEAD.finditer(text):
+        at = head.start()
+        if at < end:  # in the run just searched
+            continue
+        if reverse is None:
+            reverse = text[::-1]
+        back = _NOT_IN_ORG.search(reverse, len(text) - at)
+        start = len(text) - back.start() if back else 0
+        ahead = _NOT_IN_ORG.search(text, at)
+        end = ahead.start() if ahead else len(text)
+        yield from _ORG.finditer(text, start, end)
 
 
 def _organisation(match: re.Match[str], side_of: dict[str, str | None]) -> Discovered | None:
