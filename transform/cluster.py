@@ -154,7 +154,8 @@ def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[s
             terms[word] = NUMBER_WEIGHT
         elif word not in common and (term := _term(word)) is not None:
             stem, weight = term
-            terms[stem] = max(terms.get(stem, 0.0), weight)
+            if weight > terms.get(stem, 0.0):  # weights are positive (IDF_FLOOR and factors)
+                terms[stem] = weight
     for number in _NUMBER.findall(f"{headline} {text}"):
         value = number.replace(",", "")
         if not _YEAR.fullmatch(value):
