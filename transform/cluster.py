@@ -146,7 +146,13 @@ def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[s
     """Stemmed content words of headline and text, each weighted by its rarity, synonyms
     in their canonical form. Words of the names every report carries (Putin, Zelensky) are
     left out: rare in general English, they would otherwise count as telling words."""
-    words = set(normalised(list(map(_bare, _WORD.findall(f"{headline} {text}")))))
+    joined = f"{headline} {text}"
+    return _terms(list(map(_bare, _WORD.findall(joined))), _NUMBER.findall(joined), names)
+
+
+def _terms(bare_words: list[str], numbers: list[str], names: Iterable[str]) -> dict[str, float]:
+    """content_terms of a text's bare words and counts, in the order the text has them."""
+    words = set(normalised(bare_words))
     common = {_bare(w) for n in set(names) & _COMMON_NAMES for w in _WORD.findall(n)}
     terms: dict[str, float] = {}
     for word in words:
@@ -156,7 +162,7 @@ def content_terms(headline: str, text: str, names: Iterable[str] = ()) -> dict[s
             stem, weight = term
             if weight > terms.get(stem, 0.0):  # weights are positive (IDF_FLOOR and factors)
                 terms[stem] = weight
-    for number in _NUMBER.findall(f"{headline} {text}"):
+    for number in numbers:
         value = number.replace(",", "")
         if not _YEAR.fullmatch(value):
             terms[f"#{value}"] = NUMBER_WEIGHT
@@ -232,15 +238,25 @@ def fingerprint(
     names); those told only after the lede (headline and first sentence) weigh less, as a
     report's later sentences give context."""
     names = frozenset(_NAME_KIND.sub("", n) for n in {*names, *headline_names(headline)})
-    head = frozenset(content_terms(headline, "", names))
-    lede_text = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
-    lede = content_terms(headline, lede_text, names)
-    told = content_terms(headline, text, names)
+    # Headline, lede and the rest are each read once: no word or count spans the space
+    # between two of them, so their words and counts together are those of the joined text.
+    lede_text, *rest = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    parts = [
+        (list(map(_bare, _WORD.findall(t))), _NUMBER.findall(t)) for t in (headline, lede_text)
+    ]
+    (head_bare, head_numbers), (lede_bare, lede_numbers) = parts
+    rest_bare = list(map(_bare, _WORD.findall(rest[0]))) if rest else []
+    rest_numbers = _NUMBER.findall(rest[0]) if rest else []
+    head = frozenset(_terms(head_bare, head_numbers, names))
+    lede = _terms(head_bare + lede_bare, head_numbers + lede_numbers, names)
+    told = _terms(
+        head_bare + lede_bare + rest_bare, head_numbers + lede_numbers + rest_numbers, names
+    )
     terms = {t: lede.get(t, w * LATER_FACTOR) for t, w in told.items()}
-    words = {_bare(w) for w in _WORD.findall(f"{headline} {lede_text}")}
+    words = set(head_bare + lede_bare)
     full = {n: _name_weight(n) for n in names - _COMMON_NAMES}
     rare = {n: v * (1.0 if _named_in(n, words) else LATER_FACTOR) for n, v in full.items()}
-    head_words = frozenset(_bare(w) for w in _WORD.findall(headline))
+    head_words = frozenset(head_bare)
     in_head = frozenset(n for n in rare if _named_in(n, head_words))
     places = frozenset(n for n in names - _not_places() if _named_in(n, head_words))
     in_lede = frozenset(n for n in names if _named_in(n, words))
