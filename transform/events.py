@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from warday.settings import package_dir
-from warday.transform.text import by_first_letter, first_letters_ignorecase
+from warday.transform.text import by_first_letter, first_letters_ignorecase, folds_oddly
 
 # Shipped inside the package (importlib.resources), so an installed wheel finds it too.
 RULES_FILE = package_dir("transform", "data") / "event_rules.yaml"
@@ -414,7 +414,7 @@ _REPORT_WORDS = (
 def _reports(sentence: str) -> bool:
     """False only if no report pattern can match: lower-casing stands in for their
     case-insensitive words unless a letter folds oddly ("\u017f" matches "s")."""
-    if any(char in sentence for char in _ODD_CASE):
+    if folds_oddly(sentence):
         return True
     low = sentence.lower()
     return any(word in low for word in _REPORT_WORDS)
@@ -494,7 +494,7 @@ def _candidates(sentence: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, list
     low = sentence.lower()
     # A rule without keywords still needs one of its words somewhere; lower-casing stands in
     # for the case-insensitive match unless a letter folds oddly ("ſ" matches "s").
-    plain = not any(char in sentence for char in _ODD_CASE)
+    plain = not folds_oddly(sentence)
     always = {
         i
         for i in index.always
@@ -530,7 +530,6 @@ def _triggers(rule: Rule, sentence: str, starts: list[int] | None) -> Iterator[r
 # Runs of word characters: each opens where a word does (at \b\w), one match per word
 # instead of a try at every position.
 _WORD_RUN = re.compile(r"\w+")
-_ODD_CASE = "\u017f\u0131\u0130"  # long s, dotless i, dotted capital I
 
 
 def find_events(

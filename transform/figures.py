@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from warday.transform.text import by_first_letter, first_letters_ignorecase
+from warday.transform.text import (
+    ascii_key,
+    by_first_letter,
+    first_letters_ignorecase,
+    folds_oddly,
+)
 
 _WORD_NUMBERS = {
     "one": 1,
@@ -281,13 +286,12 @@ _NO_CONTEXT = Context()
 # another ("fourteen", "four") are covered by it.
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = tuple(w for w in _WORD_NUMBERS if not any(o != w and o in w for o in _WORD_NUMBERS))
-_ODD_CASE = "\u017f\u0131\u0130"  # long s, dotless i, dotted capital I
 
 
 def _may_hold_amount(sentence: str) -> bool:
     """False only if no amount can be read in the sentence: lower-casing stands in for the
     case-insensitive number words unless a letter folds oddly ("\u017f" matches "s")."""
-    if _DIGIT.search(sentence) or any(char in sentence for char in _ODD_CASE):
+    if _DIGIT.search(sentence) or folds_oddly(sentence):
         return True
     low = sentence.lower()
     return any(word in low for word in _NUMBER_WORDS)
@@ -314,8 +318,8 @@ def _figure(
     low, high = _value(match["low"], match["scale"]), _value(match["high"], match["scale"])
     if low is None:
         return None
-    qualifier = _QUALIFIERS.get(_word_key(match["qual"] or ""))
-    vague = _word_key(match["low"]) in _VAGUE
+    qualifier = _QUALIFIERS.get(ascii_key(match["qual"] or ""))
+    vague = ascii_key(match["low"]) in _VAGUE
     if vague:
         qualifier = "vague"
     elif match["or_more"]:
@@ -598,21 +602,11 @@ def _shot_down(sentence: str, kind: str, end: int, start: int) -> tuple[str, int
     return kind, end
 
 
-# The letters a case-insensitive regex matches with an ASCII letter that str.lower does not
-# turn into it: a number word or qualifier written with them is looked up in ASCII.
-_ODD_CASE_FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a": "k"})
-
-
-def _word_key(text: str) -> str:
-    """The lower-case ASCII form of a number word or qualifier matched ignoring case."""
-    return text.lower() if text.isascii() else text.translate(_ODD_CASE_FOLD).lower()
-
-
 def _value(text: str | None, scale: str | None) -> Decimal | None:
     """Numeric value of digits or number words, times the scale word."""
     if not text:
         return None
-    word = _WORD_NUMBERS.get(_word_key(text))
+    word = _WORD_NUMBERS.get(ascii_key(text))
     base = Decimal(word) if word is not None else Decimal(text.replace(",", ""))
     return base * _SCALE.get((scale or "").lower(), 1)
 

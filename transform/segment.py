@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from warday.transform.dateline import is_byline, is_outlet_name
-from warday.transform.text import sentences
+from warday.transform.text import folds_oddly, sentences
 from warday.transform.wardate import is_date_line
 
 SEGMENTER_VERSION = "segment-10"
@@ -98,7 +98,6 @@ _CAPTION_CUES = ("(", "[", "photo", "caption", "getty", "afp", "reuters", "\u00a
 # the others hold one of these words, which lower-casing finds unless a letter of the line
 # folds oddly ("\u017f" matches "s").
 _CAPTION_WORDS = ("photo", "caption", "getty", "afp", "reuters", "\u00a9")
-_ODD_CASE = "\u017f\u0131\u0130"  # long s, dotless i, dotted capital I
 
 
 def is_caption(line: str) -> bool:
@@ -109,7 +108,7 @@ def is_caption(line: str) -> bool:
     if (
         line.rstrip()[-1:] not in (")", "]")
         and not any(word in lower for word in _CAPTION_WORDS)
-        and not any(char in line for char in _ODD_CASE)
+        and not folds_oddly(line)
     ):
         return False  # a bracket inside the line: no caption ends there
     return _CAPTION.search(line) is not None

@@ -123,27 +123,50 @@ def by_first_letter(alternatives: Iterable[str]) -> str:
     by that letter and in their order within a group. Alternatives opening with different
     letters never match at one place, even ignoring case, so the outcome is that of the plain
     alternation; the regex engine tries one group instead of every alternative."""
+    groups = _grouped(alternatives)
+    return "(?:" + "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items()) + ")"
+
+
+def _grouped(alternatives: Iterable[str]) -> dict[str, list[str]]:
+    """The rest of each alternative by its first letter, which must be a lower-case one."""
     groups: dict[str, list[str]] = {}
     for alternative in alternatives:
         if not "a" <= alternative[:1] <= "z":
             raise ValueError(f"{alternative!r} does not open with a lower-case letter")
         groups.setdefault(alternative[0], []).append(alternative[1:])
-    return "(?:" + "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items()) + ")"
+    return groups
+
+
+def _in_any_case(letters: Iterable[str]) -> str:
+    """The letters as a case-insensitive regex matches them, for a character class."""
+    return "".join(c + c.upper() + _CASE_FELLOWS.get(c, "") for c in letters)
 
 
 # Letters beyond ASCII that a case-insensitive regex matches with an ASCII letter.
 _CASE_FELLOWS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+# Those that str.lower does not turn into their ASCII letter (long s, dotless i, dotted
+# capital I; the Kelvin sign lowers to "k"): where a text holds one, a lower-cased substring
+# test cannot stand in for a case-insensitive match.
+_ODD_CASE = "".join(f for c, fs in _CASE_FELLOWS.items() for f in fs if f.lower() != c)
+_TO_ASCII = str.maketrans({f: c for c, fs in _CASE_FELLOWS.items() for f in fs})
+
+
+def folds_oddly(text: str) -> bool:
+    """Whether the text holds a letter that lower-casing does not fold as a case-insensitive
+    regex does ("\u017f" matches "s")."""
+    return any(char in text for char in _ODD_CASE)
+
+
+def ascii_key(word: str) -> str:
+    """The lower-case ASCII form of a word a case-insensitive regex matched."""
+    return word.lower() if word.isascii() else word.translate(_TO_ASCII).lower()
 
 
 def first_letters_ignorecase(alternatives: Iterable[str]) -> str:
     """A regex class of the letters a case-insensitive match of the alternatives (each
     opening with a lower-case letter) can open with: a lookahead of it lets the regex engine
     give up at once on a word opening with none of them, instead of trying each group."""
-    firsts = dict.fromkeys(a[:1] for a in alternatives)
-    for first in firsts:
-        if not "a" <= first <= "z":
-            raise ValueError(f"an alternative opens with {first!r}, not a lower-case letter")
-    return "[" + "".join(c + c.upper() + _CASE_FELLOWS.get(c, "") for c in firsts) + "]"
+    return "[" + _in_any_case(_grouped(alternatives)) + "]"
 
 
 def by_first_letter_ignorecase(alternatives: Iterable[str], after_first: str = "") -> str:
@@ -152,14 +175,9 @@ def by_first_letter_ignorecase(alternatives: Iterable[str], after_first: str = "
     of every letter a match can open with, written out in both cases: with that class (and
     no case-insensitive flag on the whole pattern) the regex engine skips to those letters
     instead of trying the alternation at every position of a text."""
-    groups: dict[str, list[str]] = {}
-    for alternative in alternatives:
-        if not "a" <= alternative[:1] <= "z":
-            raise ValueError(f"{alternative!r} does not open with a lower-case letter")
-        groups.setdefault(alternative[0], []).append(alternative[1:])
-    letters = "".join(c + c.upper() + _CASE_FELLOWS.get(c, "") for c in groups)
+    groups = _grouped(alternatives)
     rests = "|".join(f"(?<={c})(?:{'|'.join(rest)})" for c, rest in groups.items())
-    return f"[{letters}]{after_first}(?i:{rests})"
+    return f"[{_in_any_case(groups)}]{after_first}(?i:{rests})"
 
 
 def sentences(text: str) -> list[Span]:
