@@ -76,31 +76,6 @@ UPDATE raw_documents
 SET status = %(status)s, processed_by = %(version)s, processed_at = now()
 WHERE raw_id = %(raw_id)s;
 
--- name: upsert_document
--- The document's id, and its stored entries beside it (one row of NULLs for a document that
--- has none), in one round trip.
-WITH doc AS (
-INSERT INTO documents (doc_key, raw_id, url, outlet, title, author, dateline, published_at,
-                       modified_at, clean_text, language, war_day_reported, war_day, war_date,
-                       date_source, date_flags, extractor_version)
-VALUES (%(doc_key)s, %(raw_id)s, %(url)s, %(outlet)s, %(title)s, %(author)s, %(dateline)s,
-        %(published_at)s, %(modified_at)s, %(clean_text)s, %(language)s, %(war_day_reported)s,
-        %(war_day)s, %(war_date)s, %(date_source)s, %(date_flags)s, %(extractor_version)s)
-ON CONFLICT (doc_key) DO UPDATE
-    SET raw_id = EXCLUDED.raw_id, url = EXCLUDED.url, outlet = EXCLUDED.outlet,
-        title = EXCLUDED.title, author = EXCLUDED.author, dateline = EXCLUDED.dateline,
-        published_at = EXCLUDED.published_at, modified_at = EXCLUDED.modified_at,
-        clean_text = EXCLUDED.clean_text, language = EXCLUDED.language,
-        war_day_reported = EXCLUDED.war_day_reported, war_day = EXCLUDED.war_day,
-        war_date = EXCLUDED.war_date, date_source = EXCLUDED.date_source,
-        date_flags = EXCLUDED.date_flags, extractor_version = EXCLUDED.extractor_version,
-        updated_at = now()
-RETURNING document_id
-)
-SELECT doc.document_id, e.entry_key, e.entry_id, e.ordinal, e.headline, e.content_hash,
-       e.is_live, e.tagger_version
-FROM doc LEFT JOIN entries e ON e.document_id = doc.document_id;
-
 -- name: lock_documents
 -- A batch's document keys locked to the end of the transaction, in the order given (the
 -- caller sorts them, so two workers never wait on each other in a cycle): no other worker

@@ -155,17 +155,7 @@ def mark_raw(conn: Conn, raw_id: int, status: str, version: str) -> None:
 
 def upsert_document(conn: Conn, row: dict[str, Any]) -> int:
     """Insert or refresh a document by its key; returns its id."""
-    return upsert_document_entries(conn, row)[0]
-
-
-def upsert_document_entries(
-    conn: Conn, row: dict[str, Any]
-) -> tuple[int, dict[str, dict[str, Any]]]:
-    """Insert or refresh a document by its key; its id, and its stored entries by key with
-    content hash and liveness."""
-    rows = conn.execute(q("upsert_document"), row).fetchall()
-    entries = {r["entry_key"]: r for r in rows if r["entry_key"] is not None}
-    return int(rows[0]["document_id"]), entries
+    return upsert_documents(conn, [row])[row["doc_key"]]
 
 
 def lock_documents(conn: Conn, doc_keys: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:

@@ -8,12 +8,12 @@ import logging
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from warday import settings
 from warday.analyse import Analysis, analyse
@@ -37,6 +37,7 @@ from warday.transform.tagging import TAGGER_VERSION, Tags, tag
 from warday.transform.wardate import plausible
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 PIPELINE_VERSION = "/".join(
     (EXTRACTOR_VERSION, TEXT_PARSER_VERSION, FEED_PARSER_VERSION, SEGMENTER_VERSION, TAGGER_VERSION)
 )
@@ -178,9 +179,7 @@ def _land_files(
     locators of those that went in are added to `landed`."""
     if not read:
         return Counter()
-    keys = Counter(version.doc_key for _, version in read)
-    together = [(loc, v) for loc, v in read if keys[v.doc_key] == 1]
-    alone = [(loc, v) for loc, v in read if keys[v.doc_key] > 1]  # in order: the last wins
+    together, alone = _apart_by_shared_keys(read, lambda item: [item[1].doc_key])
     counts: Counter[str] = Counter()
     try:
         with conn.transaction():
@@ -377,9 +376,7 @@ def _write_ready(
     them, one by one in claim order (the later version wins, as when they come in separate
     batches). If the joint write fails, each is retried on its own in its own savepoint, so
     only the document at fault becomes a dead letter."""
-    shared = _shared_keys(ready)
-    together = [r for r in ready if not shared & _keys(r)]
-    alone = [r for r in ready if shared & _keys(r)]
+    together, alone = _apart_by_shared_keys(ready, lambda r: [d.doc_key for d in r.drafts])
     counts: Counter[str] = Counter()
     if together:
         try:
@@ -413,14 +410,15 @@ def _write_ready(
     return counts
 
 
-def _keys(ready: _Ready) -> set[str]:
-    return {draft.doc_key for draft in ready.drafts}
-
-
-def _shared_keys(ready: list[_Ready]) -> set[str]:
-    """Document keys that more than one document of the batch carries."""
-    seen: Counter[str] = Counter(draft.doc_key for r in ready for draft in r.drafts)
-    return {key for key, n in seen.items() if n > 1}
+def _apart_by_shared_keys(
+    items: list[_T], keys_of: Callable[[_T], list[str]]
+) -> tuple[list[_T], list[_T]]:
+    """The items whose document keys no other item (nor the item twice) carries, and the
+    others, each list in the order given: those are written one at a time, the last winning."""
+    seen: Counter[str] = Counter(key for item in items for key in keys_of(item))
+    together = [item for item in items if all(seen[key] == 1 for key in keys_of(item))]
+    alone = [item for item in items if any(seen[key] > 1 for key in keys_of(item))]
+    return together, alone
 
 
 def _write_group(
