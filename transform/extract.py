@@ -41,7 +41,13 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.settings import use_config
-from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
+from trafilatura.utils import (
+    DOCTYPE_TAG,
+    FAULTY_HTML,
+    INVALID_XML_CHARS,
+    decode_file,
+    is_dubious_html,
+)
 
 from warday import settings
 from warday.ingest.errors import InputError
@@ -107,6 +113,8 @@ _PARSER.set_element_class_lookup(
     )
 )
 _LD_JSON = "application/ld+json"
+# What trafilatura's INVALID_XML_CHARS deletes, one character each.
+_XML_FORBIDDEN = tuple(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
 # libxml2 (without XML_PARSE_HUGE) stops building the tree at this element depth.
 PARSER_MAX_DEPTH = settings.EXTRACT_PARSER_MAX_DEPTH
 
@@ -175,7 +183,7 @@ def _load_html(data: bytes | str) -> lxml_html.HtmlElement | None:
     text = decode_file(data)
     beginning = text[:50].lower()
     dubious = is_dubious_html(beginning)
-    text = repair_faulty_html(text, beginning)
+    text = _repair(text, beginning)
     tree, retried = None, False
     try:
         tree = lxml_html.fromstring(text, parser=_PARSER)
@@ -188,6 +196,22 @@ def _load_html(data: bytes | str) -> lxml_html.HtmlElement | None:
     if tree is not None and dubious and len(tree) < 2:
         return None
     return tree
+
+
+def _repair(text: str, beginning: str) -> str:
+    """trafilatura's repairs before parsing: characters XML forbids deleted, a doctype with a
+    slash removed from the first line, a self-closing <html/> opened. Pages seldom hold a
+    forbidden character, and looking for each one is a quarter of the time of the regex
+    pass that deletes them (which then runs only when one is there)."""
+    if any(char in text for char in _XML_FORBIDDEN):
+        text = INVALID_XML_CHARS.sub("", text)
+    if "doctype" in beginning:
+        first, _, rest = text.partition("\n")
+        text = DOCTYPE_TAG.sub("", first, count=1) + "\n" + rest
+    for line in text[:4096].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            return FAULTY_HTML.sub(r"\1>", text, count=1)
+    return text
 
 
 def _parse_bytes(text: str) -> lxml_html.HtmlElement | None:

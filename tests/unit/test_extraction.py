@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime
 
 import pytest
@@ -180,6 +181,14 @@ def test_inert_blocks_are_dropped_with_the_text_after_them_kept() -> None:
         ARTICLE.encode("utf-16"),
         b"just some words, no markup",
         "<p>only a fragment</p>",
+        ARTICLE.replace("nine people", "nine\x0b peo\x00ple\ufffe"),  # characters XML forbids
+        ARTICLE.replace(
+            "<!DOCTYPE html>",
+            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">',
+        ),
+        " ".join(ARTICLE.split()),  # one line, doctype first
+        ARTICLE.replace('<html lang="en-GB">', '<html lang="en-GB"/>'),  # self-closing root
     ],
 )
 def test_parsing_reads_a_page_as_trafilatura_does(page: bytes | str) -> None:
@@ -189,3 +198,16 @@ def test_parsing_reads_a_page_as_trafilatura_does(page: bytes | str) -> None:
     assert (theirs is None) == (ours is None)
     if theirs is not None and ours is not None:
         assert lxml_html.tostring(ours) == lxml_html.tostring(theirs)
+
+
+def test_parsing_reads_every_benchmark_page_as_trafilatura_does() -> None:
+    """The same parity on the 181 real pages of the benchmark corpus."""
+    corpus = default_corpus()
+    if not (corpus / "html").is_dir():
+        pytest.skip(f"benchmark corpus not found at {corpus} (set WARDAY_BENCH_CORPUS)")
+    for path in sorted((corpus / "html").glob("*.html.gz")):
+        page = gzip.decompress(path.read_bytes())
+        theirs, ours = trafilatura.load_html(page), _load_html(page)
+        assert (theirs is None) == (ours is None), path.name
+        if theirs is not None and ours is not None:
+            assert lxml_html.tostring(ours) == lxml_html.tostring(theirs), path.name
