@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import logging
 import os
@@ -216,6 +217,25 @@ def _land_failed(conn: Conn, locator: str, exc: Exception, source_name: str) -> 
     )
 
 
+def warm_up() -> None:
+    """Load what every batch reads (the tagger's dictionaries, the story fingerprint's word
+    tables), once per process, and set it apart from the cycle collector: its ~150,000
+    objects live as long as the worker, yet each full collection walked them all (0.09 s), and
+    in a worker forked from a warm parent (a prefork pool) that walk also copied every memory
+    page they share with the parent."""
+    global _warm
+    if _warm:
+        return
+    tag("Russian drones struck Kyiv overnight.")
+    story_fingerprint({"headline": "Drones hit Kyiv", "text": "Drones hit Kyiv."}, tag("Kyiv"))
+    gc.collect()
+    gc.freeze()
+    _warm = True
+
+
+_warm = False
+
+
 def process_pending(
     conn: Conn, logical_date: date | None = None, batch_size: int = BATCH_SIZE
 ) -> dict[str, int]:
@@ -226,6 +246,7 @@ def process_pending(
     document and never wait for each other; the claim is the row lock itself, so a worker
     that dies releases it with its connection. The batch's change-feed rows go last.
     """
+    warm_up()
     counts: Counter[str] = Counter()
     with conn.transaction():  # its own transaction: each batch below must commit on its own
         pending = repo.count_pending(conn, PIPELINE_VERSION)
