@@ -20,9 +20,11 @@ Each round, in one process, on the server of ``DATABASE_URL`` (else the embedded
   queue by claiming batches, then story linking;
 * with N > 1 also ``warday x1``, so the scaling is measured in the same run.
 
-The order of the runs rotates from round to round; figures are medians over rounds. Printed:
-pages/s of each, the ratio, the scaling, peak RSS per worker, and the time share per stage of
-the process step (summed over workers). Last line:
+The order of the runs rotates from round to round; figures are medians over rounds. The
+ratio and the scaling are medians of each round's own (its runs are back to back, so a slow
+spell of a shared machine slows both sides of a round's ratio), printed with every round's.
+Printed: pages/s of each, the ratio, the scaling, peak RSS per worker, and the time share per
+stage of the process step (summed over workers). Last line:
 ``e2e pages_per_s=<a> trafilatura_pages_per_s=<b> ratio=<a/b> workers=<n>``.
 """
 
@@ -219,9 +221,11 @@ def report(
         print(f"  {name}: {len(pages) / seconds:.1f} pages/s", flush=True)
     n = len(pages)
     base = n / statistics.median(results["trafilatura"])
-    rates = {
-        k: n / statistics.median(r["seconds"] for r in results[f"warday x{k}"]) for k in counts
-    }
+    seconds = {k: [r["seconds"] for r in results[f"warday x{k}"]] for k in counts}
+    rates = {k: n / statistics.median(seconds[k]) for k in counts}
+    # ratios within each round, whose runs are back to back: a slow spell of a shared
+    # machine then slows both sides of a ratio instead of one side of a median
+    ratios = {k: _per_round(results["trafilatura"], seconds[k]) for k in counts}
     last = results[f"warday x{workers}"][-1]
     print(f"pages: {n}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"trafilatura.extract(fast=True): {base:.1f} pages/s")
@@ -230,10 +234,15 @@ def report(
         peak = max(r["peak_kb"] for r in runs_k) / 1024
         print(
             f"warday ingest, {k} worker(s): {rates[k]:.1f} pages/s "
-            f"(ratio {rates[k] / base:.2f}), peak RSS per worker {peak:.0f} MB"
+            f"(ratio {statistics.median(ratios[k]):.2f}, per round {_listed(ratios[k])}), "
+            f"peak RSS per worker {peak:.0f} MB"
         )
     if workers > 1:
-        print(f"scaling: {workers} workers {rates[workers] / rates[1]:.2f}x one worker")
+        scaling = _per_round(seconds[1], seconds[workers])
+        print(
+            f"scaling: {workers} workers {statistics.median(scaling):.2f}x one worker "
+            f"(per round {_listed(scaling)})"
+        )
         # landing and linking run once whatever the workers: what the workers share is this
         step = {
             k: statistics.median(r["process_s"] for r in results[f"warday x{k}"]) for k in counts
@@ -260,11 +269,20 @@ def report(
         v for s, v in stages.items() if s not in ("total", "land (wall)", "link (wall)")
     )
     print(f"  {'other (db)':<14} {other:7.2f} s  {100 * other / total:5.1f}%")
-    rate = rates[workers]
     print(
-        f"e2e pages_per_s={rate:.1f} trafilatura_pages_per_s={base:.1f} "
-        f"ratio={rate / base:.2f} workers={workers}"
+        f"e2e pages_per_s={rates[workers]:.1f} trafilatura_pages_per_s={base:.1f} "
+        f"ratio={statistics.median(ratios[workers]):.2f} workers={workers}"
     )
+
+
+def _per_round(reference: list[float], measured: list[float]) -> list[float]:
+    """Speed of each round's measured run relative to the same round's reference run (the
+    reference's seconds over the measured one's)."""
+    return [ref / got for ref, got in zip(reference, measured, strict=True)]
+
+
+def _listed(values: list[float]) -> str:
+    return " ".join(f"{v:.2f}" for v in values)
 
 
 if __name__ == "__main__":
