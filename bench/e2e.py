@@ -18,7 +18,9 @@ Each round, in one process, on the server of ``DATABASE_URL`` (else the embedded
   set apart from the cycle collector by ``pipeline.warm_up``; that one-off start-up is timed
   and printed apart), each on its own connection, sharing the
   queue by claiming batches, then story linking;
-* with N > 1 also ``warday x1``, so the scaling is measured in the same run.
+* with N > 1 also ``warday x1``, so the scaling is measured in the same run, and
+  ``trafilatura xN``: bare trafilatura over the pages shared by N processes, the scaling
+  this machine gives the extraction itself at that time (the ceiling of warday's).
 
 The order of the runs rotates from round to round; figures are medians over rounds. The
 ratio and the scaling are medians of each round's own (its runs are back to back, so a slow
@@ -77,6 +79,26 @@ def run_trafilatura(pages: list[tuple[str, bytes]]) -> float:
     started = time.perf_counter()
     for _, html in pages:
         trafilatura.extract(html, fast=True)
+    return time.perf_counter() - started
+
+
+_PAGES: list[bytes] = []  # what forked extraction processes read (set before forking)
+
+
+def _extract_page(index: int) -> None:
+    trafilatura.extract(_PAGES[index], fast=True)
+
+
+def run_trafilatura_parallel(pages: list[tuple[str, bytes]], processes: int) -> float:
+    """Seconds for bare trafilatura over every page, shared by `processes` processes forked
+    from this warm one, each taking the next page when done with its last (as warday's
+    workers take the next batch): how far this machine scales the extraction itself."""
+    global _PAGES
+    _PAGES = [html for _, html in pages]
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        for _ in pool.imap_unordered(_extract_page, range(len(_PAGES)), chunksize=1):
+            pass
     return time.perf_counter() - started
 
 
@@ -212,13 +234,15 @@ def report(
     pipeline.warm_up()  # the tagger's dictionaries and the fingerprint's word tables
     print(f"worker warm-up (once per process): {time.perf_counter() - started:.2f} s")
     runs: list[tuple[str, Callable[[], Any]]] = [("trafilatura", lambda: run_trafilatura(pages))]
+    if workers > 1:
+        runs.append((f"trafilatura x{workers}", partial(run_trafilatura_parallel, pages, workers)))
     counts = sorted({1, workers})
     runs += [(f"warday x{n}", partial(run_warday, folder, server, template, n)) for n in counts]
     results: dict[str, list[Any]] = {name: [] for name, _ in runs}
     for name, result in rotated(runs, rounds):
         results[name].append(result)
-        seconds = result if isinstance(result, float) else result["seconds"]
-        print(f"  {name}: {len(pages) / seconds:.1f} pages/s", flush=True)
+        took = result if isinstance(result, float) else result["seconds"]
+        print(f"  {name}: {len(pages) / took:.1f} pages/s", flush=True)
     n = len(pages)
     base = n / statistics.median(results["trafilatura"])
     seconds = {k: [r["seconds"] for r in results[f"warday x{k}"]] for k in counts}
@@ -250,6 +274,12 @@ def report(
         print(
             f"process step alone: {step[1]:.2f} s with one worker, {step[workers]:.2f} s with "
             f"{workers} ({step[1] / step[workers]:.2f}x); landing and linking run once"
+        )
+        # the ceiling this machine sets now (cores shared with other tenants, caches, memory)
+        ceiling = _per_round(results["trafilatura"], results[f"trafilatura x{workers}"])
+        print(
+            f"this machine's own scaling of the extraction: bare trafilatura over {workers} "
+            f"processes {statistics.median(ceiling):.2f}x one (per round {_listed(ceiling)})"
         )
     print(
         f"last run: landed {dict(last['landed'])}, processed {dict(last['counts'])}, "

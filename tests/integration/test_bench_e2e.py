@@ -35,5 +35,6 @@ def test_e2e_bench_runs_both_sides_and_cleans_up(
         re.MULTILINE,
     )
     assert "scaling: 2 workers" in out and "pages: 3;" in out
+    assert "bare trafilatura over 2 processes" in out
     assert "'landed': 3" in out and "entries by relevance" in out
     assert bench_databases(server_url, "warday_e2e_") <= before
