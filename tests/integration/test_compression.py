@@ -1,0 +1,44 @@
+"""Raw bodies and extracted texts are stored lz4-compressed where the server has lz4."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from warday import pipeline
+from warday.store.db import connect
+
+PARAGRAPH = (
+    "Russian drones struck energy facilities in the Odesa region overnight, the regional "
+    "governor said, and air defence units shot down most of them over the coast. "
+)
+
+
+def _has_lz4(conn: psycopg.Connection) -> bool:
+    try:
+        with conn.transaction():
+            conn.execute("SET LOCAL default_toast_compression = 'lz4'")
+    except psycopg.errors.InvalidParameterValue:
+        return False
+    return True
+
+
+def test_bodies_and_texts_are_lz4_compressed(db_url: str, tmp_path: Path) -> None:
+    # long and varied enough to be compressed rather than stored inline
+    body = "\n\n".join(f"{PARAGRAPH} Report {n} of the night." for n in range(120))
+    (tmp_path / "odesa.txt").write_text(f"Drones strike Odesa region\n\n{body}\n", "utf-8")
+    with connect() as conn:
+        if not _has_lz4(conn):
+            pytest.skip("this PostgreSQL server is built without lz4: pglz is kept")
+        pipeline.land_paths(conn, [tmp_path])
+        pipeline.process_pending(conn)
+        row = conn.execute(
+            "SELECT pg_column_compression(r.body) AS body,"
+            "       pg_column_compression(d.clean_text) AS clean_text,"
+            "       pg_column_compression(e.text) AS text "
+            "FROM raw_documents r JOIN documents d USING (raw_id) "
+            "JOIN entries e USING (document_id)"
+        ).fetchone()
+    assert row == {"body": "lz4", "clean_text": "lz4", "text": "lz4"}
