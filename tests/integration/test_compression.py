@@ -1,11 +1,11 @@
-"""Raw bodies and extracted texts are stored lz4-compressed where the server has lz4."""
+"""Raw bodies and extracted texts are stored lz4-compressed where the server has lz4; without
+it, raw bodies are stored uncompressed (pglz made landing several times slower)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from warday import pipeline
 from warday.store.db import connect
@@ -25,13 +25,11 @@ def _has_lz4(conn: psycopg.Connection) -> bool:
     return True
 
 
-def test_bodies_and_texts_are_lz4_compressed(db_url: str, tmp_path: Path) -> None:
+def test_bodies_and_texts_are_stored_by_what_the_server_has(db_url: str, tmp_path: Path) -> None:
     # long and varied enough to be compressed rather than stored inline
     body = "\n\n".join(f"{PARAGRAPH} Report {n} of the night." for n in range(120))
     (tmp_path / "odesa.txt").write_text(f"Drones strike Odesa region\n\n{body}\n", "utf-8")
     with connect() as conn:
-        if not _has_lz4(conn):
-            pytest.skip("this PostgreSQL server is built without lz4: pglz is kept")
         pipeline.land_paths(conn, [tmp_path])
         pipeline.process_pending(conn)
         row = conn.execute(
@@ -41,4 +39,7 @@ def test_bodies_and_texts_are_lz4_compressed(db_url: str, tmp_path: Path) -> Non
             "FROM raw_documents r JOIN documents d USING (raw_id) "
             "JOIN entries e USING (document_id)"
         ).fetchone()
-    assert row == {"body": "lz4", "clean_text": "lz4", "text": "lz4"}
+        if _has_lz4(conn):
+            assert row == {"body": "lz4", "clean_text": "lz4", "text": "lz4"}
+        else:
+            assert row == {"body": None, "clean_text": "pglz", "text": "pglz"}
