@@ -4,6 +4,7 @@ it, raw bodies are stored uncompressed (pglz made landing several times slower).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -16,7 +17,7 @@ PARAGRAPH = (
 )
 
 
-def _has_lz4(conn: psycopg.Connection) -> bool:
+def _has_lz4(conn: psycopg.Connection[Any]) -> bool:
     try:
         with conn.transaction():
             conn.execute("SET LOCAL default_toast_compression = 'lz4'")
