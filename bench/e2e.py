@@ -96,9 +96,15 @@ def run_trafilatura_parallel(pages: list[tuple[str, bytes]], processes: int) -> 
     global _PAGES
     _PAGES = [html for _, html in pages]
     started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
+    pool = multiprocessing.get_context("fork").Pool(processes)
+    try:
         for _ in pool.imap_unordered(_extract_page, range(len(_PAGES)), chunksize=1):
             pass
+    finally:
+        # closed, not terminated (as leaving a `with` block does): a worker that inherited a
+        # SIGTERM handler would stay waiting on the task queue, and the join with it
+        pool.close()
+        pool.join()
     return time.perf_counter() - started
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,20 @@ def test_e2e_bench_runs_both_sides_and_cleans_up(
     assert "bare trafilatura over 2 processes" in out
     assert "'landed': 3" in out and "entries by relevance" in out
     assert bench_databases(server_url, "warday_e2e_") <= before
+
+
+def test_parallel_baseline_ends_in_a_process_that_ignores_sigterm() -> None:
+    """The forked extraction processes are let go by closing their pool, not by SIGTERM, which
+    a process may have inherited a handler for (a test runner, an Airflow task): the pool
+    never ended there."""
+    script = (
+        "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "from bench import e2e\n"
+        "page = ('a.html', b'<html><body><p>Drones struck Kyiv overnight.</p></body></html>')\n"
+        "e2e.run_trafilatura_parallel([page] * 8, 2)\n"
+        "print('ended')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ended", done.stderr
