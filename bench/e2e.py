@@ -23,8 +23,8 @@ Each round, in one process, on the server of ``DATABASE_URL`` (else the embedded
   this machine gives the extraction itself at that time (the ceiling of warday's).
 
 The order of the runs rotates from round to round; figures are medians over rounds. The
-ratio and the scaling are medians of each round's own (its runs are back to back, so a slow
-spell of a shared machine slows both sides of a round's ratio), printed with every round's.
+ratio and the scaling are also printed for each round, and their median (a round's runs are
+back to back, so a slow spell of a shared machine slows both sides of a round's ratio).
 Printed: pages/s of each, the ratio, the scaling, peak RSS per worker, and the time share per
 stage of the process step (summed over workers). Last line:
 ``e2e pages_per_s=<a> trafilatura_pages_per_s=<b> ratio=<a/b> workers=<n>``.
@@ -264,14 +264,15 @@ def report(
         peak = max(r["peak_kb"] for r in runs_k) / 1024
         print(
             f"warday ingest, {k} worker(s): {rates[k]:.1f} pages/s "
-            f"(ratio {statistics.median(ratios[k]):.2f}, per round {_listed(ratios[k])}), "
+            f"(ratio {rates[k] / base:.2f}; per round {_listed(ratios[k])}, "
+            f"median {statistics.median(ratios[k]):.2f}), "
             f"peak RSS per worker {peak:.0f} MB"
         )
     if workers > 1:
         scaling = _per_round(seconds[1], seconds[workers])
         print(
-            f"scaling: {workers} workers {statistics.median(scaling):.2f}x one worker "
-            f"(per round {_listed(scaling)})"
+            f"scaling: {workers} workers {rates[workers] / rates[1]:.2f}x one worker "
+            f"(per round {_listed(scaling)}, median {statistics.median(scaling):.2f})"
         )
         # landing and linking run once whatever the workers: what the workers share is this
         step = {
@@ -307,7 +308,7 @@ def report(
     print(f"  {'other (db)':<14} {other:7.2f} s  {100 * other / total:5.1f}%")
     print(
         f"e2e pages_per_s={rates[workers]:.1f} trafilatura_pages_per_s={base:.1f} "
-        f"ratio={statistics.median(ratios[workers]):.2f} workers={workers}"
+        f"ratio={rates[workers] / base:.2f} workers={workers}"
     )
 
 
