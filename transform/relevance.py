@@ -62,9 +62,7 @@ def relevance(headline: str, text: str) -> tuple[str, str | None]:
     """('war', None) for an item about the war, else ('off_topic', the reason)."""
     if _WAR_TERMS.search(headline.lower()) or _WAR_TERMS.search(text.lower()):
         return WAR, None
-    if _names_a_party(headline) or _names_a_party(text):
-        return WAR, None
-    return OFF_TOPIC, REASON
+    return _by_parties(headline, text)
 
 
 def article_relevance(title: str, text: str) -> tuple[str, str | None]:
@@ -73,7 +71,12 @@ def article_relevance(title: str, text: str) -> tuple[str, str | None]:
     # relevance(title, text) after the fighting terms: its terms are searched with them
     if _WAR_OR_FIGHTING_TERMS.search(f"{title}\n{text}".lower()):
         return WAR, None
-    if _names_a_party(title) or _names_a_party(text):
+    return _by_parties(title, text)
+
+
+def _by_parties(headline: str, text: str) -> tuple[str, str | None]:
+    """The verdict once no war term is found: about the war only if it names a party."""
+    if _names_a_party(headline) or _names_a_party(text):
         return WAR, None
     return OFF_TOPIC, REASON
 
