@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -9,9 +11,13 @@ import trafilatura
 from lxml import html as lxml_html
 
 from bench.extraction import default_corpus, load_corpus, page_scores, score_subset, shingles
+from warday.transform import extract
 from warday.transform.extract import (
+    _OPTIONS,
     EXTRACTOR_VERSION,
     ExtractionError,
+    _drop_boilerplate,
+    _drop_inert,
     _load_html,
     extract_html,
 )
@@ -210,3 +216,104 @@ def _assert_parsed_as_trafilatura_does(page: bytes | str, name: str = "") -> Non
     assert (theirs is None) == (ours is None), name
     if theirs is not None and ours is not None:
         assert lxml_html.tostring(ours) == lxml_html.tostring(theirs), name
+
+
+LONG_BODY = " ".join(["Shelling damaged the market and two schools in the town centre."] * 30)
+THIN = "<p>Short teaser.</p>"
+# Long enough for trafilatura to keep it, a fifth of the navigation below at most.
+SHORT_BODY = " ".join(["Officials said repairs would take several weeks to complete."] * 5)
+# Navigation text counts in trafilatura's measure of the page (not in its extraction): a
+# short extraction beside it sends the page to its recall retry.
+BIG_NAV = (
+    "<nav>" + " ".join(f"<a href='/s{i}'>Section number {i}</a>" for i in range(300)) + "</nav>"
+)
+FORUM_POSTS = html.escape(
+    json.dumps(
+        {"topic_1": json.dumps({"post_stream": {"posts": [{"cooked": f"<p>{LONG_BODY}</p>"}]}})}
+    ),
+    quote=True,
+)
+BOILERPLATE_PAGES = {
+    "ordinary article": ARTICLE,
+    "JSON-LD body in a footer": (
+        f"<html><body>{THIN}<footer><script type='application/ld+json'>"
+        f'{{"@type": "NewsArticle", "articleBody": "{LONG_BODY}"}}</script></footer></body></html>'
+    ),
+    "every paragraph in an aside, on a page sent to the recall retry": (
+        f"<html><body>{BIG_NAV}<article><div>{SHORT_BODY}</div></article>"
+        f"<aside><p>{LONG_BODY}</p><p>{LONG_BODY}</p></aside></body></html>"
+    ),
+    "the only other paragraph in a comment section, on a page sent to the recall retry": (
+        f"<html><body>{BIG_NAV}<article><div>{SHORT_BODY}</div></article>"
+        f"<div id='comments'><p>Nice piece.</p></div><aside><p>{LONG_BODY}</p></aside>"
+        "</body></html>"
+    ),
+    "a heading in an aside of an infinite-scroll block": (
+        f"<html><body><div class='infinite-scroll'><aside><h1>Real headline</h1></aside>"
+        f"<p>{LONG_BODY}</p></div><p>{THIN}</p></body></html>"
+    ),
+    "forum posts preloaded in a footer": (
+        f"<html><body>{THIN}<footer><div id='data-preloaded' data-preloaded=\"{FORUM_POSTS}\">"
+        "</div></footer></body></html>"
+    ),
+    "an aside inside a paragraph": (
+        f"<html><body><article><p>{LONG_BODY} Before <aside>Read more</aside> after the "
+        "aside.</p></article></body></html>"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOILERPLATE_PAGES))
+def test_dropping_asides_and_footers_first_changes_no_text(name: str) -> None:
+    """trafilatura extracts the same text from a page whether or not its asides, footers
+    and head were dropped first, on the paths where it could read them (JSON-LD, headings,
+    forum posts, a recall retry that restores what its cleaning deleted)."""
+    page = BOILERPLATE_PAGES[name]
+    assert _extracted_text(page, drop=True) == _extracted_text(page, drop=False), name
+
+
+def test_asides_footers_and_head_go_but_json_ld_and_headings_stay() -> None:
+    tree = _load_html(
+        ARTICLE.replace(
+            "</head>",
+            '<script type="application/ld+json">{"@type": "NewsArticle"}</script></head>',
+        ).replace("<article>", "<aside><h1>Kept</h1></aside><aside>Gone</aside><article>")
+    )
+    assert tree is not None
+    _drop_inert(tree)
+    _drop_boilerplate(tree)
+    assert tree.find(".//footer") is None and tree.find(".//head/meta") is None
+    assert [a.text_content() for a in tree.iter("aside")] == ["Kept"]
+    assert tree.find(".//head/script") is not None
+
+
+def test_dropping_asides_and_footers_changes_no_benchmark_page() -> None:
+    """The same extraction (text and metadata) of the 181 real pages with the drop or
+    without it."""
+    corpus = default_corpus()
+    if not (corpus / "ground-truth.json").is_file():
+        pytest.skip(f"benchmark corpus not found at {corpus} (set WARDAY_BENCH_CORPUS)")
+    pages = [page.html for page in load_corpus(corpus)]
+    with_drop = [_outcome(page) for page in pages]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(extract, "_drop_boilerplate", lambda tree: None)
+        without = [_outcome(page) for page in pages]
+    assert len(pages) >= 181
+    assert [i for i, (a, b) in enumerate(zip(with_drop, without, strict=True)) if a != b] == []
+
+
+def _outcome(page: bytes | str) -> object:
+    try:
+        return extract_html(page)
+    except ExtractionError as exc:
+        return str(exc)
+
+
+def _extracted_text(page: str, drop: bool) -> str | None:
+    tree = _load_html(page)
+    assert tree is not None
+    _drop_inert(tree)
+    if drop:
+        _drop_boilerplate(tree)
+    doc = trafilatura.bare_extraction(tree, **_OPTIONS)
+    return getattr(doc, "text", None)
