@@ -287,6 +287,22 @@ def test_asides_footers_and_head_go_but_json_ld_and_headings_stay() -> None:
     assert tree.find(".//head/script") is not None
 
 
+def test_nested_asides_go_or_stay_by_what_they_hold() -> None:
+    """An aside stays when anything inside it, however deep, is read by trafilatura; an aside
+    inside it that holds nothing read still goes."""
+    tree = _load_html(
+        ARTICLE.replace(
+            "<article>",
+            "<aside id='outer'><aside id='empty'>Gone</aside><div><aside id='inner'>"
+            "<div id='data-preloaded' data-preloaded='{}'></div></aside></div></aside><article>",
+        )
+    )
+    assert tree is not None
+    _drop_inert(tree)
+    _drop_boilerplate(tree)
+    assert [a.get("id") for a in tree.iter("aside")] == ["outer", "inner"]
+
+
 def test_dropping_asides_and_footers_changes_no_benchmark_page() -> None:
     """The same extraction (text and metadata) of the 181 real pages with the drop or
     without it."""
