@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import trafilatura
@@ -56,10 +57,21 @@ ARTICLE = """<!DOCTYPE html>
 @pytest.fixture(scope="module")
 def corpus_pages() -> list:
     """The first SUBSET_SIZE benchmark pages by id (skipped only if the corpus is absent)."""
+    return load_corpus(_corpus_or_skip(), limit=SUBSET_SIZE)
+
+
+@pytest.fixture(scope="module")
+def all_corpus_pages() -> list:
+    """Every benchmark page, read once for the tests that go over all of them."""
+    return load_corpus(_corpus_or_skip())
+
+
+def _corpus_or_skip() -> Path:
+    """The benchmark corpus; the test is skipped when it is absent."""
     corpus = default_corpus()
     if not (corpus / "ground-truth.json").is_file():
         pytest.skip(f"benchmark corpus not found at {corpus} (set WARDAY_BENCH_CORPUS)")
-    return load_corpus(corpus, limit=SUBSET_SIZE)
+    return corpus
 
 
 def test_subset_f1_floor(corpus_pages: list) -> None:
@@ -202,12 +214,9 @@ def test_parsing_reads_a_page_as_trafilatura_does(page: bytes | str) -> None:
     _assert_parsed_as_trafilatura_does(page)
 
 
-def test_parsing_reads_every_benchmark_page_as_trafilatura_does() -> None:
+def test_parsing_reads_every_benchmark_page_as_trafilatura_does(all_corpus_pages: list) -> None:
     """The same parity on the 181 real pages of the benchmark corpus."""
-    corpus = default_corpus()
-    if not (corpus / "ground-truth.json").is_file():
-        pytest.skip(f"benchmark corpus not found at {corpus} (set WARDAY_BENCH_CORPUS)")
-    for page in load_corpus(corpus):
+    for page in all_corpus_pages:
         _assert_parsed_as_trafilatura_does(page.html, page.page_id)
 
 
@@ -303,13 +312,10 @@ def test_nested_asides_go_or_stay_by_what_they_hold() -> None:
     assert [a.get("id") for a in tree.iter("aside")] == ["outer", "inner"]
 
 
-def test_dropping_asides_and_footers_changes_no_benchmark_page() -> None:
+def test_dropping_asides_and_footers_changes_no_benchmark_page(all_corpus_pages: list) -> None:
     """The same extraction (text and metadata) of the 181 real pages with the drop or
     without it."""
-    corpus = default_corpus()
-    if not (corpus / "ground-truth.json").is_file():
-        pytest.skip(f"benchmark corpus not found at {corpus} (set WARDAY_BENCH_CORPUS)")
-    pages = [page.html for page in load_corpus(corpus)]
+    pages = [page.html for page in all_corpus_pages]
     with_drop = [_outcome(page) for page in pages]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(extract, "_drop_boilerplate", lambda tree: None)
