@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m bench.e2e --corpus DIR [--workers N] [--rounds R]
+    python -m bench.e2e --corpus DIR [--workers N] [--rounds R (default 9)]
 
 DIR holds ``html/<id>.html.gz`` pages (the article-extraction-benchmark layout) or ``*.html``
 files; it defaults to ``$WARDAY_BENCH_CORPUS``, else ``../shared/corpus/article-extraction-
@@ -18,9 +18,12 @@ Each round, in one process, on the server of ``DATABASE_URL`` (else the embedded
   set apart from the cycle collector by ``pipeline.warm_up``; that one-off start-up is timed
   and printed apart), each on its own connection, sharing the
   queue by claiming batches, then story linking;
-* with N > 1 also ``warday x1``, so the scaling is measured in the same run, and
+* with N > 1 also ``warday x1``, so the scaling is measured in the same run,
   ``trafilatura xN``: bare trafilatura over the pages shared by N processes, the scaling
-  this machine gives the extraction itself at that time (the ceiling of warday's).
+  this machine gives the extraction itself at that time (the ceiling of warday's), and
+  ``compute xN``: a loop that touches almost no memory, run for a second in one process and
+  in N at once, the scaling of bare computation. Where it reaches N but the extraction's does
+  not, the cores are all there and what the processes share (caches, memory) holds them back.
 
 The order of the runs rotates from round to round; figures are medians over rounds. The
 ratio and the scaling are also printed for each round, and their median (a round's runs are
@@ -106,6 +109,35 @@ def run_trafilatura_parallel(pages: list[tuple[str, bytes]], processes: int) -> 
         pool.close()
         pool.join()
     return time.perf_counter() - started
+
+
+def _count_for(seconds: float) -> int:
+    """Iterations of a loop with a tiny working set done in `seconds` of wall time."""
+    count, end = 0, time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        for _ in range(10_000):
+            count += 1
+    return count
+
+
+def compute_scaling(processes: int, seconds: float = 1.0) -> float:
+    """How many times one process's work `processes` forked processes do in the same time,
+    on computation alone (no shared caches or memory to speak of). One process is timed just
+    before and just after the N, forked alike, and their mean is the reference."""
+    one_before = _forked_counts(1, seconds)
+    together = _forked_counts(processes, seconds)
+    one_after = _forked_counts(1, seconds)
+    return together / ((one_before + one_after) / 2)
+
+
+def _forked_counts(processes: int, seconds: float) -> int:
+    """Iterations `processes` forked processes do together in `seconds`."""
+    pool = multiprocessing.get_context("fork").Pool(processes)
+    try:
+        return sum(pool.map(_count_for, [seconds] * processes, chunksize=1))
+    finally:  # closed, not terminated: see run_trafilatura_parallel
+        pool.close()
+        pool.join()
 
 
 @contextmanager
@@ -202,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--corpus", type=Path, default=default_corpus())
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args(argv)
     pages = load_pages(args.corpus)
     if not pages:
@@ -242,11 +274,15 @@ def report(
     runs: list[tuple[str, Callable[[], Any]]] = [("trafilatura", lambda: run_trafilatura(pages))]
     if workers > 1:
         runs.append((f"trafilatura x{workers}", partial(run_trafilatura_parallel, pages, workers)))
+        runs.append((f"compute x{workers}", partial(compute_scaling, workers)))
     counts = sorted({1, workers})
     runs += [(f"warday x{n}", partial(run_warday, folder, server, template, n)) for n in counts]
     results: dict[str, list[Any]] = {name: [] for name, _ in runs}
     for name, result in rotated(runs, rounds):
         results[name].append(result)
+        if name.startswith("compute"):
+            print(f"  {name}: {result:.2f}x one process", flush=True)
+            continue
         took = result if isinstance(result, float) else result["seconds"]
         print(f"  {name}: {len(pages) / took:.1f} pages/s", flush=True)
     n = len(pages)
@@ -287,6 +323,11 @@ def report(
         print(
             f"this machine's own scaling of the extraction: bare trafilatura over {workers} "
             f"processes {statistics.median(ceiling):.2f}x one (per round {_listed(ceiling)})"
+        )
+        compute = results[f"compute x{workers}"]
+        print(
+            f"and of bare computation: a loop over {workers} processes "
+            f"{statistics.median(compute):.2f}x one (per round {_listed(compute)})"
         )
     print(
         f"last run: landed {dict(last['landed'])}, processed {dict(last['counts'])}, "

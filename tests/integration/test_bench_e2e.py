@@ -38,6 +38,7 @@ def test_e2e_bench_runs_both_sides_and_cleans_up(
     )
     assert "scaling: 2 workers" in out and "pages: 3;" in out
     assert "bare trafilatura over 2 processes" in out
+    assert re.search(r"^and of bare computation: a loop over 2 processes [\d.]+x one", out, re.M)
     assert "'landed': 3" in out and "entries by relevance" in out
     assert bench_databases(server_url, "warday_e2e_") <= before
 
