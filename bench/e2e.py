@@ -21,9 +21,10 @@ Each round, in one process, on the server of ``DATABASE_URL`` (else the embedded
 * with N > 1 also ``warday x1``, so the scaling is measured in the same run,
   ``trafilatura xN``: bare trafilatura over the pages shared by N processes, the scaling
   this machine gives the extraction itself at that time (the ceiling of warday's), and
-  ``compute xN``: a loop that touches almost no memory, run for a second in one process and
-  in N at once, the scaling of bare computation. Where it reaches N but the extraction's does
-  not, the cores are all there and what the processes share (caches, memory) holds them back.
+  ``compute xN``: a loop that touches almost no memory, run for a second in one process, in
+  N at once, then in one again, the scaling of bare computation. Where it reaches N but the
+  extraction's does not, the cores are all there and what the processes share (caches,
+  memory) holds them back.
 
 The order of the runs rotates from round to round; figures are medians over rounds. The
 ratio and the scaling are also printed for each round, and their median (a round's runs are
