@@ -100,16 +100,24 @@ def run_trafilatura_parallel(pages: list[tuple[str, bytes]], processes: int) -> 
     global _PAGES
     _PAGES = [html for _, html in pages]
     started = time.perf_counter()
-    pool = multiprocessing.get_context("fork").Pool(processes)
-    try:
+    with forked_pool(processes) as pool:
         for _ in pool.imap_unordered(_extract_page, range(len(_PAGES)), chunksize=1):
             pass
+    return time.perf_counter() - started
+
+
+@contextmanager
+def forked_pool(processes: int) -> Iterator[Any]:
+    """A pool of `processes` processes forked from this warm one, closed and joined at the
+    end: closed, not terminated (as leaving a Pool's own `with` block does), since a worker
+    that inherited a SIGTERM handler would stay waiting on the task queue, and the join with
+    it."""
+    pool = multiprocessing.get_context("fork").Pool(processes)
+    try:
+        yield pool
     finally:
-        # closed, not terminated (as leaving a `with` block does): a worker that inherited a
-        # SIGTERM handler would stay waiting on the task queue, and the join with it
         pool.close()
         pool.join()
-    return time.perf_counter() - started
 
 
 def _count_for(seconds: float) -> int:
@@ -133,12 +141,8 @@ def compute_scaling(processes: int, seconds: float = 1.0) -> float:
 
 def _forked_counts(processes: int, seconds: float) -> int:
     """Iterations `processes` forked processes do together in `seconds`."""
-    pool = multiprocessing.get_context("fork").Pool(processes)
-    try:
+    with forked_pool(processes) as pool:
         return sum(pool.map(_count_for, [seconds] * processes, chunksize=1))
-    finally:  # closed, not terminated: see run_trafilatura_parallel
-        pool.close()
-        pool.join()
 
 
 @contextmanager
