@@ -339,3 +339,17 @@ def _extracted_text(page: str, drop: bool) -> str | None:
         _drop_boilerplate(tree)
     doc = trafilatura.bare_extraction(tree, **_OPTIONS)
     return getattr(doc, "text", None)
+
+
+@pytest.mark.parametrize(("in_forms", "aside_stays"), [(99, False), (100, True)])
+def test_drop_asks_only_the_first_hundred_paragraphs(in_forms: int, aside_stays: bool) -> None:
+    """Whether trafilatura keeps a paragraph for sure is asked of the first hundred only, so a
+    hostile page of endless paragraphs cannot make the question slow: past them, the page is
+    left as it is (its asides stay), which is always safe."""
+    forms = "".join(f"<form><p>Field {i}</p></form>" for i in range(in_forms))
+    tree = _load_html(
+        f"<html><body>{forms}<p>{LONG_BODY}</p><aside>Related links</aside></body></html>"
+    )
+    assert tree is not None
+    _drop_boilerplate(tree)
+    assert (tree.find(".//aside") is not None) == aside_stays
